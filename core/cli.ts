@@ -1,0 +1,113 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { GatewayConfig } from './config/define.ts';
+import { configDir, importConfigFile, resolveConfig } from './config/load.ts';
+import { ConfigError } from './errors.ts';
+import { Gateway } from './gateway.ts';
+import { createRootLogger } from './log.ts';
+import { startGateway } from './start.ts';
+
+const usage = `usage:
+  switchyard [--config FILE] [--port N] [--host H]   start the gateway
+  switchyard check [--config FILE]                   validate a config and list every problem
+Without --config: ./gateway.config.ts if present, else the default preset.`;
+
+async function loadConfig(file: string | undefined): Promise<{ config: GatewayConfig; file: string | undefined }> {
+  const chosen = file ?? (existsSync(resolve('gateway.config.ts')) ? 'gateway.config.ts' : undefined);
+  if (chosen !== undefined) return { config: await importConfigFile(chosen), file: chosen };
+  const { defaultConfig } = await import('../plugins/presets/default.ts');
+  return { config: defaultConfig(), file: undefined };
+}
+
+function printProblems(err: ConfigError, file: string | undefined): void {
+  process.stderr.write(`${file ?? 'default config'}: ${err.problems.length} problem(s)\n`);
+  for (const p of err.problems) process.stderr.write(`  ${p.path || '(root)'}: ${p.message}\n`);
+}
+
+async function check(file: string | undefined): Promise<number> {
+  let loaded: { config: GatewayConfig; file: string | undefined } | undefined;
+  try {
+    loaded = await loadConfig(file);
+    const resolved = await resolveConfig(loaded.config, configDir(loaded.file));
+    const gateway = await Gateway.create(resolved, createRootLogger({ level: 'silent', sync: true }));
+    await gateway.close();
+    process.stdout.write(
+      `${loaded.file ?? 'default config'}: ok (${resolved.plugins.length} plugins, ${resolved.models.length} model groups)\n`,
+    );
+    return 0;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      printProblems(err, loaded?.file ?? file);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+async function serve(file: string | undefined, port: number | undefined, host: string | undefined): Promise<void> {
+  const log = createRootLogger();
+  let loaded;
+  try {
+    loaded = await loadConfig(file);
+    const envPort = process.env.PORT === undefined ? undefined : Number(process.env.PORT);
+    const running = await startGateway(loaded.config, {
+      port: port ?? (loaded.config.server?.port === undefined ? envPort : undefined) ?? loaded.config.server?.port,
+      ...(host === undefined ? {} : { host }),
+      log,
+      baseDir: configDir(loaded.file),
+    });
+    const stop = (signal: string): void => {
+      log.info({ signal }, 'signal received');
+      void running.close().then(() => process.exit(0));
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      printProblems(err, loaded?.file ?? file);
+      process.exit(1);
+    }
+    log.fatal({ err }, 'could not start');
+    log.flush?.();
+    process.exit(1);
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${usage}\n`);
+    process.exit(2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  const command = positionals[0];
+  if (command === 'check') {
+    process.exit(await check(values.config));
+  }
+  if (command !== undefined) {
+    process.stderr.write(`unknown command '${command}'\n${usage}\n`);
+    process.exit(2);
+  }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    process.stderr.write(`--port must be a port number, got '${values.port}'\n`);
+    process.exit(2);
+  }
+  await serve(values.config, port, values.host);
+}

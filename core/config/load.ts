@@ -1,0 +1,182 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, type ConfigProblem } from '../errors.ts';
+import type { Plugin } from '../plugin.ts';
+import { compileConfigSchema } from '../validation.ts';
+import type { GatewayConfig, PluginEntry } from './define.ts';
+import { defaults, GatewayConfigSchema, type GatewaySettings, type ModelGroup } from './schema.ts';
+
+/** A config after validation: defaults applied, plugins resolved to instances. */
+export interface ResolvedConfig {
+  readonly server: {
+    readonly port: number;
+    readonly host: string | undefined;
+    readonly bodyLimit: number;
+    readonly shutdownGraceMs: number;
+    readonly requestTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+  };
+  readonly settings: GatewaySettings;
+  readonly plugins: readonly Plugin[];
+  readonly models: readonly ModelGroup[];
+}
+
+/** Imports a config file (TypeScript is fine: the CLI registers a loader). Default export: config or (async) function. */
+export async function importConfigFile(file: string): Promise<GatewayConfig> {
+  const path = isAbsolute(file) ? file : resolve(process.cwd(), file);
+  if (!existsSync(path)) throw new ConfigError([{ path: file, message: 'config file not found' }]);
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+  } catch (err) {
+    throw new ConfigError([{ path: file, message: `could not load: ${(err as Error).message}` }]);
+  }
+  const exported = typeof mod.default === 'function' ? await (mod.default as () => unknown)() : mod.default;
+  if (exported === null || typeof exported !== 'object') {
+    throw new ConfigError([{ path: file, message: 'the default export must be a config object (use defineConfig)' }]);
+  }
+  return exported as GatewayConfig;
+}
+
+const validateConfigShape = compileConfigSchema(GatewayConfigSchema);
+
+/**
+ * Validates a config and resolves its plugins. Every problem is collected (schema, plugin
+ * options, unknown modules, duplicate names, missing dependencies) and thrown together.
+ */
+export async function resolveConfig(config: GatewayConfig, baseDir = process.cwd()): Promise<ResolvedConfig> {
+  const problems: ConfigProblem[] = validateConfigShape(config);
+  const entries = Array.isArray(config.plugins) ? (config.plugins as readonly PluginEntry[]) : [];
+  const plugins: Plugin[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const resolved = await resolvePluginEntry(entry, `plugins[${i}]`, baseDir, problems);
+    if (resolved !== undefined) plugins.push(resolved);
+  }
+  problems.push(...pluginGraphProblems(plugins));
+  problems.push(...modelGroupProblems(config.models ?? []));
+  if (problems.length > 0) throw new ConfigError(problems);
+  const s = config.server ?? {};
+  return {
+    server: {
+      port: s.port ?? defaults.port,
+      host: s.host,
+      bodyLimit: s.bodyLimit ?? defaults.bodyLimit,
+      shutdownGraceMs: s.shutdownGraceMs ?? defaults.shutdownGraceMs,
+      requestTimeoutMs: s.requestTimeoutMs ?? defaults.requestTimeoutMs,
+      headersTimeoutMs: s.headersTimeoutMs ?? defaults.headersTimeoutMs,
+      keepAliveTimeoutMs: s.keepAliveTimeoutMs ?? defaults.keepAliveTimeoutMs,
+    },
+    settings: Object.freeze({ ...config.settings }),
+    plugins,
+    models: Object.freeze([...(config.models ?? [])]),
+  };
+}
+
+function isPlugin(value: unknown): value is Plugin {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as Plugin).name === 'string' &&
+    typeof (value as Plugin).setup === 'function'
+  );
+}
+
+async function resolvePluginEntry(
+  entry: PluginEntry,
+  path: string,
+  baseDir: string,
+  problems: ConfigProblem[],
+): Promise<Plugin | undefined> {
+  if (isPlugin(entry)) {
+    for (const p of entry.optionProblems ?? []) problems.push({ path: p.path ? `${path}.${p.path}` : path, message: p.message });
+    return entry.optionProblems?.length ? undefined : entry;
+  }
+  const [specifier, options] = typeof entry === 'string' ? [entry, undefined] : Array.isArray(entry) ? entry : [undefined, undefined];
+  if (typeof specifier !== 'string') {
+    problems.push({ path, message: 'must be a plugin, a module specifier, or [specifier, options]' });
+    return undefined;
+  }
+  let exported: unknown;
+  try {
+    const mod = (await import(resolveSpecifier(specifier, baseDir))) as { default?: unknown };
+    exported = mod.default;
+  } catch (err) {
+    problems.push({ path, message: `cannot load '${specifier}': ${(err as Error).message}` });
+    return undefined;
+  }
+  let plugin: unknown = exported;
+  if (typeof exported === 'function') {
+    try {
+      plugin = (exported as (o: unknown) => unknown)(options);
+    } catch (err) {
+      problems.push({ path, message: `factory of '${specifier}' failed: ${(err as Error).message}` });
+      return undefined;
+    }
+  } else if (options !== undefined) {
+    problems.push({ path, message: `'${specifier}' exports a plugin, not a factory, so it takes no options` });
+  }
+  if (!isPlugin(plugin)) {
+    problems.push({ path, message: `'${specifier}' must export (as default) a plugin factory or a plugin` });
+    return undefined;
+  }
+  return resolvePluginEntry(plugin, path, baseDir, problems);
+}
+
+/** Relative paths resolve against the config's folder; package names against the project. */
+function resolveSpecifier(specifier: string, baseDir: string): string {
+  if (specifier.startsWith('.') || isAbsolute(specifier)) return pathToFileURL(resolve(baseDir, specifier)).href;
+  try {
+    return pathToFileURL(createRequire(resolve(baseDir, 'package.json')).resolve(specifier)).href;
+  } catch {
+    return specifier;
+  }
+}
+
+function pluginGraphProblems(plugins: readonly Plugin[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const seen = new Map<string, number>();
+  plugins.forEach((p, i) => {
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(p.name)) {
+      problems.push({ path: `plugins[${i}]`, message: `plugin name '${p.name}' must be kebab-case` });
+    }
+    const first = seen.get(p.name);
+    if (first !== undefined) {
+      problems.push({ path: `plugins[${i}]`, message: `duplicate plugin name '${p.name}' (also plugins[${first}])` });
+    } else {
+      seen.set(p.name, i);
+    }
+  });
+  plugins.forEach((p, i) => {
+    for (const dep of p.dependsOn ?? []) {
+      const at = seen.get(dep);
+      if (at === undefined) problems.push({ path: `plugins[${i}]`, message: `plugin '${p.name}' depends on '${dep}', which is not configured` });
+      else if (at > i) problems.push({ path: `plugins[${i}]`, message: `plugin '${p.name}' depends on '${dep}', which must come before it` });
+    }
+  });
+  return problems;
+}
+
+function modelGroupProblems(models: readonly ModelGroup[]): ConfigProblem[] {
+  if (!Array.isArray(models)) return [];
+  const problems: ConfigProblem[] = [];
+  const names = new Set<string>();
+  models.forEach((m, i) => {
+    if (typeof m?.name !== 'string') return;
+    if (names.has(m.name)) problems.push({ path: `models[${i}].name`, message: `duplicate model group '${m.name}'` });
+    names.add(m.name);
+  });
+  models.forEach((m, i) => {
+    (m?.fallbacks ?? []).forEach((f: string, j: number) => {
+      if (!names.has(f)) problems.push({ path: `models[${i}].fallbacks[${j}]`, message: `'${f}' is not a model group` });
+      if (f === m.name) problems.push({ path: `models[${i}].fallbacks[${j}]`, message: 'a group cannot fall back to itself' });
+    });
+  });
+  return problems;
+}
+
+export function configDir(file: string | undefined): string {
+  return file === undefined ? process.cwd() : dirname(resolve(process.cwd(), file));
+}

@@ -1,0 +1,114 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Logger } from './log.ts';
+import type { CanonicalRequest, Operation, Usage } from './openai/types.ts';
+import type { Attempt, Deployment, RoutePlan } from './routing/types.ts';
+
+/**
+ * Typed per-request state for plugins, by declaration merging:
+ *
+ * @example
+ * declare module 'switchyard' {
+ *   interface ContextState { tenant?: string }
+ * }
+ * // later, in a tap: ctx.state.tenant = 'acme';
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ContextState {}
+
+/** Who is calling, as decided by the auth stage. */
+export interface Principal {
+  readonly id: string;
+  readonly role: 'admin' | 'user' | 'anonymous';
+  readonly team?: string;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+/** Milliseconds from `performance.now()`; unset until reached. */
+export interface Timings {
+  readonly start: number;
+  firstByte: number | undefined;
+  end: number | undefined;
+}
+
+export type ContextOperation = Operation | 'models';
+
+export interface ContextInit {
+  readonly id: string;
+  readonly operation: ContextOperation;
+  readonly headers: IncomingHttpHeaders;
+  readonly signal: AbortSignal;
+  readonly rootLog: Logger;
+}
+
+/**
+ * Everything one request carries through the stages. A fixed shape: every field is set in the
+ * constructor, so V8 keeps one hidden class for all requests.
+ */
+export class RequestContext {
+  readonly id: string;
+  readonly operation: ContextOperation;
+  readonly headers: IncomingHttpHeaders;
+  /** The caller's key from `Authorization: Bearer` or `x-api-key`. */
+  readonly apiKey: string | undefined;
+  /** Aborted when the client goes away; passed to every upstream call. */
+  readonly signal: AbortSignal;
+  readonly timings: Timings;
+  readonly attempts: Attempt[];
+  readonly state: ContextState;
+  /** Set by the auth stage. */
+  principal: Principal | undefined;
+  /**
+   * The canonical request. Set after auth (the body is read only for authenticated callers),
+   * rewritten by `transform.request`; auth taps must not read it.
+   */
+  request!: CanonicalRequest;
+  /** The model name the client sent. */
+  model: string;
+  /** Whether the client asked for a stream. */
+  stream: boolean;
+  plan: RoutePlan | undefined;
+  /** The deployment that answered. */
+  deployment: Deployment | undefined;
+  cacheStatus: 'hit' | 'miss' | undefined;
+  /** Token counts, once known (end of a stream, or a complete answer). */
+  usage: Usage | undefined;
+  /** Headers plugins add to the response (before it starts). */
+  readonly responseHeaders: Record<string, string>;
+  #rootLog: Logger;
+  #log: Logger | undefined;
+
+  constructor(init: ContextInit) {
+    this.id = init.id;
+    this.operation = init.operation;
+    this.headers = init.headers;
+    this.apiKey = apiKeyFrom(init.headers);
+    this.signal = init.signal;
+    this.timings = { start: performance.now(), firstByte: undefined, end: undefined };
+    this.attempts = [];
+    this.state = {};
+    this.principal = undefined;
+    this.model = '';
+    this.stream = false;
+    this.plan = undefined;
+    this.deployment = undefined;
+    this.cacheStatus = undefined;
+    this.usage = undefined;
+    this.responseHeaders = {};
+    this.#rootLog = init.rootLog;
+    this.#log = undefined;
+  }
+
+  /** A logger bound to this request's id; created on first use, since most requests never log. */
+  get log(): Logger {
+    return (this.#log ??= this.#rootLog.child({ reqId: this.id }));
+  }
+}
+
+function apiKeyFrom(headers: IncomingHttpHeaders): string | undefined {
+  const auth = headers.authorization;
+  if (auth !== undefined && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ') {
+    return auth.slice(7).trim();
+  }
+  const key = headers['x-api-key'];
+  return typeof key === 'string' && key.length > 0 ? key : undefined;
+}

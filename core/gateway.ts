@@ -1,0 +1,160 @@
+import type { ResolvedConfig } from './config/load.ts';
+import type { RequestContext } from './context.ts';
+import { ConfigError, GatewayError, PluginError, type ConfigProblem } from './errors.ts';
+import { createStageHooks, pluginHooks, type StageHooks } from './hooks.ts';
+import type { Logger } from './log.ts';
+import type { GatewayApi, Plugin, ReadinessReport } from './plugin.ts';
+import { ProviderRegistry } from './providers/registry.ts';
+import type { CallResult } from './result.ts';
+import type { Deployment } from './routing/types.ts';
+
+type ReadinessCheck = () => ReadinessReport | Promise<ReadinessReport>;
+
+export interface ReadinessSummary {
+  readonly status: 'ok' | 'degraded' | 'down';
+  readonly plugins: readonly string[];
+  readonly providers: readonly string[];
+  readonly checks: Readonly<Record<string, ReadinessReport>>;
+}
+
+/**
+ * The assembled gateway: the stages, the providers, and the plugins that filled them. Built
+ * once; plugins run `setup` in config order.
+ */
+export class Gateway {
+  readonly hooks: StageHooks;
+  readonly providers: ProviderRegistry;
+  readonly config: ResolvedConfig;
+  readonly log: Logger;
+  readonly #closers: { plugin: string; fn: () => void | Promise<void> }[] = [];
+  readonly #readiness = new Map<string, ReadinessCheck>();
+  #closed = false;
+
+  private constructor(config: ResolvedConfig, log: Logger) {
+    this.hooks = createStageHooks();
+    this.providers = new ProviderRegistry();
+    this.config = config;
+    this.log = log;
+  }
+
+  /** Sets up every plugin, then checks what only set-up can tell (deployments of unknown providers). */
+  static async create(config: ResolvedConfig, log: Logger): Promise<Gateway> {
+    const gateway = new Gateway(config, log);
+    for (const plugin of config.plugins) {
+      try {
+        await plugin.setup(gateway.#apiFor(plugin));
+      } catch (err) {
+        if (err instanceof ConfigError) throw err;
+        throw new ConfigError([{ path: `plugin '${plugin.name}'`, message: `setup failed: ${(err as Error).message}` }]);
+      }
+    }
+    const problems = gateway.#deploymentProblems();
+    if (problems.length > 0) {
+      await gateway.close();
+      throw new ConfigError(problems);
+    }
+    return gateway;
+  }
+
+  #apiFor(plugin: Plugin): GatewayApi {
+    const providers = this.providers;
+    return Object.freeze({
+      hooks: pluginHooks(this.hooks, plugin.name),
+      providers: {
+        register: providers.register.bind(providers),
+        get: providers.get.bind(providers),
+        has: providers.has.bind(providers),
+        list: providers.list.bind(providers),
+        claimant: providers.claimant.bind(providers),
+      },
+      log: this.log.child({ plugin: plugin.name }),
+      models: this.config.models,
+      settings: this.config.settings,
+      invoke: (ctx: RequestContext, target: Deployment) => this.invoke(ctx, target),
+      readiness: (name: string, check: ReadinessCheck) => void this.#readiness.set(name, check),
+      onClose: (fn: () => void | Promise<void>) => void this.#closers.push({ plugin: plugin.name, fn }),
+    });
+  }
+
+  #deploymentProblems(): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    this.config.models.forEach((group, i) => {
+      group.deployments.forEach((d, j) => {
+        if (!this.providers.has(d.provider)) {
+          const known = this.providers.list().map((p) => p.id).join(', ') || 'none';
+          problems.push({
+            path: `models[${i}].deployments[${j}].provider`,
+            message: `provider '${d.provider}' is not configured (configured: ${known})`,
+          });
+        }
+      });
+    });
+    return problems;
+  }
+
+  /** Calls one deployment, recording the attempt on the context. */
+  async invoke(ctx: RequestContext, target: Deployment): Promise<CallResult> {
+    const adapter = this.providers.get(target.provider);
+    const attempt = {
+      deployment: target,
+      startedAt: performance.now(),
+      durationMs: 0,
+      outcome: 'ok' as 'ok' | 'error',
+      status: 200,
+      error: undefined as string | undefined,
+    };
+    ctx.attempts.push(attempt);
+    try {
+      if (adapter === undefined) throw new Error(`provider '${target.provider}' is not registered`);
+      const result = await adapter.invoke(ctx, ctx.request, target);
+      attempt.durationMs = performance.now() - attempt.startedAt;
+      ctx.deployment = target;
+      return result;
+    } catch (err) {
+      attempt.durationMs = performance.now() - attempt.startedAt;
+      attempt.outcome = 'error';
+      const safe = err instanceof GatewayError ? err : new PluginError(`provider-${target.provider}`, 'call', err);
+      attempt.status = safe instanceof GatewayError ? safe.status : 500;
+      attempt.error = safe instanceof GatewayError ? (safe.extra.code ?? safe.type) : 'internal_error';
+      throw safe;
+    }
+  }
+
+  async readiness(): Promise<ReadinessSummary> {
+    const checks: Record<string, ReadinessReport> = {};
+    let status: ReadinessSummary['status'] = 'ok';
+    for (const [name, check] of this.#readiness) {
+      let report: ReadinessReport;
+      try {
+        report = await check();
+      } catch (err) {
+        report = { status: 'down', detail: { error: (err as Error).message } };
+      }
+      checks[name] = report;
+      if (report.status === 'down') status = 'down';
+      else if (report.status === 'degraded' && status === 'ok') status = 'degraded';
+    }
+    return {
+      status,
+      plugins: this.config.plugins.map((p) => p.name),
+      providers: this.providers.list().map((p) => p.id),
+      checks,
+    };
+  }
+
+  /** Runs the `close` stage and every `onClose`, in reverse set-up order. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.hooks.close.isUsed()) {
+      await this.hooks.close.promise().catch((err: unknown) => this.log.error({ err }, 'close stage failed'));
+    }
+    for (const { plugin, fn } of this.#closers.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        this.log.error({ err, plugin }, 'plugin close failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,176 @@
+import {
+  AsyncParallelHook,
+  AsyncSeriesBailHook,
+  AsyncSeriesHook,
+  AsyncSeriesWaterfallHook,
+  SyncWaterfallHook,
+} from 'tapable';
+import type { Principal, RequestContext } from './context.ts';
+import { GatewayError, PluginError } from './errors.ts';
+import type { CanonicalRequest, FinalResult, StreamChunk } from './openai/types.ts';
+import type { CallResult } from './result.ts';
+import type { RoutePlan } from './routing/types.ts';
+import type { Outcome } from './outcome.ts';
+
+/**
+ * The stages, in run order. Declared once, frozen. A bail tap returns `undefined` to pass to the
+ * next tap; anything else (even `null`) ends the stage with that value.
+ */
+export interface StageHooks {
+  /** Identify the caller, or throw 401/403/429. */
+  readonly auth: AsyncSeriesBailHook<[RequestContext], Principal | undefined>;
+  readonly transform: {
+    /** Rewrite the canonical request: defaults, guardrails, redaction. */
+    readonly request: AsyncSeriesWaterfallHook<[CanonicalRequest, RequestContext]>;
+    /** Rewrite or check a complete result. Not called for streams. */
+    readonly response: AsyncSeriesWaterfallHook<[FinalResult, RequestContext]>;
+    /** Rewrite or check each streamed chunk. Only run when tapped. */
+    readonly chunk: SyncWaterfallHook<[StreamChunk, RequestContext]>;
+  };
+  /** Turn the model name into an ordered plan of deployments. */
+  readonly route: AsyncSeriesBailHook<[RequestContext], RoutePlan | undefined>;
+  readonly cache: {
+    /** Answer from a cache, or pass. */
+    readonly lookup: AsyncSeriesBailHook<[RequestContext], CallResult | undefined>;
+    /** Keep a successful result (streams: once assembled). Runs after the client has its answer. */
+    readonly store: AsyncParallelHook<[RequestContext, FinalResult]>;
+  };
+  /** Execute the plan: retries, fallbacks, cooldowns. */
+  readonly call: AsyncSeriesBailHook<[RequestContext, RoutePlan], CallResult | undefined>;
+  /** Record the outcome, after the client has its answer. */
+  readonly log: AsyncParallelHook<[RequestContext, Outcome]>;
+  /** Shutdown: release connections, flush buffers. */
+  readonly close: AsyncSeriesHook<[]>;
+}
+
+/** tapable `stage` values; lower runs earlier. Named so ordering reads as intent. */
+export const Order = { first: -100, early: -10, normal: 0, late: 10, last: 100 } as const;
+
+export function createStageHooks(): StageHooks {
+  return Object.freeze({
+    auth: new AsyncSeriesBailHook<[RequestContext], Principal | undefined>(['ctx'], 'auth'),
+    transform: Object.freeze({
+      request: new AsyncSeriesWaterfallHook<[CanonicalRequest, RequestContext]>(['request', 'ctx'], 'transform.request'),
+      response: new AsyncSeriesWaterfallHook<[FinalResult, RequestContext]>(['result', 'ctx'], 'transform.response'),
+      chunk: new SyncWaterfallHook<[StreamChunk, RequestContext]>(['chunk', 'ctx'], 'transform.chunk'),
+    }),
+    route: new AsyncSeriesBailHook<[RequestContext], RoutePlan | undefined>(['ctx'], 'route'),
+    cache: Object.freeze({
+      lookup: new AsyncSeriesBailHook<[RequestContext], CallResult | undefined>(['ctx'], 'cache.lookup'),
+      store: new AsyncParallelHook<[RequestContext, FinalResult]>(['ctx', 'result'], 'cache.store'),
+    }),
+    call: new AsyncSeriesBailHook<[RequestContext, RoutePlan], CallResult | undefined>(['ctx', 'plan'], 'call'),
+    log: new AsyncParallelHook<[RequestContext, Outcome]>(['ctx', 'outcome'], 'log'),
+    close: new AsyncSeriesHook<[]>([], 'close'),
+  });
+}
+
+/** How a plugin names and orders a tap. The name defaults to the plugin's name. */
+export type TapOptions = string | { readonly name?: string; readonly stage?: number };
+
+/** An async stage as plugins see it: tap with a promise-returning function; never fire it. */
+export interface PromiseTaps<Args extends unknown[], R> {
+  tapPromise(options: TapOptions, fn: (...args: Args) => Promise<R>): void;
+  isUsed(): boolean;
+}
+
+/** The synchronous chunk stage as plugins see it. */
+export interface SyncTaps<Args extends unknown[], R> {
+  tap(options: TapOptions, fn: (...args: Args) => R): void;
+  isUsed(): boolean;
+}
+
+/** The hooks a plugin receives: tap-only, and every error it throws is tagged with its name. */
+export interface PluginHooks {
+  readonly auth: PromiseTaps<[RequestContext], Principal | undefined>;
+  readonly transform: {
+    readonly request: PromiseTaps<[CanonicalRequest, RequestContext], CanonicalRequest>;
+    readonly response: PromiseTaps<[FinalResult, RequestContext], FinalResult>;
+    readonly chunk: SyncTaps<[StreamChunk, RequestContext], StreamChunk>;
+  };
+  readonly route: PromiseTaps<[RequestContext], RoutePlan | undefined>;
+  readonly cache: {
+    readonly lookup: PromiseTaps<[RequestContext], CallResult | undefined>;
+    readonly store: PromiseTaps<[RequestContext, FinalResult], void>;
+  };
+  readonly call: PromiseTaps<[RequestContext, RoutePlan], CallResult | undefined>;
+  readonly log: PromiseTaps<[RequestContext, Outcome], void>;
+  readonly close: PromiseTaps<[], void>;
+}
+
+interface TapableAsync {
+  tapPromise(options: { name: string; stage?: number }, fn: (...args: never[]) => Promise<unknown>): void;
+  isUsed(): boolean;
+  readonly name: string | undefined;
+}
+interface TapableSync {
+  tap(options: { name: string; stage?: number }, fn: (...args: never[]) => unknown): void;
+  isUsed(): boolean;
+  readonly name: string | undefined;
+}
+
+function tapOptions(options: TapOptions, plugin: string): { name: string; stage?: number } {
+  if (typeof options === 'string') return { name: options || plugin };
+  return options.stage === undefined
+    ? { name: options.name ?? plugin }
+    : { name: options.name ?? plugin, stage: options.stage };
+}
+
+/** GatewayErrors pass untouched (they are meant for the client); anything else is tagged. */
+function tag(err: unknown, plugin: string, stage: string): unknown {
+  if (err instanceof GatewayError || err instanceof PluginError) return err;
+  return new PluginError(plugin, stage, err);
+}
+
+function promiseTaps(hook: TapableAsync, plugin: string): PromiseTaps<never[], unknown> {
+  const stage = hook.name ?? 'unknown';
+  return {
+    tapPromise(options, fn) {
+      // Wrapped once, at tap time: a failing tap is reported with its plugin and stage.
+      const wrapped = async (...args: never[]) => {
+        try {
+          return await fn(...args);
+        } catch (err) {
+          throw tag(err, plugin, stage);
+        }
+      };
+      hook.tapPromise(tapOptions(options, plugin), wrapped);
+    },
+    isUsed: () => hook.isUsed(),
+  };
+}
+
+function syncTaps(hook: TapableSync, plugin: string): SyncTaps<never[], unknown> {
+  const stage = hook.name ?? 'unknown';
+  return {
+    tap(options, fn) {
+      const wrapped = (...args: never[]) => {
+        try {
+          return fn(...args);
+        } catch (err) {
+          throw tag(err, plugin, stage);
+        }
+      };
+      hook.tap(tapOptions(options, plugin), wrapped);
+    },
+    isUsed: () => hook.isUsed(),
+  };
+}
+
+/** The tap-only view of the stages given to one plugin. Built once per plugin, at set-up. */
+export function pluginHooks(hooks: StageHooks, plugin: string): PluginHooks {
+  const p = (h: unknown) => promiseTaps(h as TapableAsync, plugin);
+  return Object.freeze({
+    auth: p(hooks.auth),
+    transform: Object.freeze({
+      request: p(hooks.transform.request),
+      response: p(hooks.transform.response),
+      chunk: syncTaps(hooks.transform.chunk as unknown as TapableSync, plugin),
+    }),
+    route: p(hooks.route),
+    cache: Object.freeze({ lookup: p(hooks.cache.lookup), store: p(hooks.cache.store) }),
+    call: p(hooks.call),
+    log: p(hooks.log),
+    close: p(hooks.close),
+  }) as unknown as PluginHooks;
+}

@@ -1,0 +1,57 @@
+/**
+ * Switchyard's public API: what configs and plugins import from `switchyard`.
+ * Everything else under core/ is internal and may change.
+ */
+export { defineConfig, type GatewayConfig, type PluginEntry } from './config/define.ts';
+export type { DeploymentConfig, GatewaySettings, ModelGroup, ServerSettings } from './config/schema.ts';
+export { definePlugin, type GatewayApi, type Plugin, type PluginFactory, type ReadinessReport } from './plugin.ts';
+export { Order, type PluginHooks, type StageHooks, type TapOptions } from './hooks.ts';
+export { RequestContext, type ContextState, type Principal, type Timings } from './context.ts';
+export type { Outcome } from './outcome.ts';
+export type { Attempt, Deployment, RoutePlan } from './routing/types.ts';
+export {
+  GatewayError,
+  PluginError,
+  ConfigError,
+  type ConfigProblem,
+  type ErrorType,
+  type GatewayStatus,
+  type OpenAIErrorBody,
+  bodyTooLarge,
+  clientClosed,
+  forbidden,
+  internalError,
+  invalidJson,
+  invalidParam,
+  invalidRequest,
+  isRetryable,
+  modelNotFound,
+  noHealthyDeployment,
+  operationNotSupported,
+  rateLimited,
+  unauthorized,
+  unsupportedParam,
+  upstreamInvalid,
+  upstreamTimeout,
+  upstreamUnreachable,
+} from './errors.ts';
+export { JsonBody, StreamEvent, completeResult, streamResult, type CallResult, type CompleteResult, type StreamResult } from './result.ts';
+export {
+  defineProvider,
+  type CallInfo,
+  type ChatTranslation,
+  type CompletionsTranslation,
+  type DecodedEvent,
+  type EmbeddingsTranslation,
+  type ModelsTranslation,
+  type Passthrough,
+  type ProviderDefinition,
+  type UpstreamInit,
+} from './providers/define.ts';
+export { ProviderRegistry, type ModelInfo, type ProviderAdapter } from './providers/registry.ts';
+export { providerError, retryAfterSeconds, scrubSecrets, type ProviderErrorInfo } from './providers/upstream-errors.ts';
+export { parseSse, type SseMessage } from './stream/sse.ts';
+export { ChatStreamAssembler, CompletionStreamAssembler } from './stream/assemble.ts';
+export { startGateway, type RunningGateway, type StartOptions } from './start.ts';
+export type { Logger } from './log.ts';
+export type * from './openai/types.ts';

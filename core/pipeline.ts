@@ -1,0 +1,178 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestContext, type ContextOperation } from './context.ts';
+import {
+  GatewayError,
+  PluginError,
+  modelNotFound,
+  noHealthyDeployment,
+  toGatewayError,
+  unauthorized,
+} from './errors.ts';
+import type { Gateway } from './gateway.ts';
+import type { ChatCompletionChunk, CompletionChunk, FinalResult, Operation, StreamChunk } from './openai/types.ts';
+import { validateRequest } from './openai/schemas.ts';
+import type { Outcome } from './outcome.ts';
+import { JsonBody, type CallResult } from './result.ts';
+import type { RoutePlan } from './routing/types.ts';
+import { readJsonBody } from './server/body.ts';
+import { requestIdFrom } from './server/request-id.ts';
+import { writeError, writeJson, writeStream, type ChunkTransform } from './server/respond.ts';
+import { ChatStreamAssembler, CompletionStreamAssembler } from './stream/assemble.ts';
+
+const anonymous = Object.freeze({ id: 'anonymous', role: 'anonymous' as const });
+
+/** The client's abort controller per response, so one shared listener can abort it on disconnect. */
+const controllers = new WeakMap<ServerResponse, AbortController>();
+function onResponseClose(this: ServerResponse): void {
+  if (!this.writableFinished) controllers.get(this)?.abort();
+}
+
+/**
+ * Runs one request through the stages: auth → transform.request → route → cache.lookup → call →
+ * respond (transform.response | transform.chunk) → cache.store, log. The only caller of the
+ * hooks, and the only place an error becomes a response.
+ */
+export class Pipeline {
+  readonly #gateway: Gateway;
+  readonly #bodyLimit: number;
+  readonly #chunkTransform: ChunkTransform | undefined;
+
+  constructor(gateway: Gateway) {
+    this.#gateway = gateway;
+    this.#bodyLimit = gateway.config.server.bodyLimit;
+    const chunk = gateway.hooks.transform.chunk;
+    // Decided once: an untapped chunk stage costs nothing per chunk.
+    this.#chunkTransform = chunk.isUsed() ? (c, ctx) => chunk.call(c, ctx) : undefined;
+  }
+
+  /** A context for a request, wired to abort when the client disconnects. */
+  createContext(operation: ContextOperation, req: IncomingMessage, res: ServerResponse, requestId?: string): RequestContext {
+    const controller = new AbortController();
+    controllers.set(res, controller);
+    res.once('close', onResponseClose);
+    return new RequestContext({
+      id: requestId ?? requestIdFrom(req.headers),
+      operation,
+      headers: req.headers,
+      signal: controller.signal,
+      rootLog: this.#gateway.log,
+    });
+  }
+
+  /** The auth stage alone (also used by routes that are not model calls). */
+  async authenticate(ctx: RequestContext): Promise<void> {
+    const auth = this.#gateway.hooks.auth;
+    if (!auth.isUsed()) {
+      ctx.principal = anonymous;
+      return;
+    }
+    const principal = await auth.promise(ctx);
+    if (principal === undefined || principal === null) throw unauthorized('invalid API key');
+    ctx.principal = principal;
+  }
+
+  /** Serves one model call, start to finish. Never throws. */
+  async handle(operation: Operation, req: IncomingMessage, res: ServerResponse, requestId?: string): Promise<void> {
+    const ctx = this.createContext(operation, req, res, requestId);
+    let outcome: Outcome;
+    try {
+      await this.authenticate(ctx);
+      await this.#readRequest(ctx, operation, req);
+      const plan = await this.#route(ctx);
+      const result = (await this.#lookup(ctx)) ?? (await this.#call(ctx, plan));
+      outcome = await this.#respond(ctx, res, result);
+    } catch (err) {
+      outcome = this.fail(ctx, res, err);
+    }
+    this.#finish(ctx, outcome);
+  }
+
+  async #readRequest(ctx: RequestContext, operation: Operation, req: IncomingMessage): Promise<void> {
+    const body = await readJsonBody(req, this.#bodyLimit);
+    let request = validateRequest(operation, body);
+    const transform = this.#gateway.hooks.transform.request;
+    if (transform.isUsed()) request = await transform.promise(request, ctx);
+    ctx.request = request;
+    ctx.model = request.model;
+    ctx.stream = operation !== 'embeddings' && (request as { stream?: boolean | null }).stream === true;
+  }
+
+  async #route(ctx: RequestContext): Promise<RoutePlan> {
+    const route = this.#gateway.hooks.route;
+    const plan = route.isUsed() ? await route.promise(ctx) : undefined;
+    if (plan === undefined || plan === null || plan.deployments.length === 0) throw modelNotFound(ctx.model);
+    ctx.plan = plan;
+    return plan;
+  }
+
+  async #lookup(ctx: RequestContext): Promise<CallResult | undefined> {
+    const lookup = this.#gateway.hooks.cache.lookup;
+    if (!lookup.isUsed()) return undefined;
+    const hit = await lookup.promise(ctx);
+    ctx.cacheStatus = hit === undefined || hit === null ? 'miss' : 'hit';
+    return hit ?? undefined;
+  }
+
+  async #call(ctx: RequestContext, plan: RoutePlan): Promise<CallResult> {
+    const call = this.#gateway.hooks.call;
+    if (call.isUsed()) {
+      const result = await call.promise(ctx, plan);
+      if (result === undefined || result === null) throw noHealthyDeployment(ctx.model);
+      return result;
+    }
+    // No call strategy configured: the plan's first deployment, once.
+    return this.#gateway.invoke(ctx, plan.deployments[0] as RoutePlan['deployments'][number]);
+  }
+
+  async #respond(ctx: RequestContext, res: ServerResponse, result: CallResult): Promise<Outcome> {
+    if (result.kind === 'complete') {
+      let body = result.body;
+      const transform = this.#gateway.hooks.transform.response;
+      if (transform.isUsed()) {
+        const changed = await transform.promise(body.value, ctx);
+        if (changed !== body.value) body = JsonBody.of(changed);
+      }
+      ctx.usage = (body.value as { usage?: typeof ctx.usage }).usage ?? undefined;
+      ctx.timings.firstByte = performance.now();
+      writeJson(ctx, res, body.bytes);
+      return { status: 200, error: undefined, stream: false, result: body.value };
+    }
+    const assembler = ctx.operation === 'chat' ? new ChatStreamAssembler() : new CompletionStreamAssembler();
+    const observe = (chunk: StreamChunk): void =>
+      ctx.operation === 'chat'
+        ? (assembler as ChatStreamAssembler).add(chunk as ChatCompletionChunk)
+        : (assembler as CompletionStreamAssembler).add(chunk as CompletionChunk);
+    const error = await writeStream(ctx, res, result.events, observe, this.#chunkTransform);
+    ctx.usage = assembler.usage;
+    if (error !== undefined) return { status: error.status === 499 ? 499 : 200, error, stream: true, result: undefined };
+    return { status: 200, error: undefined, stream: true, result: assembler.result() };
+  }
+
+  /** Turns anything thrown into a response (or nothing, if the client left). */
+  fail(ctx: RequestContext, res: ServerResponse, err: unknown): Outcome {
+    const error = toGatewayError(err);
+    if (!(err instanceof GatewayError)) {
+      const plugin = err instanceof PluginError ? { plugin: err.plugin, stage: err.stage } : {};
+      ctx.log.error({ err: err instanceof PluginError ? err.cause : err, ...plugin }, 'request failed inside the gateway');
+    }
+    const status = res.destroyed || ctx.signal.aborted ? 499 : error.status;
+    if (status !== 499) writeError(ctx, res, error, ctx.id);
+    return { status, error, stream: ctx.stream, result: undefined };
+  }
+
+  /** After the client has its answer: store and log, off the request path; failures are only logged. */
+  #finish(ctx: RequestContext, outcome: Outcome): void {
+    ctx.timings.end = performance.now();
+    const hooks = this.#gateway.hooks;
+    if (outcome.result !== undefined && ctx.cacheStatus !== 'hit' && hooks.cache.store.isUsed()) {
+      hooks.cache.store.promise(ctx, outcome.result as FinalResult).catch((err: unknown) => {
+        ctx.log.warn({ err }, 'cache store failed');
+      });
+    }
+    if (hooks.log.isUsed()) {
+      hooks.log.promise(ctx, outcome).catch((err: unknown) => {
+        this.#gateway.log.error({ err }, 'log stage failed');
+      });
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { RequestContext } from '../context.ts';
+import { operationNotSupported } from '../errors.ts';
+import type {
+  CanonicalRequest,
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatRequest,
+  Completion,
+  CompletionChunk,
+  CompletionRequest,
+  CreateEmbeddingResponse,
+  EmbeddingRequest,
+  Operation,
+} from '../openai/types.ts';
+import type { CallResult } from '../result.ts';
+import type { Deployment } from '../routing/types.ts';
+import { listModels, passthroughCall } from './passthrough.ts';
+import type { ModelInfo, ProviderAdapter } from './registry.ts';
+import { translatedCall } from './translated.ts';
+import type { ProviderErrorInfo } from './upstream-errors.ts';
+
+/** URL and headers of one upstream call. */
+export interface UpstreamInit {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly method?: 'GET' | 'POST';
+}
+
+/** What the core tells `request()` about the call it is about to make. */
+export interface CallInfo {
+  readonly operation: Operation | 'models';
+  readonly stream: boolean;
+  /** The serialised body, for providers that sign it (Bedrock). */
+  readonly body: string | undefined;
+}
+
+/** One decoded upstream stream event: the parsed `data` JSON and the SSE event name, if any. */
+export interface DecodedEvent {
+  readonly name: string | undefined;
+  readonly data: unknown;
+}
+
+/**
+ * How a chat request and its answer translate to and from one provider's wire format.
+ * Pure functions, no I/O; the core does transport, SSE framing, fan-out and errors.
+ * Methods (not function properties) so a translation typed against the provider's SDK types
+ * is still accepted where the registry erases them.
+ */
+export interface ChatTranslation<Req = unknown, Res = unknown, Ev = unknown, State = unknown> {
+  /** Canonical params with no upstream equivalent: 400 naming the param, or dropped if configured. */
+  readonly unsupported?: readonly (keyof ChatRequest)[];
+  /** False when the provider has no `n`: the core fans out `n > 1` into parallel calls. */
+  readonly supportsN?: boolean;
+  toRequest(req: ChatRequest, target: Deployment): Req;
+  fromResponse(res: Res, target: Deployment, req: ChatRequest): ChatCompletion;
+  startStream(target: Deployment, req: ChatRequest): State;
+  /** May throw a GatewayError for an error event in the stream. */
+  fromEvent(event: Ev, state: State, name: string | undefined): readonly ChatCompletionChunk[];
+  /** Chunks to send when the upstream stream ends (e.g. a usage chunk). */
+  endStream?(state: State): readonly ChatCompletionChunk[];
+}
+
+export interface CompletionsTranslation<Req = unknown, Res = unknown, Ev = unknown, State = unknown> {
+  readonly unsupported?: readonly (keyof CompletionRequest)[];
+  readonly supportsN?: boolean;
+  toRequest(req: CompletionRequest, target: Deployment): Req;
+  fromResponse(res: Res, target: Deployment, req: CompletionRequest): Completion;
+  startStream(target: Deployment, req: CompletionRequest): State;
+  fromEvent(event: Ev, state: State, name: string | undefined): readonly CompletionChunk[];
+  endStream?(state: State): readonly CompletionChunk[];
+}
+
+export interface EmbeddingsTranslation<Req = unknown, Res = unknown> {
+  readonly unsupported?: readonly (keyof EmbeddingRequest)[];
+  /** Most inputs one upstream call takes; larger batches are split and merged in order. */
+  readonly maxBatch?: number;
+  toRequest(req: EmbeddingRequest, target: Deployment): Req;
+  fromResponse(res: Res, target: Deployment, req: EmbeddingRequest): CreateEmbeddingResponse;
+}
+
+export interface ModelsTranslation<Res = unknown> {
+  fromResponse(res: Res): readonly ModelInfo[];
+}
+
+/** The provider speaks OpenAI's wire format for this operation: bodies and events pass through. */
+export type Passthrough = 'passthrough';
+
+export interface ProviderDefinition {
+  readonly id: string;
+  /** Naming rule for bare model names in the default routing. */
+  claims?(model: string): boolean;
+  /** URL and headers of a call: the only place a provider reads its keys. May sign (async). */
+  request(target: Deployment, call: CallInfo): UpstreamInit | Promise<UpstreamInit>;
+  /** Reads the provider's error body (parsed JSON, or text) into its message, code and kind. */
+  errorInfo(status: number, body: unknown, headers: IncomingHttpHeaders): ProviderErrorInfo;
+  readonly chat?: ChatTranslation | Passthrough;
+  readonly completions?: CompletionsTranslation | Passthrough;
+  readonly embeddings?: EmbeddingsTranslation | Passthrough;
+  readonly models?: ModelsTranslation | Passthrough;
+  /** Decodes a non-SSE stream body (Bedrock's binary event stream). Default: SSE with JSON data. */
+  decodeStream?(body: AsyncIterable<Uint8Array>): AsyncIterable<DecodedEvent>;
+}
+
+/**
+ * Builds a provider adapter from its translations. The core supplies the transport (one pooled
+ * client, the client's abort signal, timeouts), SSE parsing, unsupported-param checks, `n`
+ * fan-out, embedding batching and error mapping.
+ *
+ * @example
+ * export const acme = defineProvider({
+ *   id: 'acme',
+ *   request: (target) => ({ url: `${target.baseURL}/chat`, headers: { authorization: `Bearer ${target.apiKey}` } }),
+ *   errorInfo: (status, body) => ({ message: String((body as { message?: string }).message ?? status) }),
+ *   chat: acmeChat, // a ChatTranslation
+ * });
+ */
+export function defineProvider(def: ProviderDefinition): ProviderAdapter {
+  const operations = (['chat', 'completions', 'embeddings'] as const).filter((op) => def[op] !== undefined);
+  const adapter: ProviderAdapter = {
+    id: def.id,
+    operations,
+    invoke(ctx: RequestContext, request: CanonicalRequest, target: Deployment): Promise<CallResult> {
+      const operation = ctx.operation as Operation;
+      const translation = def[operation];
+      if (translation === undefined) return Promise.reject(operationNotSupported(ctx.model, operation));
+      if (translation === 'passthrough') return passthroughCall(def, ctx, operation, request, target);
+      return translatedCall(def, ctx, operation, translation, request, target);
+    },
+  };
+  if (def.claims) adapter.claims = def.claims.bind(def);
+  if (def.models !== undefined) {
+    const models = def.models;
+    adapter.listModels = (signal) => listModels(def, models, signal);
+  }
+  return Object.freeze(adapter);
+}

@@ -1,0 +1,83 @@
+import type { RequestContext } from '../context.ts';
+import { upstreamInvalid } from '../errors.ts';
+import { upstreamFailure } from '../http/upstream.ts';
+import type { CanonicalRequest, FinalResult, Operation, StreamChunk } from '../openai/types.ts';
+import { completeResult, JsonBody, StreamEvent, streamResult, type CallResult } from '../result.ts';
+import type { Deployment } from '../routing/types.ts';
+import { primeStream } from '../stream/primed.ts';
+import { parseSse } from '../stream/sse.ts';
+import type { ModelsTranslation, Passthrough, ProviderDefinition } from './define.ts';
+import type { ModelInfo } from './registry.ts';
+import { readAll, readJson, send, type SentCall } from './transport.ts';
+import { providerError } from './upstream-errors.ts';
+
+/**
+ * An OpenAI-wire provider: the request goes up with only `model` changed; the answer comes back
+ * byte for byte (parsed once, to catch garbage and feed the later stages, never re-serialised).
+ */
+export async function passthroughCall(
+  def: ProviderDefinition,
+  ctx: RequestContext,
+  operation: Operation,
+  request: CanonicalRequest,
+  target: Deployment,
+): Promise<CallResult> {
+  const outgoing = request.model === target.model ? request : { ...request, model: target.model };
+  const stream = ctx.stream;
+  const sent = await send(def, ctx.signal, target, { operation, stream, body: JSON.stringify(outgoing) });
+  if (!stream) {
+    const bytes = await readAll(def, ctx.signal, sent);
+    try {
+      return completeResult(JsonBody.parse<FinalResult>(bytes));
+    } catch {
+      throw upstreamInvalid(def.id, 'body is not JSON');
+    }
+  }
+  return streamResult(await primeStream(passthroughEvents(def, ctx, sent)));
+}
+
+async function* passthroughEvents(def: ProviderDefinition, ctx: RequestContext, sent: SentCall): AsyncGenerator<StreamEvent> {
+  try {
+    for await (const message of parseSse(sent.response.body)) {
+      const data = message.data;
+      // Our own [DONE] ends the client's stream; reading on lets the socket go back to the pool.
+      if (data === '[DONE]' || data === '') continue;
+      let chunk: StreamChunk & { error?: unknown };
+      try {
+        chunk = JSON.parse(data) as StreamChunk & { error?: unknown };
+      } catch {
+        throw upstreamInvalid(def.id, 'stream event is not JSON');
+      }
+      if (message.event === 'error' || (chunk.error !== undefined && chunk.choices === undefined)) {
+        throw providerError(def.id, 502, def.errorInfo(502, chunk, sent.response.headers));
+      }
+      yield StreamEvent.fromData(data, chunk);
+    }
+  } catch (err) {
+    throw upstreamFailure(err, { provider: def.id, signal: ctx.signal, timeoutMs: sent.timeoutMs });
+  }
+}
+
+interface OpenAIModelList {
+  data?: { id?: unknown; owned_by?: unknown; created?: unknown }[];
+}
+
+/** `GET {base}/models`, or the provider's own model-list translation. */
+export async function listModels(
+  def: ProviderDefinition,
+  models: ModelsTranslation | Passthrough,
+  signal: AbortSignal,
+): Promise<readonly ModelInfo[]> {
+  const target: Deployment = { id: def.id, group: '', provider: def.id, model: '', timeoutMs: 10_000 };
+  const sent = await send(def, signal, target, { operation: 'models', stream: false, body: undefined });
+  const body = await readJson<unknown>(def, signal, sent);
+  if (models !== 'passthrough') return models.fromResponse(body);
+  const list = (body as OpenAIModelList).data ?? [];
+  return list
+    .filter((m): m is { id: string; owned_by?: unknown; created?: unknown } => typeof m.id === 'string')
+    .map((m) => ({
+      id: m.id,
+      ownedBy: typeof m.owned_by === 'string' ? m.owned_by : def.id,
+      ...(typeof m.created === 'number' ? { created: m.created } : {}),
+    }));
+}

@@ -1,0 +1,202 @@
+import type { RequestContext } from '../context.ts';
+import { unsupportedParam, upstreamInvalid } from '../errors.ts';
+import { upstreamFailure } from '../http/upstream.ts';
+import type {
+  CanonicalRequest,
+  ChatCompletion,
+  ChatRequest,
+  CreateEmbeddingResponse,
+  EmbeddingRequest,
+  FinalResult,
+  Operation,
+  StreamChunk,
+} from '../openai/types.ts';
+import { completeResult, JsonBody, StreamEvent, streamResult, type CallResult } from '../result.ts';
+import type { Deployment } from '../routing/types.ts';
+import { primeStream } from '../stream/primed.ts';
+import { parseSse } from '../stream/sse.ts';
+import type {
+  ChatTranslation,
+  CompletionsTranslation,
+  DecodedEvent,
+  EmbeddingsTranslation,
+  ProviderDefinition,
+} from './define.ts';
+import { fanOutComplete, fanOutStream } from './fan-out.ts';
+import { readJson, send } from './transport.ts';
+
+/** Chat and legacy completions share one shape of translation; the core treats them alike. */
+type TextTranslation = ChatTranslation | CompletionsTranslation;
+
+/** A request through a translating provider: check params, fan out `n`, call, translate back. */
+export async function translatedCall(
+  def: ProviderDefinition,
+  ctx: RequestContext,
+  operation: Operation,
+  translation: TextTranslation | EmbeddingsTranslation,
+  request: CanonicalRequest,
+  target: Deployment,
+): Promise<CallResult> {
+  const checked = withoutUnsupported(translation.unsupported ?? [], request, target, def.id, ctx);
+  if (operation === 'embeddings') {
+    return embeddingsCall(def, ctx, translation as EmbeddingsTranslation, checked as EmbeddingRequest, target);
+  }
+  const text = translation as TextTranslation;
+  const n = (checked as ChatRequest).n ?? 1;
+  if (n > 1 && text.supportsN === false) {
+    const single = { ...checked, n: undefined } as CanonicalRequest;
+    const calls = Array.from({ length: n }, () => singleCall(def, ctx, text, single, target));
+    if (!ctx.stream) {
+      const results = await settleAll(calls);
+      return completeResult(JsonBody.of(fanOutComplete(results.map((r) => (r as { body: JsonBody<ChatCompletion> }).body.value))));
+    }
+    const streams = await settleAll(calls);
+    const merged = fanOutStream(streams.map((s) => (s as { events: AsyncIterable<StreamEvent> }).events));
+    return streamResult(await primeStream(merged[Symbol.asyncIterator]()));
+  }
+  return singleCall(def, ctx, text, checked, target);
+}
+
+/** Like Promise.all, but a failure closes the streams that did open, so no socket is left behind. */
+async function settleAll(calls: Promise<CallResult>[]): Promise<CallResult[]> {
+  const settled = await Promise.allSettled(calls);
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed === undefined) return settled.map((s) => (s as PromiseFulfilledResult<CallResult>).value);
+  for (const s of settled) {
+    if (s.status === 'fulfilled' && s.value.kind === 'stream') await s.value.events[Symbol.asyncIterator]().return?.();
+  }
+  throw (failed as PromiseRejectedResult).reason;
+}
+
+async function singleCall(
+  def: ProviderDefinition,
+  ctx: RequestContext,
+  translation: TextTranslation,
+  request: CanonicalRequest,
+  target: Deployment,
+): Promise<CallResult> {
+  const t = translation as ChatTranslation;
+  const req = request as ChatRequest;
+  const body = JSON.stringify(t.toRequest(req, target));
+  const sent = await send(def, ctx.signal, target, { operation: ctx.operation as Operation, stream: ctx.stream, body });
+  if (!ctx.stream) {
+    const upstream = await readJson<unknown>(def, ctx.signal, sent);
+    return completeResult(JsonBody.of<FinalResult>(t.fromResponse(upstream, target, req)));
+  }
+  const events = translatedEvents(def, ctx, t, req, target, sent.response.body, sent.timeoutMs);
+  return streamResult(await primeStream(events));
+}
+
+async function* translatedEvents(
+  def: ProviderDefinition,
+  ctx: RequestContext,
+  t: ChatTranslation,
+  req: ChatRequest,
+  target: Deployment,
+  body: AsyncIterable<Uint8Array>,
+  timeoutMs: number,
+): AsyncGenerator<StreamEvent> {
+  const state = t.startStream(target, req);
+  try {
+    for await (const event of def.decodeStream ? def.decodeStream(body) : decodeSseJson(def, body)) {
+      for (const chunk of t.fromEvent(event.data, state, event.name)) yield StreamEvent.of(chunk as StreamChunk);
+    }
+    for (const chunk of t.endStream?.(state) ?? []) yield StreamEvent.of(chunk as StreamChunk);
+  } catch (err) {
+    throw upstreamFailure(err, { provider: def.id, signal: ctx.signal, timeoutMs });
+  }
+}
+
+async function* decodeSseJson(def: ProviderDefinition, body: AsyncIterable<Uint8Array>): AsyncGenerator<DecodedEvent> {
+  for await (const message of parseSse(body)) {
+    if (message.data === '[DONE]' || message.data === '') continue;
+    let data: unknown;
+    try {
+      data = JSON.parse(message.data);
+    } catch {
+      throw upstreamInvalid(def.id, 'stream event is not JSON');
+    }
+    yield { name: message.event, data };
+  }
+}
+
+/** Values SDKs and frameworks send by default; they ask for nothing, so they are never an error. */
+const neutral: Readonly<Record<string, unknown>> = Object.freeze({
+  n: 1,
+  presence_penalty: 0,
+  frequency_penalty: 0,
+  logprobs: false,
+  top_logprobs: 0,
+  parallel_tool_calls: true,
+  encoding_format: 'float',
+});
+
+function isNeutral(param: string, value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (neutral[param] === value) return true;
+  return typeof value === 'object' && Object.keys(value).length === 0;
+}
+
+/** 400 naming the first param the provider cannot honour, or (if the deployment allows) drop them. */
+function withoutUnsupported(
+  params: readonly PropertyKey[],
+  request: CanonicalRequest,
+  target: Deployment,
+  provider: string,
+  ctx: RequestContext,
+): CanonicalRequest {
+  let out: Record<string, unknown> | undefined;
+  for (const param of params) {
+    const name = String(param);
+    const value = (request as unknown as Record<string, unknown>)[name];
+    if (isNeutral(name, value)) continue;
+    if (target.dropUnsupportedParams !== true) throw unsupportedParam(name, provider);
+    out ??= { ...request };
+    delete out[name];
+    ctx.log.warn({ param: name, provider, deployment: target.id }, 'dropped unsupported param');
+  }
+  return (out ?? request) as CanonicalRequest;
+}
+
+async function embeddingsCall(
+  def: ProviderDefinition,
+  ctx: RequestContext,
+  t: EmbeddingsTranslation,
+  request: EmbeddingRequest,
+  target: Deployment,
+): Promise<CallResult> {
+  const inputs = Array.isArray(request.input) ? (request.input as unknown[]) : [request.input];
+  const max = t.maxBatch ?? Number.POSITIVE_INFINITY;
+  if (inputs.length <= max) return completeResult(JsonBody.of<FinalResult>(await embedOnce(def, ctx, t, request, target)));
+  const batches: EmbeddingRequest[] = [];
+  for (let i = 0; i < inputs.length; i += max) {
+    batches.push({ ...request, input: inputs.slice(i, i + max) as EmbeddingRequest['input'] });
+  }
+  const parts = await Promise.all(batches.map((b) => embedOnce(def, ctx, t, b, target)));
+  return completeResult(JsonBody.of<FinalResult>(mergeEmbeddings(parts, max)));
+}
+
+async function embedOnce(
+  def: ProviderDefinition,
+  ctx: RequestContext,
+  t: EmbeddingsTranslation,
+  request: EmbeddingRequest,
+  target: Deployment,
+): Promise<CreateEmbeddingResponse> {
+  const body = JSON.stringify(t.toRequest(request, target));
+  const sent = await send(def, ctx.signal, target, { operation: 'embeddings', stream: false, body });
+  return t.fromResponse(await readJson<unknown>(def, ctx.signal, sent), target, request);
+}
+
+function mergeEmbeddings(parts: CreateEmbeddingResponse[], batchSize: number): CreateEmbeddingResponse {
+  const first = parts[0] as CreateEmbeddingResponse;
+  return {
+    object: 'list',
+    model: first.model,
+    data: parts.flatMap((part, b) => part.data.map((d) => ({ ...d, index: d.index + b * batchSize }))),
+    usage: {
+      prompt_tokens: parts.reduce((sum, p) => sum + p.usage.prompt_tokens, 0),
+      total_tokens: parts.reduce((sum, p) => sum + p.usage.total_tokens, 0),
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { GatewayError, type GatewayStatus } from '../errors.ts';
+
+/** What a provider's error body said, in its own terms. */
+export interface ProviderErrorInfo {
+  readonly message: string;
+  readonly code?: string | undefined;
+  readonly param?: string | undefined;
+  /** Seconds, from `Retry-After` or the provider's reset headers. */
+  readonly retryAfterS?: number | undefined;
+  /** Overrides the mapping from status: e.g. a 400 that says the context is too long. */
+  readonly kind?: 'context_length_exceeded' | 'content_policy_violation' | 'overloaded' | undefined;
+}
+
+/**
+ * Maps a provider's HTTP status to ours. The provider's message is kept; a failure of the
+ * gateway's own upstream credentials is a 502, since the client's key was fine.
+ */
+export function providerError(provider: string, status: number, info: ProviderErrorInfo): GatewayError {
+  const extra = { provider, upstreamStatus: status, code: info.code, param: info.param };
+  const message = info.message || `provider '${provider}' answered ${status}`;
+  if (info.kind === 'context_length_exceeded') {
+    return new GatewayError(400, 'invalid_request_error', message, { ...extra, code: 'context_length_exceeded' });
+  }
+  if (info.kind === 'content_policy_violation') {
+    return new GatewayError(400, 'invalid_request_error', message, { ...extra, code: 'content_policy_violation' });
+  }
+  if (info.kind === 'overloaded') {
+    return new GatewayError(503, 'service_unavailable_error', message, {
+      ...extra,
+      code: info.code ?? 'upstream_overloaded',
+      retryAfterS: info.retryAfterS,
+    });
+  }
+  if (status === 401 || status === 403) {
+    return new GatewayError(502, 'api_error', `provider '${provider}' rejected the gateway's credentials: ${message}`, {
+      ...extra,
+      code: 'upstream_auth_failed',
+    });
+  }
+  if (status === 429) {
+    return new GatewayError(429, 'rate_limit_error', message, {
+      ...extra,
+      code: info.code ?? 'rate_limit_exceeded',
+      retryAfterS: info.retryAfterS,
+    });
+  }
+  if (status === 408) return new GatewayError(504, 'timeout_error', message, { ...extra, code: 'upstream_timeout' });
+  if (status === 404) return new GatewayError(404, 'invalid_request_error', message, { ...extra, code: info.code ?? 'not_found' });
+  if (status === 413) return new GatewayError(413, 'invalid_request_error', message, { ...extra, code: info.code ?? 'request_too_large' });
+  if (status >= 400 && status < 500) {
+    return new GatewayError(400, 'invalid_request_error', message, { ...extra, code: info.code ?? 'invalid_request' });
+  }
+  const mapped: GatewayStatus = status === 503 || status === 529 ? 503 : status === 504 ? 504 : 502;
+  const type = mapped === 503 ? 'service_unavailable_error' : mapped === 504 ? 'timeout_error' : 'api_error';
+  return new GatewayError(mapped, type, message, { ...extra, code: info.code ?? 'upstream_error', retryAfterS: info.retryAfterS });
+}
+
+/** `Retry-After` in seconds (delta-seconds or an HTTP date), if present and sane. */
+export function retryAfterSeconds(headers: Record<string, string | string[] | undefined>, now = Date.now()): number | undefined {
+  const raw = headers['retry-after'];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined || value === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? Math.ceil(seconds) : undefined;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+const keyLike = /\b(sk-[A-Za-z0-9_*-]{6,}|sk-ant-[A-Za-z0-9_*-]{6,}|AIza[0-9A-Za-z_-]{20,}|AKIA[0-9A-Z]{12,})/g;
+
+/**
+ * Removes credentials from a provider's message before it reaches a client or a log: the exact
+ * secrets we sent, and anything shaped like a well-known key.
+ */
+export function scrubSecrets(message: string, secrets: readonly string[]): string {
+  let out = message;
+  for (const secret of secrets) {
+    if (secret.length >= 6) out = out.split(secret).join('[redacted]');
+  }
+  return out.replace(keyLike, '[redacted]');
+}

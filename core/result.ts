@@ -1,0 +1,83 @@
+import type { FinalResult, StreamChunk } from './openai/types.ts';
+
+/**
+ * A JSON value that may arrive as bytes (an upstream body passed through) or as an object
+ * (a translated result). Each form is computed at most once, and only if someone asks, so a
+ * pass-through answer is written to the client exactly as it came, never re-serialised.
+ */
+export class JsonBody<T> {
+  #value: T | undefined;
+  #text: string | Buffer | undefined;
+
+  private constructor(value: T | undefined, text: string | Buffer | undefined) {
+    this.#value = value;
+    this.#text = text;
+  }
+
+  /** Parses now, so garbage is caught where it entered (the caller maps the SyntaxError). */
+  static parse<T>(bytes: Buffer | string): JsonBody<T> {
+    const text = typeof bytes === 'string' ? bytes : bytes.toString('utf8');
+    return new JsonBody<T>(JSON.parse(text) as T, bytes);
+  }
+
+  static of<T>(value: T): JsonBody<T> {
+    return new JsonBody<T>(value, undefined);
+  }
+
+  get value(): T {
+    return this.#value as T;
+  }
+
+  /** The serialised form; the original bytes when there are any. */
+  get bytes(): string | Buffer {
+    return (this.#text ??= JSON.stringify(this.#value));
+  }
+}
+
+/**
+ * One `data:` event of a stream. Upstream pass-through events keep their original JSON text,
+ * which is what the client receives; translated events are serialised once, when written.
+ */
+export class StreamEvent<C extends StreamChunk = StreamChunk> {
+  readonly chunk: C;
+  #data: string | undefined;
+
+  private constructor(chunk: C, data: string | undefined) {
+    this.chunk = chunk;
+    this.#data = data;
+  }
+
+  static fromData<C extends StreamChunk>(data: string, chunk: C): StreamEvent<C> {
+    return new StreamEvent(chunk, data);
+  }
+
+  static of<C extends StreamChunk>(chunk: C): StreamEvent<C> {
+    return new StreamEvent(chunk, undefined);
+  }
+
+  /** The JSON text after `data: `. */
+  get data(): string {
+    return (this.#data ??= JSON.stringify(this.chunk));
+  }
+}
+
+/** A complete answer (non-streamed request). */
+export interface CompleteResult {
+  readonly kind: 'complete';
+  readonly body: JsonBody<FinalResult>;
+}
+
+/**
+ * A streamed answer. The iterator throws a GatewayError if the stream fails; it must stop
+ * (and release its upstream) when `return()` is called.
+ */
+export interface StreamResult {
+  readonly kind: 'stream';
+  readonly events: AsyncIterable<StreamEvent>;
+}
+
+/** What `cache.lookup` and `call` produce. */
+export type CallResult = CompleteResult | StreamResult;
+
+export const completeResult = (body: JsonBody<FinalResult>): CompleteResult => ({ kind: 'complete', body });
+export const streamResult = (events: AsyncIterable<StreamEvent>): StreamResult => ({ kind: 'stream', events });

@@ -1,0 +1,71 @@
+import Router from '@koa/router';
+import Koa from 'koa';
+import { GatewayError, routeNotFound, toGatewayError } from '../errors.ts';
+import type { Gateway } from '../gateway.ts';
+import type { Operation } from '../openai/types.ts';
+import type { Pipeline } from '../pipeline.ts';
+import type { ModelCatalog } from './model-catalog.ts';
+import { requestIdFrom } from './request-id.ts';
+import { writeError } from './respond.ts';
+import { docsRoutes } from './routes/docs.ts';
+import { healthRoutes } from './routes/health.ts';
+import { modelRoutes } from './routes/models.ts';
+
+export interface AppDeps {
+  readonly gateway: Gateway;
+  readonly pipeline: Pipeline;
+  readonly catalog: ModelCatalog;
+  readonly version: string;
+  readonly isShuttingDown: () => boolean;
+}
+
+const modelCalls: readonly [string, Operation][] = [
+  ['/chat/completions', 'chat'],
+  ['/completions', 'completions'],
+  ['/embeddings', 'embeddings'],
+];
+
+/** The koa app: every route of DESIGN.md, with and without `/v1`, and OpenAI-style errors for the rest. */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa();
+  app.silent = true;
+  const router = new Router();
+
+  for (const [path, operation] of modelCalls) {
+    router.post([path, `/v1${path}`], async (koa) => {
+      // The pipeline writes the response itself (streams, backpressure, errors after headers).
+      koa.respond = false;
+      await deps.pipeline.handle(operation, koa.req, koa.res, koa.state.requestId as string);
+    });
+  }
+  modelRoutes(router, deps.pipeline, deps.catalog);
+  healthRoutes(router, deps.gateway, deps.isShuttingDown);
+  docsRoutes(router, deps.catalog, deps.version);
+
+  app.use(async (koa, next) => {
+    const requestId = requestIdFrom(koa.req.headers);
+    koa.state.requestId = requestId;
+    koa.set('x-request-id', requestId);
+    try {
+      await next();
+      if (koa.respond !== false && koa.body === undefined && koa.status === 404) {
+        throw routeNotFound(koa.method, koa.path);
+      }
+    } catch (err) {
+      koa.respond = false;
+      if (!(err instanceof GatewayError)) deps.gateway.log.error({ err }, 'route failed');
+      writeError(undefined, koa.res, toGatewayError(err), requestId);
+    }
+  });
+  app.use(router.routes());
+  app.use(
+    router.allowedMethods({
+      throw: true,
+      methodNotAllowed: () =>
+        new GatewayError(405, 'invalid_request_error', 'method not allowed on this route', { code: 'method_not_allowed' }),
+      notImplemented: () =>
+        new GatewayError(405, 'invalid_request_error', 'method not supported', { code: 'method_not_allowed' }),
+    }),
+  );
+  return app;
+}

@@ -1,0 +1,102 @@
+import type { ServerResponse } from 'node:http';
+import type { RequestContext } from '../context.ts';
+import { clientClosed, GatewayError, toGatewayError } from '../errors.ts';
+import type { StreamChunk } from '../openai/types.ts';
+import { StreamEvent } from '../result.ts';
+import { sseDone, sseFrame, sseHeaders } from '../stream/sse.ts';
+
+const jsonType = 'application/json';
+
+/** Headers of every model-call response: who answered, after how many tries, cache status. */
+export function callHeaders(ctx: RequestContext, base: Readonly<Record<string, string>>): Record<string, string> {
+  const headers: Record<string, string> = { ...base, 'x-request-id': ctx.id };
+  const d = ctx.deployment;
+  if (d !== undefined) {
+    headers['x-switchyard-provider'] = d.provider;
+    headers['x-switchyard-model'] = d.model;
+  }
+  if (ctx.attempts.length > 0) headers['x-switchyard-attempts'] = String(ctx.attempts.length);
+  if (ctx.cacheStatus !== undefined) headers['x-switchyard-cache'] = ctx.cacheStatus;
+  for (const name in ctx.responseHeaders) headers[name] = ctx.responseHeaders[name] as string;
+  return headers;
+}
+
+export function writeJson(ctx: RequestContext, res: ServerResponse, body: string | Buffer): void {
+  res.writeHead(200, callHeaders(ctx, { 'content-type': jsonType }));
+  res.end(body);
+}
+
+/**
+ * Sends an error the only way still possible: the JSON envelope with its status, or, once a
+ * stream has started, a final `data: {"error":…}` event. Nothing is written to a closed socket.
+ */
+export function writeError(ctx: RequestContext | undefined, res: ServerResponse, error: GatewayError, requestId: string): void {
+  if (res.destroyed || res.writableEnded) return;
+  const body = JSON.stringify(error.toBody());
+  if (res.headersSent) {
+    res.end(sseFrame(body));
+    return;
+  }
+  const base: Record<string, string> = { 'content-type': jsonType };
+  if (error.extra.retryAfterS !== undefined) base['retry-after'] = String(error.extra.retryAfterS);
+  // A body we refused to read is still arriving: close the connection rather than drain it.
+  if (error.status === 413) base.connection = 'close';
+  const headers = ctx === undefined ? { ...base, 'x-request-id': requestId } : callHeaders(ctx, base);
+  res.writeHead(error.status, headers);
+  res.end(body);
+}
+
+/** Fires for each chunk the client is sent; the pipeline assembles the stream with it. */
+export type ChunkObserver = (chunk: StreamChunk) => void;
+export type ChunkTransform = (chunk: StreamChunk, ctx: RequestContext) => StreamChunk;
+
+/**
+ * Writes a stream as server-sent events, honouring backpressure, and ends it with `[DONE]`.
+ * A failure mid-stream becomes a final error event. Returns the error, if any.
+ */
+export async function writeStream(
+  ctx: RequestContext,
+  res: ServerResponse,
+  events: AsyncIterable<StreamEvent>,
+  observe: ChunkObserver,
+  transform: ChunkTransform | undefined,
+): Promise<GatewayError | undefined> {
+  const iterator = events[Symbol.asyncIterator]();
+  res.writeHead(200, callHeaders(ctx, sseHeaders));
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      let event = next.value;
+      if (transform !== undefined) {
+        const changed = transform(event.chunk, ctx);
+        if (changed !== event.chunk) event = StreamEvent.of(changed);
+      }
+      observe(event.chunk);
+      ctx.timings.firstByte ??= performance.now();
+      if (!res.write(sseFrame(event.data))) await drained(res);
+      if (res.destroyed) throw clientClosed();
+    }
+    res.end(sseDone);
+    return undefined;
+  } catch (err) {
+    // Stop the upstream before anything else; `return()` on a finished iterator is harmless.
+    void iterator.return?.()?.catch(() => undefined);
+    const error = res.destroyed || ctx.signal.aborted ? clientClosed() : toGatewayError(err);
+    writeError(ctx, res, error, ctx.id);
+    if (!(err instanceof GatewayError)) ctx.log.error({ err }, 'stream failed in the gateway');
+    return error;
+  }
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

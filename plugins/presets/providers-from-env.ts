@@ -1,0 +1,31 @@
+import type { Plugin } from 'switchyard';
+import openai, { presets, type PresetName } from '../providers/openai/index.ts';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const set = (value: string | undefined): value is string => value !== undefined && value !== '';
+
+/** An OpenAI-compatible preset is enabled by its key, or, for local servers, by its base URL. */
+function openAICompatible(env: Env): Plugin[] {
+  const out: Plugin[] = [];
+  for (const name of Object.keys(presets) as PresetName[]) {
+    const preset = presets[name];
+    const apiKey = 'apiKeyEnv' in preset ? env[preset.apiKeyEnv] : undefined;
+    const baseURL = env[preset.baseURLEnv];
+    const local = 'local' in preset && preset.local;
+    if (!set(apiKey) && !(local && set(baseURL))) continue;
+    out.push(openai({ preset: name, ...(set(apiKey) ? { apiKey } : {}), ...(set(baseURL) ? { baseURL } : {}) }));
+  }
+  return out;
+}
+
+/**
+ * Every provider plugin whose credentials are in the environment. Each entry reads its own
+ * variables (named as in the provider's SDK) and returns nothing when they are absent.
+ * Provider plugins with their own wire format add an entry here.
+ */
+export const providerSources: ((env: Env) => Plugin[])[] = [openAICompatible];
+
+export function providersFromEnv(env: Env): Plugin[] {
+  return providerSources.flatMap((source) => source(env));
+}
