@@ -51,11 +51,14 @@ export async function resolveConfig(config: GatewayConfig, baseDir = process.cwd
   const problems: ConfigProblem[] = validateConfigShape(config);
   const entries = Array.isArray(config.plugins) ? (config.plugins as readonly PluginEntry[]) : [];
   const plugins: Plugin[] = [];
+  const positions: number[] = [];
   for (const [i, entry] of entries.entries()) {
     const resolved = await resolvePluginEntry(entry, `plugins[${i}]`, baseDir, problems);
-    if (resolved !== undefined) plugins.push(resolved);
+    if (resolved === undefined) continue;
+    plugins.push(resolved);
+    positions.push(i);
   }
-  problems.push(...pluginGraphProblems(plugins));
+  problems.push(...pluginGraphProblems(plugins, positions));
   problems.push(...modelGroupProblems(config.models ?? []));
   if (problems.length > 0) throw new ConfigError(problems);
   const s = config.server ?? {};
@@ -135,10 +138,12 @@ function resolveSpecifier(specifier: string, baseDir: string): string {
   }
 }
 
-function pluginGraphProblems(plugins: readonly Plugin[]): ConfigProblem[] {
+/** Names and dependencies; `positions` maps each plugin back to its entry in `plugins[]` for the paths. */
+function pluginGraphProblems(plugins: readonly Plugin[], positions: readonly number[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const seen = new Map<string, number>();
-  plugins.forEach((p, i) => {
+  plugins.forEach((p, k) => {
+    const i = positions[k] as number;
     if (!/^[a-z0-9][a-z0-9-]*$/.test(p.name)) {
       problems.push({ path: `plugins[${i}]`, message: `plugin name '${p.name}' must be kebab-case` });
     }
@@ -149,7 +154,8 @@ function pluginGraphProblems(plugins: readonly Plugin[]): ConfigProblem[] {
       seen.set(p.name, i);
     }
   });
-  plugins.forEach((p, i) => {
+  plugins.forEach((p, k) => {
+    const i = positions[k] as number;
     for (const dep of p.dependsOn ?? []) {
       const at = seen.get(dep);
       if (at === undefined) problems.push({ path: `plugins[${i}]`, message: `plugin '${p.name}' depends on '${dep}', which is not configured` });

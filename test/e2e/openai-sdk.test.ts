@@ -285,4 +285,46 @@ describe('errors keep the OpenAI envelope', () => {
       await slowUpstream.close();
     }
   });
+
+  test('an upstream stream cut mid-way ends the client stream with an error event', async () => {
+    upstream.override((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const chunk = { id: 'x', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { content: 'par' }, finish_reason: null }] };
+      res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'openai/gpt-4o', stream: true, messages: [{ role: 'user', content: 'x' }] }),
+    });
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).toContain('"content":"par"');
+    const last = text.trim().split('\n\n').at(-1)!;
+    expect(JSON.parse(last.slice('data: '.length))).toMatchObject({ error: { type: 'api_error' } });
+    expect(text).not.toContain('[DONE]');
+  });
+
+  test('a stream that stalls longer than the timeout ends with a timeout error event', async () => {
+    upstream.override((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const chunk = { id: 'x', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { content: 'a' }, finish_reason: null }] };
+      res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+    });
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'slow', stream: true, messages: [{ role: 'user', content: 'x' }] }),
+    });
+    const text = await res.text();
+    expect(text).toContain('"type":"timeout_error"');
+  });
+
+  test('the gateway keeps serving after all of that', async () => {
+    const res = await client.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'ok', stream: true });
+    let text = '';
+    for await (const c of res) text += c.choices[0]?.text ?? '';
+    expect(text).toBe(' completed: ok');
+  });
 });

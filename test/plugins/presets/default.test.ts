@@ -1,0 +1,19 @@
+import { describe, expect, test } from 'vitest';
+import { defaultConfig, defaultPlugins, masterKeyFromEnv } from '../../../plugins/presets/default.ts';
+
+describe('default preset', () => {
+  test('enables exactly the providers with credentials in the environment', () => {
+    const names = defaultPlugins({ OPENAI_API_KEY: 'k', GROQ_API_KEY: 'g', OLLAMA_BASE_URL: 'http://127.0.0.1:11434', MISTRAL_BASE_URL: 'http://x' }).map((p) => p.name);
+    expect(names).toEqual(['provider-openai', 'provider-groq', 'provider-ollama', 'auth-master-key', 'routing-models', 'fallback-ordered', 'log-pino']);
+  });
+
+  test('master key from SWITCHYARD_MASTER_KEY, or LiteLLM’s name', () => {
+    expect(masterKeyFromEnv({ SWITCHYARD_MASTER_KEY: 'a', LITELLM_MASTER_KEY: 'b' })).toBe('a');
+    expect(masterKeyFromEnv({ LITELLM_MASTER_KEY: 'b' })).toBe('b');
+    expect(masterKeyFromEnv({ SWITCHYARD_MASTER_KEY: '' })).toBeUndefined();
+  });
+
+  test('defaultConfig has no model groups of its own', () => {
+    expect(defaultConfig({}).models).toBeUndefined();
+  });
+});
