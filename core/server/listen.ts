@@ -15,12 +15,16 @@ export interface Listening {
 
 /** Starts the HTTP server with timeouts set against slow clients. */
 export async function listen(app: Koa, server: ResolvedConfig['server'], port: number, host: string): Promise<Listening> {
-  const http = createServer(app.callback());
+  // Node checks the header and request timeouts on this interval (30 s by default), so a slow
+  // client could outlive its timeout by that much; check at least every second or so.
+  const connectionsCheckingInterval = Math.max(100, Math.min(1000, Math.floor(server.headersTimeoutMs / 2)));
+  const http = createServer({ connectionsCheckingInterval }, app.callback());
   http.requestTimeout = server.requestTimeoutMs;
   http.headersTimeout = Math.min(server.headersTimeoutMs, server.requestTimeoutMs || server.headersTimeoutMs);
   http.keepAliveTimeout = server.keepAliveTimeoutMs;
 
   let inFlight = 0;
+  let draining = false;
   let onIdle: (() => void) | undefined;
   // One listener for all requests (not a closure per request).
   const onResponseDone = (): void => {
@@ -29,6 +33,8 @@ export async function listen(app: Koa, server: ResolvedConfig['server'], port: n
   };
   http.on('request', (_req, res) => {
     inFlight += 1;
+    // While draining, a keep-alive connection must not bring in another request.
+    if (draining) res.shouldKeepAlive = false;
     res.once('close', onResponseDone);
   });
 
@@ -47,6 +53,7 @@ export async function listen(app: Koa, server: ResolvedConfig['server'], port: n
     host,
     inFlight: () => inFlight,
     async drain(graceMs: number): Promise<void> {
+      draining = true;
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       if (inFlight > 0) {

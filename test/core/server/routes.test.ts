@@ -92,3 +92,22 @@ describe('HTTP surface', () => {
     await closing;
   });
 });
+
+describe('slow clients', () => {
+  test('a client that never finishes its headers is cut off after headersTimeoutMs', async () => {
+    const { connect } = await import('node:net');
+    const slow = await startTestGateway(defineConfig({ server: { headersTimeoutMs: 300, requestTimeoutMs: 600 }, plugins: [modelRouting({})] }));
+    try {
+      const socket = connect(slow.port, '127.0.0.1');
+      socket.write('POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n');
+      const started = Date.now();
+      let reply = '';
+      socket.on('data', (d: Buffer) => (reply += d.toString()));
+      await new Promise((resolve) => socket.on('close', resolve));
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(reply).toMatch(/^HTTP\/1\.1 408/);
+    } finally {
+      await slow.close(100);
+    }
+  });
+});
