@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { defineConfig, definePlugin, forbidden, type ChatCompletion, type ChatCompletionChunk, type RunningGateway } from 'switchyard';
 import openai from '../../plugins/providers/openai/index.ts';
@@ -59,7 +59,7 @@ describe('stages', () => {
 
   test('auth: a GatewayError reaches the client; a bug is a 500 without internals; no principal is 401', async () => {
     await expect(client('blocked').models.list()).rejects.toMatchObject({ status: 403, message: expect.stringContaining('blocked') });
-    const crash = (await client('crash').models.list().catch((e: unknown) => e)) as OpenAI.APIError;
+    const crash = (await client('crash').models.list().catch((e: unknown) => e)) as APIError;
     expect(crash.status).toBe(500);
     expect(JSON.stringify(crash.error)).not.toContain('secret internals');
     const res = await fetch(`${gw.url}/v1/models`);
