@@ -73,7 +73,7 @@ assistant = first.choices[0].message
 if assistant.tool_calls:
     call = assistant.tool_calls[0]
     print(f"tool call: {call.function.name}({call.function.arguments})")
-    messages.append(assistant.model_dump(exclude_none=True))
+    messages.append(assistant)  # the SDK serialises its own message objects, as in OpenAI's guide
     messages.append({"role": "tool", "tool_call_id": call.id, "content": json.dumps({"sky": "sunny", "celsius": 21})})
     second = client.chat.completions.create(model=model, messages=messages, tools=tools)
     print(f"tool answer: {second.choices[0].message.content}")
