@@ -36,7 +36,8 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const gw of started) await gw.close(500);
   await upstream.close();
-  process.env = saved;
+  for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+  Object.assign(process.env, saved);
 });
 
 describe('the tenant-tag example plugin', () => {

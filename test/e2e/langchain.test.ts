@@ -69,6 +69,15 @@ describe('LangChain ChatOpenAI through the gateway', () => {
   });
 });
 
+describe('LangChain structured output through the gateway', () => {
+  test('withStructuredOutput (JSON schema): response_format goes upstream, the object comes back parsed', async () => {
+    const schema = { title: 'Echo', type: 'object', properties: { echo: { type: 'string' } }, required: ['echo'], additionalProperties: false };
+    const structured = chat.withStructuredOutput<{ echo: string }>(schema, { method: 'jsonSchema' });
+    expect(await structured.invoke('give me json')).toEqual({ echo: 'echo: give me json' });
+    expect(stack.bodies('/v1/chat/completions')[0]?.response_format).toMatchObject({ type: 'json_schema' });
+  });
+});
+
 describe('LangChain OpenAIEmbeddings through the gateway', () => {
   test('embedDocuments and embedQuery return the upstream vectors, in order', async () => {
     const embeddings = new OpenAIEmbeddings({

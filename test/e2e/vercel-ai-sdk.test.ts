@@ -1,5 +1,5 @@
 import { createOpenAI } from '@ai-sdk/openai';
-import { APICallError, embed, embedMany, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
+import { APICallError, embed, embedMany, generateText, jsonSchema, Output, stepCountIs, streamText, tool } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { mockVector } from '../helpers/mock-upstream/openai.ts';
 import { startClientStack, type ClientStack } from './stack.ts';
@@ -67,6 +67,17 @@ describe('Vercel AI SDK through the gateway', () => {
     });
     const calls = await result.toolCalls;
     expect(calls).toEqual([expect.objectContaining({ toolName: 'get_weather', input: { city: 'Paris' } })]);
+  });
+
+  test('structured output: a JSON schema goes upstream as response_format, the object comes back parsed', async () => {
+    const result = await generateText({
+      model: switchyard.chat('gpt-4o'),
+      maxRetries: 0,
+      prompt: 'structured please',
+      output: Output.object({ schema: jsonSchema<{ echo: string }>({ type: 'object', properties: { echo: { type: 'string' } }, required: ['echo'], additionalProperties: false }) }),
+    });
+    expect(result.output).toEqual({ echo: 'echo: structured please' });
+    expect(stack.bodies('/v1/chat/completions')[0]?.response_format).toMatchObject({ type: 'json_schema', json_schema: { schema: { required: ['echo'] } } });
   });
 
   test('embed and embedMany return the upstream vectors', async () => {
