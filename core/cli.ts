@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { GatewayConfig } from './config/define.ts';
-import { configDir, importConfigFile, resolveConfig } from './config/load.ts';
-import { ConfigError } from './errors.ts';
-import { Gateway } from './gateway.ts';
+import { configDir, importConfigFile, inspectConfig, type ResolvedConfig } from './config/load.ts';
+import { ConfigError, type ConfigProblem } from './errors.ts';
+import { deploymentProblems, Gateway } from './gateway.ts';
 import { createRootLogger } from './log.ts';
 import { startGateway } from './start.ts';
 
@@ -29,7 +29,12 @@ async function check(file: string | undefined): Promise<number> {
   let loaded: { config: GatewayConfig; file: string | undefined } | undefined;
   try {
     loaded = await loadConfig(file);
-    const resolved = await resolveConfig(loaded.config, configDir(loaded.file));
+    const { resolved, problems } = await inspectConfig(loaded.config, configDir(loaded.file));
+    if (problems.length > 0) {
+      // Go on with what did resolve, so set-up problems (unknown providers…) are listed too.
+      problems.push(...(await setupProblems(resolved)));
+      throw new ConfigError(problems);
+    }
     const gateway = await Gateway.create(resolved, createRootLogger({ level: 'silent', sync: true }));
     await gateway.close();
     process.stdout.write(
@@ -43,6 +48,25 @@ async function check(file: string | undefined): Promise<number> {
     }
     throw err;
   }
+}
+
+/**
+ * Sets up the plugins of a config that has problems (each name once, no model groups, which may
+ * be malformed) and returns the problems only set-up can tell.
+ */
+async function setupProblems(resolved: ResolvedConfig): Promise<ConfigProblem[]> {
+  const seen = new Set<string>();
+  const plugins = resolved.plugins.filter((p) => !seen.has(p.name) && seen.add(p.name));
+  let gateway: Gateway;
+  try {
+    gateway = await Gateway.create({ ...resolved, plugins, models: [] }, createRootLogger({ level: 'silent', sync: true }));
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    return [{ path: 'plugins', message: `set-up failed: ${(err as Error).message}` }];
+  }
+  const problems = deploymentProblems(resolved.models, gateway.providers);
+  await gateway.close();
+  return problems;
 }
 
 async function serve(file: string | undefined, port: number | undefined, host: string | undefined): Promise<void> {

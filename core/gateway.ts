@@ -7,6 +7,7 @@ import type { GatewayApi, Plugin, ReadinessReport } from './plugin.ts';
 import { ProviderRegistry } from './providers/registry.ts';
 import type { CallResult } from './result.ts';
 import type { Deployment } from './routing/types.ts';
+import type { ModelGroup } from './config/schema.ts';
 
 type ReadinessCheck = () => ReadinessReport | Promise<ReadinessReport>;
 
@@ -77,19 +78,7 @@ export class Gateway {
   }
 
   #deploymentProblems(): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
-    this.config.models.forEach((group, i) => {
-      group.deployments.forEach((d, j) => {
-        if (!this.providers.has(d.provider)) {
-          const known = this.providers.list().map((p) => p.id).join(', ') || 'none';
-          problems.push({
-            path: `models[${i}].deployments[${j}].provider`,
-            message: `provider '${d.provider}' is not configured (configured: ${known})`,
-          });
-        }
-      });
-    });
-    return problems;
+    return deploymentProblems(this.config.models, this.providers);
   }
 
   /** Calls one deployment, recording the attempt on the context. */
@@ -157,4 +146,25 @@ export class Gateway {
       }
     }
   }
+}
+
+/**
+ * Deployments naming a provider no plugin registered. Tolerates malformed groups (skipped: the
+ * schema reports them), since `switchyard check` runs it on configs that failed validation.
+ */
+export function deploymentProblems(models: readonly ModelGroup[], providers: Pick<ProviderRegistry, 'has' | 'list'>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  models.forEach((group, i) => {
+    const deployments: unknown = group?.deployments;
+    if (!Array.isArray(deployments)) return;
+    deployments.forEach((d: { provider?: unknown } | null, j) => {
+      if (typeof d?.provider !== 'string' || providers.has(d.provider)) return;
+      const known = providers.list().map((p) => p.id).join(', ') || 'none';
+      problems.push({
+        path: `models[${i}].deployments[${j}].provider`,
+        message: `provider '${d.provider}' is not configured (configured: ${known})`,
+      });
+    });
+  });
+  return problems;
 }

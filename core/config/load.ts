@@ -30,7 +30,7 @@ export async function importConfigFile(file: string): Promise<GatewayConfig> {
   if (!existsSync(path)) throw new ConfigError([{ path: file, message: 'config file not found' }]);
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    mod = unwrapCommonJs((await import(pathToFileURL(path).href)) as { default?: unknown });
   } catch (err) {
     throw new ConfigError([{ path: file, message: `could not load: ${(err as Error).message}` }]);
   }
@@ -41,6 +41,12 @@ export async function importConfigFile(file: string): Promise<GatewayConfig> {
   return exported as GatewayConfig;
 }
 
+/** A config compiled as CommonJS (no `"type": "module"` nearby) arrives as `{ default: { default: config } }`. */
+function unwrapCommonJs(mod: { default?: unknown }): { default?: unknown } {
+  const inner = mod.default as { __esModule?: unknown; default?: unknown } | null | undefined;
+  return inner !== null && typeof inner === 'object' && inner.__esModule === true && 'default' in inner ? inner : mod;
+}
+
 const validateConfigShape = compileConfigSchema(GatewayConfigSchema);
 
 /**
@@ -48,6 +54,20 @@ const validateConfigShape = compileConfigSchema(GatewayConfigSchema);
  * options, unknown modules, duplicate names, missing dependencies) and thrown together.
  */
 export async function resolveConfig(config: GatewayConfig, baseDir = process.cwd()): Promise<ResolvedConfig> {
+  const { resolved, problems } = await inspectConfig(config, baseDir);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return resolved;
+}
+
+/**
+ * Like `resolveConfig`, but returns the problems beside a best-effort config (the plugins that
+ * did resolve), so `switchyard check` can go on to set them up and report what only set-up can
+ * tell, such as deployments of unknown providers. Serve only a config without problems.
+ */
+export async function inspectConfig(
+  config: GatewayConfig,
+  baseDir = process.cwd(),
+): Promise<{ resolved: ResolvedConfig; problems: ConfigProblem[] }> {
   const problems: ConfigProblem[] = validateConfigShape(config);
   const entries = Array.isArray(config.plugins) ? (config.plugins as readonly PluginEntry[]) : [];
   const plugins: Plugin[] = [];
@@ -60,9 +80,8 @@ export async function resolveConfig(config: GatewayConfig, baseDir = process.cwd
   }
   problems.push(...pluginGraphProblems(plugins, positions));
   problems.push(...modelGroupProblems(config.models ?? []));
-  if (problems.length > 0) throw new ConfigError(problems);
   const s = config.server ?? {};
-  return {
+  const resolved: ResolvedConfig = {
     server: {
       port: s.port ?? defaults.port,
       host: s.host,
@@ -74,8 +93,9 @@ export async function resolveConfig(config: GatewayConfig, baseDir = process.cwd
     },
     settings: Object.freeze({ ...config.settings }),
     plugins,
-    models: Object.freeze([...(config.models ?? [])]),
+    models: Object.freeze(Array.isArray(config.models) ? [...config.models] : []),
   };
+  return { resolved, problems };
 }
 
 function isPlugin(value: unknown): value is Plugin {

@@ -1,0 +1,218 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { mockOpenAIKey, startMockOpenAI } from '../helpers/mock-upstream/openai.ts';
+import type { MockServer } from '../helpers/mock-upstream/server.ts';
+
+// The `switchyard` bin as users run it: a child process, configured by the environment only.
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = join(root, 'bin', 'switchyard.js');
+const key = 'sy-cli-master-key';
+
+/** A port that was free a moment ago (the CLI prints no port when given 0). */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => done(port));
+    });
+  });
+}
+
+/** Only what the CLI should read: no stray provider keys from the machine. */
+function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...extra };
+}
+
+function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [bin, ...args], { cwd: root, timeout: 20_000, killSignal: 'SIGKILL', env: cliEnv(env) }, (err, stdout, stderr) =>
+      done({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : null, stdout, stderr }),
+    );
+  });
+}
+
+describe('switchyard check', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'switchyard-check-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('a broken config exits non-zero listing every problem with its path', async () => {
+    const plugin = (name: string) => JSON.stringify(join(root, 'plugins', name, 'index.ts'));
+    // A folder without package.json (so the config is CommonJS to Node), plugins by absolute path.
+    const file = join(dir, 'broken.config.ts');
+    writeFileSync(
+      file,
+      `export default {
+  servre: { port: 4000 },
+  server: { port: 'eighty' },
+  plugins: [
+    [${plugin('providers/openai')}, { apiKey: 'sk-x' }],
+    [${plugin('auth/master-key')}, { key: 'one' }],
+    [${plugin('auth/master-key')}, { key: 'two' }],
+    [${plugin('routing/models')}, {}],
+  ],
+  models: [
+    { name: 'smart', deployments: [{ provider: 'openai', model: 'gpt-4o' }, { provider: 'anthropic', model: 'claude-3-5-sonnet' }] },
+  ],
+};
+`,
+    );
+    const result = await runCli(['check', '--config', file]);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.split('\n');
+    expect(lines[0]).toBe(`${file}: 4 problem(s)`);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        '  servre: is not a known setting',
+        '  server.port: must be integer',
+        "  plugins[2]: duplicate plugin name 'auth-master-key' (also plugins[1])",
+        "  models[0].deployments[1].provider: provider 'anthropic' is not configured (configured: openai)",
+      ]),
+    );
+    expect(result.stdout).toBe('');
+  });
+
+  test('a missing config file is one problem, not a stack trace', async () => {
+    const result = await runCli(['check', '--config', join(dir, 'nope.ts')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('config file not found');
+  });
+
+  test('the example config with an in-house plugin passes', async () => {
+    const result = await runCli(['check', '--config', 'examples/gateway.with-plugin.config.ts'], { OPENAI_API_KEY: 'sk-x', SWITCHYARD_MASTER_KEY: key });
+    expect(result, result.stderr).toMatchObject({ code: 0 });
+    expect(result.stdout).toMatch(/examples\/gateway\.with-plugin\.config\.ts: ok \(\d+ plugins, 0 model groups\)/);
+  });
+});
+
+describe('switchyard serving, and its graceful shutdown', () => {
+  let upstream: MockServer;
+  let child: ChildProcess;
+  let port: number;
+  let output = '';
+  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  beforeAll(async () => {
+    // One character per chunk, 40 ms apart: a stream that lasts about two seconds.
+    upstream = await startMockOpenAI({ chunkSize: 1, chunkGapMs: 40 });
+    port = await freePort();
+    // cwd is the repository: the CLI loads its gateway.config.ts (shutdownGraceMs 10 s).
+    child = spawn(process.execPath, [bin], {
+      cwd: root,
+      env: cliEnv({
+        OPENAI_API_KEY: mockOpenAIKey,
+        OPENAI_BASE_URL: `${upstream.url}/v1`,
+        SWITCHYARD_MASTER_KEY: key,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    exited = new Promise((done) => child.once('exit', (code, signal) => done({ code, signal })));
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the gateway did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }, 25_000);
+
+  afterAll(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await upstream.close();
+  });
+
+  test('serves a request with the master key', async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'smart', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-switchyard-model')).toBe('gpt-4o');
+  });
+
+  test('SIGTERM: new connections are refused, the open stream still ends with [DONE], exit 0', async () => {
+    const content = 'a stream that outlives the signal by a second or two';
+    let body = '';
+    let firstChunk!: () => void;
+    const started = new Promise<void>((r) => (firstChunk = r));
+    const finished = new Promise<{ status: number | undefined }>((done, fail) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/v1/chat/completions',
+          agent: false,
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        },
+        (res) => {
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => {
+            body += c;
+            firstChunk();
+          });
+          res.on('end', () => done({ status: res.statusCode }));
+          res.on('error', fail);
+        },
+      );
+      req.on('error', fail);
+      req.end(JSON.stringify({ model: 'gpt-4o', stream: true, messages: [{ role: 'user', content }] }));
+    });
+    await started;
+    const signalledAt = Date.now();
+    child.kill('SIGTERM');
+
+    // The listener closes at once; the stream in flight keeps going.
+    const refusedAt = await waitForRefusal(port, 3_000);
+    expect(refusedAt).toBeGreaterThanOrEqual(signalledAt);
+    expect(body.endsWith('data: [DONE]\n\n')).toBe(false);
+
+    const { status } = await finished;
+    expect(status).toBe(200);
+    expect(body.endsWith('data: [DONE]\n\n')).toBe(true);
+    const text = body
+      .split('\n\n')
+      .filter((frame) => frame.startsWith('data: {'))
+      .map((frame) => (JSON.parse(frame.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? '')
+      .join('');
+    expect(text).toBe(`echo: ${content}`);
+
+    const { code, signal } = await exited;
+    expect({ code, signal }, output).toEqual({ code: 0, signal: null });
+    // Well inside the 10 s grace period: the gateway stopped once the stream was done.
+    expect(Date.now() - signalledAt).toBeLessThan(8_000);
+  }, 20_000);
+});
+
+/** Polls with fresh TCP connections until one is refused; returns when. */
+async function waitForRefusal(port: number, withinMs: number): Promise<number> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const refused = await new Promise<boolean>((done) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        done(false);
+      });
+      socket.once('error', (err: NodeJS.ErrnoException) => done(err.code === 'ECONNREFUSED'));
+    });
+    if (refused) return Date.now();
+    if (Date.now() > deadline) throw new Error(`port ${port} still accepts connections ${withinMs} ms after SIGTERM`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
