@@ -31,7 +31,8 @@ export function googleErrorInfo(status: number, body: unknown, _headers?: Incomi
         : googleStatus === 'UNAVAILABLE' || status === 503
           ? 'overloaded'
           : undefined;
-  const code = googleStatus === 'RESOURCE_EXHAUSTED' ? 'rate_limit_exceeded' : googleStatus?.toLowerCase();
+  // Gemini's statuses are gRPC names; ours are OpenAI's codes where the core has one for the case.
+  const code = googleStatus === 'RESOURCE_EXHAUSTED' ? 'rate_limit_exceeded' : kind === 'overloaded' ? undefined : googleStatus?.toLowerCase();
   return { message, code, kind, retryAfterS };
 }
 
