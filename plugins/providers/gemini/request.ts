@@ -50,7 +50,8 @@ export function toGenerateContent(req: ChatRequest, target: Deployment, safetySe
   if (tools !== undefined) body.tools = tools;
   const toolConfig = toToolConfig(req);
   if (toolConfig !== undefined) body.toolConfig = toolConfig;
-  const safety = (target.options?.safetySettings as SafetySetting[] | undefined) ?? safetySettings;
+  const fromDeployment = target.options?.safetySettings;
+  const safety = Array.isArray(fromDeployment) ? (fromDeployment as SafetySetting[]) : safetySettings;
   if (safety !== undefined && safety.length > 0) body.safetySettings = [...safety];
   const config = toGenerationConfig(req);
   if (Object.keys(config).length > 0) body.generationConfig = config;

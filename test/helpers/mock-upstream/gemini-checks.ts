@@ -33,14 +33,16 @@ function unknownKey(obj: Json, allowed: ReadonlySet<string>, at: string): string
 export function checkSchema(schema: Json, at: string, isParameters = false): string | undefined {
   const bad = unknownKey(schema, schemaKeys, at);
   if (bad) return bad;
-  if (schema.type !== undefined && !schemaTypes.has(String(schema.type))) {
+  // The API takes the Type enum in either case (the Vercel AI SDK sends lower case).
+  const type = schema.type === undefined ? undefined : String(schema.type).toUpperCase();
+  if (type !== undefined && !schemaTypes.has(type)) {
     return `Invalid value at '${at}.type' (type.googleapis.com/google.ai.generativelanguage.v1beta.Type), "${String(schema.type)}"`;
   }
   if (schema.enum !== undefined && !(Array.isArray(schema.enum) && schema.enum.every((e) => typeof e === 'string'))) {
     return `Invalid value at '${at}.enum': only strings are allowed`;
   }
   const props = schema.properties as Json | undefined;
-  if (isParameters && schema.type === 'OBJECT' && (props === undefined || Object.keys(props).length === 0)) {
+  if (isParameters && type === 'OBJECT' && (props === undefined || Object.keys(props).length === 0)) {
     return `* GenerateContentRequest.${at}.properties: should be non-empty for OBJECT type`;
   }
   for (const [name, sub] of Object.entries(props ?? {})) {
