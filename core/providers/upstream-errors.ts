@@ -7,8 +7,11 @@ export interface ProviderErrorInfo {
   readonly param?: string | undefined;
   /** Seconds, from `Retry-After` or the provider's reset headers. */
   readonly retryAfterS?: number | undefined;
-  /** Overrides the mapping from status: e.g. a 400 that says the context is too long. */
-  readonly kind?: 'context_length_exceeded' | 'content_policy_violation' | 'overloaded' | undefined;
+  /**
+   * Overrides the mapping from status: e.g. a 400 that says the context is too long, or one that
+   * says the gateway's own key is bad (`upstream_auth_failed`; Gemini answers 400 for that).
+   */
+  readonly kind?: 'context_length_exceeded' | 'content_policy_violation' | 'overloaded' | 'upstream_auth_failed' | undefined;
 }
 
 /**
@@ -31,7 +34,7 @@ export function providerError(provider: string, status: number, info: ProviderEr
       retryAfterS: info.retryAfterS,
     });
   }
-  if (status === 401 || status === 403) {
+  if (status === 401 || status === 403 || info.kind === 'upstream_auth_failed') {
     return new GatewayError(502, 'api_error', `provider '${provider}' rejected the gateway's credentials: ${message}`, {
       ...extra,
       code: 'upstream_auth_failed',

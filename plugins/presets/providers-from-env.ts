@@ -1,4 +1,5 @@
 import type { Plugin } from 'switchyard';
+import gemini from '../providers/gemini/index.ts';
 import openai, { presets, type PresetName } from '../providers/openai/index.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -19,12 +20,24 @@ function openAICompatible(env: Env): Plugin[] {
   return out;
 }
 
+/** Gemini (AI Studio) is enabled by `GEMINI_API_KEY`; `GEMINI_BASE_URL` overrides its endpoint. */
+function geminiFromEnv(env: Env): Plugin[] {
+  const apiKey = env.GEMINI_API_KEY;
+  const baseURL = env.GEMINI_BASE_URL;
+  if (!set(apiKey)) return [];
+  return [gemini({ apiKey, ...(set(baseURL) ? { baseURL } : {}) })];
+}
+
 /**
  * Every provider plugin whose credentials are in the environment. Each entry reads its own
  * variables (named as in the provider's SDK) and returns nothing when they are absent.
  * Provider plugins with their own wire format add an entry here.
  */
-export const providerSources: ((env: Env) => Plugin[])[] = [openAICompatible];
+export const providerSources: ((env: Env) => Plugin[])[] = [
+  // Gemini before OpenAI: OpenAI's naming rule (`text-embedding-*`) would otherwise claim `text-embedding-004`.
+  geminiFromEnv,
+  openAICompatible,
+];
 
 export function providersFromEnv(env: Env): Plugin[] {
   return providerSources.flatMap((source) => source(env));
