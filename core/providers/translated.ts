@@ -131,8 +131,16 @@ const neutral: Readonly<Record<string, unknown>> = Object.freeze({
   encoding_format: 'float',
 });
 
+/**
+ * Params that identify or label a request for the caller's own accounting (abuse monitoring,
+ * caching hints, stored completions) and never change the answer: a provider without them
+ * simply does not see them, as with LiteLLM and the providers' own OpenAI-compatible layers.
+ */
+const accountingOnly = new Set(['user', 'safety_identifier', 'prompt_cache_key', 'store', 'metadata']);
+
 function isNeutral(param: string, value: unknown): boolean {
   if (value === undefined || value === null) return true;
+  if (accountingOnly.has(param)) return true;
   if (neutral[param] === value) return true;
   return typeof value === 'object' && Object.keys(value).length === 0;
 }
