@@ -1,4 +1,5 @@
 import type { Plugin } from 'switchyard';
+import anthropic from '../providers/anthropic/index.ts';
 import openai, { presets, type PresetName } from '../providers/openai/index.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -19,12 +20,20 @@ function openAICompatible(env: Env): Plugin[] {
   return out;
 }
 
+/** Anthropic, enabled by `ANTHROPIC_API_KEY` (`ANTHROPIC_BASE_URL` as in the official SDK). */
+function anthropicFromEnv(env: Env): Plugin[] {
+  const apiKey = env.ANTHROPIC_API_KEY;
+  const baseURL = env.ANTHROPIC_BASE_URL;
+  if (!set(apiKey)) return [];
+  return [anthropic({ apiKey, ...(set(baseURL) ? { baseURL } : {}) })];
+}
+
 /**
  * Every provider plugin whose credentials are in the environment. Each entry reads its own
  * variables (named as in the provider's SDK) and returns nothing when they are absent.
  * Provider plugins with their own wire format add an entry here.
  */
-export const providerSources: ((env: Env) => Plugin[])[] = [openAICompatible];
+export const providerSources: ((env: Env) => Plugin[])[] = [openAICompatible, anthropicFromEnv];
 
 export function providersFromEnv(env: Env): Plugin[] {
   return providerSources.flatMap((source) => source(env));
