@@ -1,3 +1,4 @@
+import type { Tool } from '@anthropic-ai/sdk/resources/messages';
 import { describe, expect, test } from 'vitest';
 import type { ChatRequest, Deployment } from 'switchyard';
 import { toAnthropicRequest } from '../../../../plugins/providers/anthropic/request.ts';
@@ -91,12 +92,12 @@ describe('toAnthropicRequest: response_format via a forced tool', () => {
     expect(out.tools?.[0]).toMatchObject({ name: 'person', input_schema: schema });
     expect(out.tool_choice).toEqual({ type: 'tool', name: 'person' });
     const list = build({ response_format: { type: 'json_schema', json_schema: { name: 'tags', schema: { type: 'array', items: { type: 'string' } } } } });
-    expect(list.tools?.[0]?.input_schema).toEqual({ type: 'object', properties: { value: { type: 'array', items: { type: 'string' } } }, required: ['value'] });
+    expect((list.tools?.[0] as Tool | undefined)?.input_schema).toEqual({ type: 'object', properties: { value: { type: 'array', items: { type: 'string' } } }, required: ['value'] });
   });
 
   test('with user tools the model must call one of them or answer in JSON; with thinking the tool is not forced', () => {
     const out = build({ tools: [weather], response_format: { type: 'json_object' } });
-    expect(out.tools?.map((t) => t.name)).toEqual(['get_weather', 'json_response']);
+    expect(out.tools?.map((t) => (t as Tool).name)).toEqual(['get_weather', 'json_response']);
     expect(out.tool_choice).toEqual({ type: 'any' });
     expect(build({ reasoning_effort: 'low', response_format: { type: 'json_object' } }).tool_choice).toEqual({ type: 'auto' });
   });
