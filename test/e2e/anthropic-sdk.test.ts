@@ -259,6 +259,19 @@ describe('Anthropic through the official OpenAI SDK: errors', () => {
     expect(text).toBe('echo: lo');
   });
 
+  test('an error event before any content fails the call before the stream commits, so it is retried', async () => {
+    const start = { type: 'message_start', message: { id: 'msg_x', type: 'message', role: 'assistant', content: [], model, stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } };
+    upstream.override((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(`event: message_start\ndata: ${JSON.stringify(start)}\n\nevent: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n`);
+    });
+    const { data: stream, response } = await client.chat.completions.create({ model, stream: true, messages: [{ role: 'user', content: 'again' }] }).withResponse();
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('echo: again');
+    expect(response.headers.get('x-switchyard-attempts')).toBe('2');
+  });
+
   test('the upstream key is never echoed: a 401 becomes a 502 without it', async () => {
     upstream.override(anthropicError(401, 'authentication_error', `invalid x-api-key: ${mockAnthropicKey}`), 3);
     const err = (await client.chat.completions.create({ model: 'claude-once', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)) as APIError;
