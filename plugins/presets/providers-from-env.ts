@@ -1,4 +1,5 @@
 import type { Plugin } from 'switchyard';
+import anthropic from '../providers/anthropic/index.ts';
 import gemini from '../providers/gemini/index.ts';
 import openai, { presets, type PresetName } from '../providers/openai/index.ts';
 
@@ -28,6 +29,14 @@ function geminiFromEnv(env: Env): Plugin[] {
   return [gemini({ apiKey, ...(set(baseURL) ? { baseURL } : {}) })];
 }
 
+/** Anthropic, enabled by `ANTHROPIC_API_KEY` (`ANTHROPIC_BASE_URL` as in the official SDK). */
+function anthropicFromEnv(env: Env): Plugin[] {
+  const apiKey = env.ANTHROPIC_API_KEY;
+  const baseURL = env.ANTHROPIC_BASE_URL;
+  if (!set(apiKey)) return [];
+  return [anthropic({ apiKey, ...(set(baseURL) ? { baseURL } : {}) })];
+}
+
 /**
  * Every provider plugin whose credentials are in the environment. Each entry reads its own
  * variables (named as in the provider's SDK) and returns nothing when they are absent.
@@ -37,6 +46,7 @@ export const providerSources: ((env: Env) => Plugin[])[] = [
   // Gemini before OpenAI: OpenAI's naming rule (`text-embedding-*`) would otherwise claim `text-embedding-004`.
   geminiFromEnv,
   openAICompatible,
+  anthropicFromEnv,
 ];
 
 export function providersFromEnv(env: Env): Plugin[] {

@@ -1,0 +1,103 @@
+import type { Message, StopReason } from '@anthropic-ai/sdk/resources/messages';
+import type { ChatCompletion, ChatCompletionMessageToolCall, ChatRequest, Usage } from 'switchyard';
+import { jsonModeOf, type JsonMode } from './tools.ts';
+
+export type FinishReason = ChatCompletion['choices'][number]['finish_reason'];
+
+/**
+ * Anthropic's stop reasons in OpenAI's terms. A `tool_use` stop that only answered through the
+ * JSON-mode tool is a plain `stop`: the client asked for JSON, not for a tool call.
+ */
+export function finishReasonOf(reason: StopReason | null, answeredWithJson: boolean): FinishReason {
+  switch (reason) {
+    case 'max_tokens':
+    case 'model_context_window_exceeded':
+      return 'length';
+    case 'tool_use':
+      return answeredWithJson ? 'stop' : 'tool_calls';
+    case 'refusal':
+      return 'content_filter';
+    case 'end_turn':
+    case 'stop_sequence':
+    case 'pause_turn':
+    case null:
+      return 'stop';
+    default:
+      return 'stop';
+  }
+}
+
+/** The token counts both Message.usage and the stream's message_delta carry. */
+export interface AnthropicTokens {
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+  output_tokens_details?: { thinking_tokens: number } | null;
+}
+
+/**
+ * Anthropic counts cache reads and writes apart from `input_tokens`; OpenAI's `prompt_tokens`
+ * is the whole prompt, with the cached part in `prompt_tokens_details.cached_tokens`.
+ */
+export function toUsage(u: AnthropicTokens): Usage {
+  const cacheRead = u.cache_read_input_tokens ?? 0;
+  const prompt = (u.input_tokens ?? 0) + cacheRead + (u.cache_creation_input_tokens ?? 0);
+  const completion = u.output_tokens ?? 0;
+  const usage: Usage = {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: cacheRead },
+  };
+  const thinking = u.output_tokens_details?.thinking_tokens;
+  if (thinking !== undefined) usage.completion_tokens_details = { reasoning_tokens: thinking };
+  return usage;
+}
+
+/** The JSON-mode tool's input as the `content` string the client asked for. */
+export function jsonAnswer(input: unknown, json: JsonMode): string {
+  const value = json.wrapped ? (input as { value?: unknown } | null)?.value : input;
+  return JSON.stringify(value ?? {});
+}
+
+/** A Message → a chat completion with one choice. */
+export function toChatCompletion(msg: Message, req: ChatRequest): ChatCompletion {
+  const json = jsonModeOf(req);
+  let text = '';
+  let reasoning: string | undefined;
+  let answer: string | undefined;
+  const toolCalls: ChatCompletionMessageToolCall[] = [];
+  for (const block of msg.content) {
+    if (block.type === 'text') text += block.text;
+    else if (block.type === 'thinking') reasoning = (reasoning ?? '') + block.thinking;
+    else if (block.type === 'tool_use') {
+      if (json !== undefined && block.name === json.tool.name) answer = jsonAnswer(block.input, json);
+      else toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+    }
+    // Server-tool results and redacted thinking have no OpenAI equivalent.
+  }
+  // A preamble before the JSON answer would make the content unparseable, so the answer wins.
+  const content = answer ?? (text !== '' ? text : toolCalls.length > 0 ? null : '');
+  return {
+    id: msg.id,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: msg.model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content,
+          refusal: null,
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+          ...(reasoning === undefined ? {} : { reasoning_content: reasoning }),
+        },
+        logprobs: null,
+        finish_reason: finishReasonOf(msg.stop_reason, answer !== undefined && toolCalls.length === 0),
+      },
+    ],
+    usage: toUsage(msg.usage),
+  };
+}
