@@ -1,4 +1,5 @@
 import type { Plugin } from 'switchyard';
+import bedrock, { bedrockOptionsFromEnv } from '../providers/bedrock/index.ts';
 import openai, { presets, type PresetName } from '../providers/openai/index.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -19,12 +20,18 @@ function openAICompatible(env: Env): Plugin[] {
   return out;
 }
 
+/** Bedrock, when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set (region: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1). */
+function bedrockFromEnv(env: Env): Plugin[] {
+  const options = bedrockOptionsFromEnv(env);
+  return options === undefined ? [] : [bedrock(options)];
+}
+
 /**
  * Every provider plugin whose credentials are in the environment. Each entry reads its own
  * variables (named as in the provider's SDK) and returns nothing when they are absent.
  * Provider plugins with their own wire format add an entry here.
  */
-export const providerSources: ((env: Env) => Plugin[])[] = [openAICompatible];
+export const providerSources: ((env: Env) => Plugin[])[] = [openAICompatible, bedrockFromEnv];
 
 export function providersFromEnv(env: Env): Plugin[] {
   return providerSources.flatMap((source) => source(env));
