@@ -73,8 +73,11 @@ export interface CompletionsTranslation<Req = unknown, Res = unknown, Ev = unkno
 
 export interface EmbeddingsTranslation<Req = unknown, Res = unknown> {
   readonly unsupported?: readonly (keyof EmbeddingRequest)[];
-  /** Most inputs one upstream call takes; larger batches are split and merged in order. */
-  readonly maxBatch?: number;
+  /**
+   * Most inputs one upstream call takes; larger batches are split and merged in order. A function
+   * when it depends on the model (Bedrock: Titan takes one text per call, Cohere 96).
+   */
+  readonly maxBatch?: number | ((target: Deployment) => number);
   toRequest(req: EmbeddingRequest, target: Deployment): Req;
   fromResponse(res: Res, target: Deployment, req: EmbeddingRequest): CreateEmbeddingResponse;
 }

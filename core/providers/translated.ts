@@ -174,7 +174,7 @@ async function embeddingsCall(
   target: Deployment,
 ): Promise<CallResult> {
   const inputs = Array.isArray(request.input) ? (request.input as unknown[]) : [request.input];
-  const max = t.maxBatch ?? Number.POSITIVE_INFINITY;
+  const max = (typeof t.maxBatch === 'function' ? t.maxBatch(target) : t.maxBatch) ?? Number.POSITIVE_INFINITY;
   if (inputs.length <= max) return completeResult(JsonBody.of<FinalResult>(await embedOnce(def, ctx, t, request, target)));
   const batches: EmbeddingRequest[] = [];
   for (let i = 0; i < inputs.length; i += max) {

@@ -1,5 +1,6 @@
 import type { Plugin } from 'switchyard';
 import anthropic from '../providers/anthropic/index.ts';
+import bedrock, { bedrockOptionsFromEnv } from '../providers/bedrock/index.ts';
 import gemini from '../providers/gemini/index.ts';
 import openai, { presets, type PresetName } from '../providers/openai/index.ts';
 
@@ -37,6 +38,12 @@ function anthropicFromEnv(env: Env): Plugin[] {
   return [anthropic({ apiKey, ...(set(baseURL) ? { baseURL } : {}) })];
 }
 
+/** Bedrock, when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set (region: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1). */
+function bedrockFromEnv(env: Env): Plugin[] {
+  const options = bedrockOptionsFromEnv(env);
+  return options === undefined ? [] : [bedrock(options)];
+}
+
 /**
  * Every provider plugin whose credentials are in the environment. Each entry reads its own
  * variables (named as in the provider's SDK) and returns nothing when they are absent.
@@ -47,6 +54,7 @@ export const providerSources: ((env: Env) => Plugin[])[] = [
   geminiFromEnv,
   openAICompatible,
   anthropicFromEnv,
+  bedrockFromEnv,
 ];
 
 export function providersFromEnv(env: Env): Plugin[] {
