@@ -13,6 +13,8 @@ export interface CacheBackend {
   getMany(keys: readonly string[]): Promise<(string | undefined)[]>;
   /** Stores entries with one lifetime; one round trip where the store allows. */
   set(entries: readonly (readonly [key: string, value: string])[], ttlSeconds: number): Promise<void>;
+  /** Awaited at set-up (e.g. a first connection); must settle even when the store is down. */
+  start?(): Promise<void>;
   readiness(): ReadinessReport;
   close(): Promise<void>;
 }

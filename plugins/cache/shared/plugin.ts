@@ -12,8 +12,10 @@ export function cachePlugin(defaultName: string, options: SharedCacheOptions, ma
   const policy = cachePolicy(options);
   return {
     name,
-    setup(gateway) {
+    async setup(gateway) {
       const backend = makeBackend(gateway);
+      gateway.onClose(() => backend.close());
+      await backend.start?.();
       const cache = new ResponseCache(policy, backend, gateway.log);
       const { hooks } = gateway;
       hooks.cache.lookup.tapPromise(name, (ctx) => cache.lookup(ctx));
@@ -25,7 +27,6 @@ export function cachePlugin(defaultName: string, options: SharedCacheOptions, ma
       // Every request ends in `log`, failures included: where a failed leader frees its waiters.
       hooks.log.tapPromise({ name, stage: Order.first }, async (ctx) => cache.end(ctx));
       gateway.readiness(name, () => backend.readiness());
-      gateway.onClose(() => backend.close());
     },
   };
 }
