@@ -1,7 +1,12 @@
-import { describe, expect, test } from 'vitest';
+import type OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { RunningGateway } from 'switchyard';
 import memoryCache from '../../../../plugins/cache/memory/index.ts';
 import { MemoryBackend } from '../../../../plugins/cache/memory/backend.ts';
-import { cacheBehaviourSuite } from '../shared/behaviour.ts';
+import { startTestGateway } from '../../../helpers/gateway.ts';
+import { startMockOpenAI } from '../../../helpers/mock-upstream/openai.ts';
+import type { MockServer } from '../../../helpers/mock-upstream/server.ts';
+import { cacheBehaviourSuite, fresh, gatewayConfig, sdk } from '../shared/behaviour.ts';
 
 cacheBehaviourSuite('memory', () => memoryCache({ ttlSeconds: 60, maxTtlSeconds: 120, coalesceTimeoutMs: 5000 }));
 
@@ -40,5 +45,45 @@ describe('memory backend bounds', () => {
     expect(await backend.get('k')).toBe('v');
     await new Promise((r) => setTimeout(r, 1050));
     expect(await backend.get('k')).toBeUndefined();
+  });
+});
+
+describe('memory: which requests are cached', () => {
+  let upstream: MockServer;
+  let gw: RunningGateway;
+
+  beforeAll(async () => {
+    upstream = await startMockOpenAI();
+    gw = await startTestGateway(gatewayConfig(upstream.url, memoryCache({ mode: 'deterministic', models: ['smart'], maxEntryBytes: 600 })));
+  });
+  afterAll(async () => {
+    await gw?.close(1000);
+    await upstream?.close();
+  });
+
+  /** Sends the same request three times (letting each store land) and counts upstream calls. */
+  async function upstreamCalls(params: Partial<OpenAI.ChatCompletionCreateParamsNonStreaming>): Promise<number> {
+    upstream.reset();
+    const content = fresh('which');
+    for (let i = 0; i < 3; i++) {
+      await sdk(gw.url).chat.completions.create({ model: 'smart', messages: [{ role: 'user', content }], ...params });
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return upstream.requests.length;
+  }
+
+  test('deterministic mode: temperature 0 or a seed is cached, anything else is not', async () => {
+    expect(await upstreamCalls({ temperature: 0 })).toBe(1);
+    expect(await upstreamCalls({ temperature: 0.7, seed: 7 })).toBe(1);
+    expect(await upstreamCalls({ temperature: 0.7 })).toBe(3);
+    expect(await upstreamCalls({})).toBe(3);
+  });
+
+  test('only the listed model groups are cached', async () => {
+    expect(await upstreamCalls({ temperature: 0, model: 'gpt-4o' })).toBe(3);
+  });
+
+  test('answers larger than maxEntryBytes are not stored', async () => {
+    expect(await upstreamCalls({ temperature: 0, messages: [{ role: 'user', content: fresh('long '.repeat(200)) }] })).toBe(3);
   });
 });
