@@ -29,7 +29,8 @@ export function chatChunks(result: ChatCompletion, includeUsage: boolean): ChatC
   for (const choice of result.choices) {
     const index = choice.index;
     const m = choice.message;
-    push({ index, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null });
+    // As OpenAI does: `content: ""` opens a text answer, `null` one made of tool calls or a refusal.
+    push({ index, delta: { role: 'assistant', content: typeof m.content === 'string' ? '' : null, refusal: null }, logprobs: null, finish_reason: null });
     if (typeof m.reasoning_content === 'string' && m.reasoning_content !== '') {
       push({ index, delta: { reasoning_content: m.reasoning_content }, logprobs: null, finish_reason: null });
     }
