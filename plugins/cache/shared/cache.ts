@@ -140,21 +140,17 @@ export class ResponseCache {
     if (state.kind === 'embeddings') return this.#embeddings.store(ctx, state, result);
     state.storing = true;
     try {
+      // Assembling a stream drops logprobs: such a result must not answer anyone else.
+      if (ctx.stream && (ctx.request as ChatRequest).logprobs === true) return;
       const json = JSON.stringify(result);
       const entry: Entry = { storedAt: Date.now(), json };
       if (state.leading) this.#flights.resolve(state.key, ctx, entry);
-      if (state.controls.store && this.#storable(ctx, json)) {
+      if (state.controls.store && json.length <= this.#policy.maxEntryBytes && Buffer.byteLength(json) <= this.#policy.maxEntryBytes) {
         await this.#backend.set([[state.key, encodeEntry(entry)]], state.controls.ttlSeconds);
       }
     } finally {
       if (state.leading) this.#flights.end(state.key, ctx);
     }
-  }
-
-  #storable(ctx: RequestContext, json: string): boolean {
-    // Assembling a stream drops logprobs; such an entry would answer a later request wrongly.
-    if (ctx.stream && (ctx.request as ChatRequest).logprobs === true) return false;
-    return json.length <= this.#policy.maxEntryBytes && Buffer.byteLength(json) <= this.#policy.maxEntryBytes;
   }
 
   /** `log` (every request ends here): a leader that stored nothing releases its waiters. */

@@ -247,6 +247,16 @@ export function cacheBehaviourSuite(label: string, makeCache: () => Plugin): voi
       expect(upstream.requests).toHaveLength(2);
     });
 
+    test('a streamed answer to a logprobs request is not stored (assembly drops logprobs)', async () => {
+      const text = fresh('logprobs');
+      for (let i = 0; i < 2; i++) {
+        const s = await client.chat.completions.create({ model: 'smart', messages: [{ role: 'user', content: text }], logprobs: true, stream: true });
+        for await (const _ of s) void _;
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      expect(upstream.requests).toHaveLength(2);
+    });
+
     test('50 identical concurrent requests make one upstream call', async () => {
       const text = fresh('coalesce me');
       upstream.override(faults.delay(300, (req, res) => sendJson(res, 200, chatBody(req, 'shared answer'))));
