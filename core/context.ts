@@ -70,7 +70,7 @@ export class RequestContext {
   /** The deployment that answered. */
   deployment: Deployment | undefined;
   cacheStatus: 'hit' | 'miss' | undefined;
-  /** Token counts, once known (end of a stream, or a complete answer). */
+  /** Token counts, once known (end of a stream, or a complete answer); all zero for a cache hit. */
   usage: Usage | undefined;
   /** Headers plugins add to the response (before it starts). */
   readonly responseHeaders: Record<string, string>;

@@ -20,6 +20,8 @@ import { writeError, writeJson, writeStream, type ChunkTransform } from './serve
 import { ChatStreamAssembler, CompletionStreamAssembler } from './stream/assemble.ts';
 
 const anonymous = Object.freeze({ id: 'anonymous', role: 'anonymous' as const });
+/** What a cache hit costs: the answer's own usage stays in its body, spend records see nothing. */
+const noUsage = Object.freeze({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 });
 
 /** The client's abort controller per response, so one shared listener can abort it on disconnect. */
 const controllers = new WeakMap<ServerResponse, AbortController>();
@@ -132,7 +134,7 @@ export class Pipeline {
         const changed = await transform.promise(body.value, ctx);
         if (changed !== body.value) body = JsonBody.of(changed);
       }
-      ctx.usage = (body.value as { usage?: typeof ctx.usage }).usage ?? undefined;
+      ctx.usage = ctx.cacheStatus === 'hit' ? noUsage : ((body.value as { usage?: typeof ctx.usage }).usage ?? undefined);
       ctx.timings.firstByte = performance.now();
       writeJson(ctx, res, body.bytes);
       return { status: 200, error: undefined, stream: false, result: body.value };
@@ -143,7 +145,7 @@ export class Pipeline {
         ? (assembler as ChatStreamAssembler).add(chunk as ChatCompletionChunk)
         : (assembler as CompletionStreamAssembler).add(chunk as CompletionChunk);
     const error = await writeStream(ctx, res, result.events, observe, this.#chunkTransform);
-    ctx.usage = assembler.usage;
+    ctx.usage = ctx.cacheStatus === 'hit' ? noUsage : assembler.usage;
     if (error !== undefined) return { status: error.status === 499 ? 499 : 200, error, stream: true, result: undefined };
     return { status: 200, error: undefined, stream: true, result: assembler.result() };
   }
