@@ -275,6 +275,11 @@ describe('cohere errors in the OpenAI envelope', () => {
     expect(sent().logit_bias).toBeUndefined();
   });
 
+  test('legacy completions are not offered by Cohere → 400 operation_not_supported', async () => {
+    await expect(client.completions.create({ model, prompt: 'Say' })).rejects.toMatchObject({ status: 400, code: 'operation_not_supported' });
+    expect(upstream.requests).toHaveLength(0);
+  });
+
   test('top_p outside what Cohere accepts → 400 naming top_p, no upstream call', async () => {
     await expect(client.chat.completions.create({ model, top_p: 1, messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 400, param: 'top_p' });
     expect(upstream.requests).toHaveLength(0);

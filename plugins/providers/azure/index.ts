@@ -38,6 +38,7 @@ export default definePlugin(AzureOptions, (options) => {
     throw new TypeError("provider-azure: 'getToken' must be an async function returning a token");
   }
   const transport: AzureTransport = Object.freeze({
+    provider: id,
     endpoint: options.endpoint === undefined ? undefined : trimEndpoint(options.endpoint),
     apiVersion: options.apiVersion ?? defaultApiVersion,
     apiKey: options.apiKey,

@@ -1,4 +1,4 @@
-import { internalError, type CallInfo, type Deployment, type UpstreamInit } from 'switchyard';
+import { GatewayError, internalError, type CallInfo, type Deployment, type UpstreamInit } from 'switchyard';
 
 /** The latest GA version of the data-plane inference API (chat, completions, embeddings). */
 export const defaultApiVersion = '2024-10-21';
@@ -14,6 +14,8 @@ export interface AzureAuth {
 }
 
 export interface AzureTransport extends AzureAuth {
+  /** The provider id, for messages. */
+  readonly provider: string;
   readonly endpoint?: string | undefined;
   readonly apiVersion: string;
   readonly headers: Readonly<Record<string, string>>;
@@ -33,10 +35,19 @@ export function azureUrl(endpoint: string, deployment: string, operation: keyof 
   return `${endpoint}/openai/deployments/${encodeURIComponent(deployment)}${paths[operation]}?api-version=${encodeURIComponent(apiVersion)}`;
 }
 
+/** A token provider that fails is the gateway's credential problem: a retryable 502, its cause logged, not sent. */
+async function entraToken(provider: string, getToken: () => Promise<string>): Promise<string> {
+  try {
+    return await getToken();
+  } catch (cause) {
+    throw new GatewayError(502, 'api_error', `provider '${provider}' could not get a Microsoft Entra token`, { code: 'upstream_auth_failed', provider, cause });
+  }
+}
+
 /** A deployment's own key wins; then an Entra token (static or from the provider); then the plugin's key. */
 async function authHeader(t: AzureTransport, target: Deployment): Promise<[string, string] | undefined> {
   if (target.apiKey !== undefined && target.apiKey !== '') return ['api-key', target.apiKey];
-  if (t.getToken !== undefined) return ['authorization', `Bearer ${await t.getToken()}`];
+  if (t.getToken !== undefined) return ['authorization', `Bearer ${await entraToken(t.provider, t.getToken)}`];
   if (t.azureADToken !== undefined && t.azureADToken !== '') return ['authorization', `Bearer ${t.azureADToken}`];
   if (t.apiKey !== undefined && t.apiKey !== '') return ['api-key', t.apiKey];
   return undefined;
@@ -45,7 +56,7 @@ async function authHeader(t: AzureTransport, target: Deployment): Promise<[strin
 export async function azureRequest(t: AzureTransport, target: Deployment, call: CallInfo): Promise<UpstreamInit> {
   const endpoint = target.baseURL ?? t.endpoint;
   if (endpoint === undefined || call.operation === 'models') {
-    throw internalError(`azure deployment '${target.id}' has no endpoint: set AZURE_OPENAI_ENDPOINT, the plugin's endpoint or the deployment's baseURL`);
+    throw internalError(`${t.provider} deployment '${target.id}' has no endpoint: set AZURE_OPENAI_ENDPOINT, the plugin's endpoint or the deployment's baseURL`);
   }
   const option = target.options?.apiVersion;
   const apiVersion = typeof option === 'string' && option !== '' ? option : t.apiVersion;

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { definePlugin, defineProvider, type CallInfo, type Deployment, type UpstreamInit } from 'switchyard';
+import { definePlugin, defineProvider, operationNotSupported, type CallInfo, type Deployment, type UpstreamInit } from 'switchyard';
 import { cohereChat } from './chat.ts';
 import { cohereEmbeddings } from './embeddings.ts';
 import { cohereErrorInfo } from './errors.ts';
@@ -31,8 +31,7 @@ export const CohereOptions = Type.Object(
 );
 
 const defaultClaims = /^(command-|command$|embed-|c4ai-aya-)/;
-// Cohere has no legacy completions; the entry only keeps the map total over operations.
-const paths = { chat: '/v2/chat', embeddings: '/v2/embed', completions: '/v2/chat', models: '/v1/models?page_size=1000' } as const;
+const paths = { chat: '/v2/chat', embeddings: '/v2/embed', models: '/v1/models?page_size=1000' } as const;
 
 /**
  * Cohere's v2 API: chat (stream and tools included) and embeddings, translated to and from
@@ -54,6 +53,8 @@ export default definePlugin(CohereOptions, (options) => {
     if (apiKey !== undefined && apiKey !== '') headers.authorization = `Bearer ${apiKey}`;
     if (call.stream) headers.accept = 'text/event-stream';
     if (call.operation === 'models') return { url: base + paths.models, headers, method: 'GET' };
+    // Cohere has no legacy completions; the core never calls an operation without a translation.
+    if (call.operation === 'completions') throw operationNotSupported(target.model, 'completions');
     return { url: base + paths[call.operation], headers };
   }
 

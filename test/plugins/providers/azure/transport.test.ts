@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import type { CallInfo, Deployment } from 'switchyard';
+import { isRetryable, type CallInfo, type Deployment } from 'switchyard';
 import { azureRequest, azureUrl, defaultApiVersion, type AzureTransport } from '../../../../plugins/providers/azure/transport.ts';
 
 const chat: CallInfo = { operation: 'chat', stream: false, body: '{}' };
 const target: Deployment = { id: 'g#0', group: 'g', provider: 'azure', model: 'prod gpt/4o' };
 const transport = (extra: Partial<AzureTransport> = {}): AzureTransport => ({
+  provider: 'azure',
   endpoint: 'https://acme.openai.azure.com',
   apiVersion: defaultApiVersion,
   headers: { 'content-type': 'application/json' },
@@ -34,6 +35,16 @@ describe('azure transport', () => {
     expect(entra).not.toHaveProperty('api-key');
     expect((await azureRequest(transport({ azureADToken: 'static' }), target, chat)).headers).toMatchObject({ authorization: 'Bearer static' });
     expect((await azureRequest(transport({ apiKey: 'k' }), target, chat)).headers).toEqual({ 'content-type': 'application/json', 'api-key': 'k' });
+  });
+
+  test('a failing token provider is a retryable 502 that does not leak its cause', async () => {
+    const getToken = async (): Promise<string> => {
+      throw new Error('AADSTS700016: secret xyz');
+    };
+    const err = await azureRequest(transport({ getToken }), target, chat).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 502, extra: { code: 'upstream_auth_failed' } });
+    expect(isRetryable(err)).toBe(true);
+    expect((err as Error).message).not.toContain('xyz');
   });
 
   test('deployment headers are added; no endpoint anywhere is an error that says how to fix it', async () => {
