@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { defineConfig, type RunningGateway } from 'switchyard';
 import masterKey from '../../plugins/auth/master-key/index.ts';
 import orderedFallback from '../../plugins/fallback/ordered/index.ts';
+import requestLog from '../../plugins/log/pino/index.ts';
 import azure from '../../plugins/providers/azure/index.ts';
 import modelRouting from '../../plugins/routing/models/index.ts';
 import { startTestGateway } from '../helpers/gateway.ts';
@@ -37,6 +38,8 @@ beforeAll(async () => {
         masterKey({ key }),
         modelRouting({}),
         orderedFallback({ retryDelayMs: 1, maxRetryDelayMs: 10 }),
+        // The log stage makes the gateway assemble every stream, Azure's filter chunks included.
+        requestLog({}),
       ],
       models: [
         { name: 'gpt-4o', deployments: [{ provider: 'azure', model: 'prod-gpt4o' }] },

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { defineConfig, type RunningGateway } from 'switchyard';
 import masterKey from '../../plugins/auth/master-key/index.ts';
 import orderedFallback from '../../plugins/fallback/ordered/index.ts';
+import requestLog from '../../plugins/log/pino/index.ts';
 import cohere from '../../plugins/providers/cohere/index.ts';
 import modelRouting from '../../plugins/routing/models/index.ts';
 import { startTestGateway } from '../helpers/gateway.ts';
@@ -33,6 +34,8 @@ beforeAll(async () => {
         masterKey({ key }),
         modelRouting({}),
         orderedFallback({ retryDelayMs: 1, maxRetryDelayMs: 10 }),
+        // The log stage makes the gateway assemble every stream, Azure's filter chunks included.
+        requestLog({}),
       ],
       models: [
         { name: 'search-embed', deployments: [{ provider: 'cohere', model: 'embed-v4.0', options: { inputType: 'search_query' } }] },
