@@ -1,6 +1,8 @@
 import type { Plugin } from 'switchyard';
 import anthropic from '../providers/anthropic/index.ts';
+import azure from '../providers/azure/index.ts';
 import bedrock, { bedrockOptionsFromEnv } from '../providers/bedrock/index.ts';
+import cohere from '../providers/cohere/index.ts';
 import gemini from '../providers/gemini/index.ts';
 import openai, { presets, type PresetName } from '../providers/openai/index.ts';
 
@@ -38,6 +40,23 @@ function anthropicFromEnv(env: Env): Plugin[] {
   return [anthropic({ apiKey, ...(set(baseURL) ? { baseURL } : {}) })];
 }
 
+/** Azure OpenAI needs both its key and its resource endpoint. */
+function azureFromEnv(env: Env): Plugin[] {
+  const apiKey = env.AZURE_OPENAI_API_KEY;
+  const endpoint = env.AZURE_OPENAI_ENDPOINT;
+  if (!set(apiKey) || !set(endpoint)) return [];
+  const apiVersion = env.AZURE_OPENAI_API_VERSION;
+  return [azure({ apiKey, endpoint, ...(set(apiVersion) ? { apiVersion } : {}) })];
+}
+
+/** Cohere v2, enabled by `COHERE_API_KEY`; `COHERE_BASE_URL` is the API root (no path). */
+function cohereFromEnv(env: Env): Plugin[] {
+  const apiKey = env.COHERE_API_KEY;
+  if (!set(apiKey)) return [];
+  const baseURL = env.COHERE_BASE_URL;
+  return [cohere({ apiKey, ...(set(baseURL) ? { baseURL } : {}) })];
+}
+
 /** Bedrock, when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set (region: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1). */
 function bedrockFromEnv(env: Env): Plugin[] {
   const options = bedrockOptionsFromEnv(env);
@@ -55,6 +74,8 @@ export const providerSources: ((env: Env) => Plugin[])[] = [
   openAICompatible,
   anthropicFromEnv,
   bedrockFromEnv,
+  azureFromEnv,
+  cohereFromEnv,
 ];
 
 export function providersFromEnv(env: Env): Plugin[] {

@@ -1,0 +1,18 @@
+import type { ProviderErrorInfo } from 'switchyard';
+
+/**
+ * Cohere's error bodies are `{ "message": "…" }` (sometimes with an `id`). The status carries the
+ * kind (429 rate limit, 503 overloaded…); the message tells context overflow and blocked content.
+ */
+export function cohereErrorInfo(status: number, body: unknown): ProviderErrorInfo {
+  const raw = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : undefined;
+  const message =
+    typeof raw === 'string' ? raw : typeof body === 'string' && body.length > 0 ? body.slice(0, 500) : `cohere answered ${status}`;
+  if (/too many tokens|context length|context window|prompt is too long/i.test(message)) {
+    return { message, kind: 'context_length_exceeded' };
+  }
+  if (/blocked (input|output)|usage polic|toxic|content moderation/i.test(message)) {
+    return { message, kind: 'content_policy_violation' };
+  }
+  return { message };
+}

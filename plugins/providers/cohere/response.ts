@@ -1,0 +1,90 @@
+import {
+  providerError,
+  type ChatCompletion,
+  type ChatCompletionChoice,
+  type ChatCompletionMessageToolCall,
+  type Deployment,
+  type Usage,
+} from 'switchyard';
+import type { CohereChatResponse, CohereToolCall, CohereUsage } from './wire.ts';
+
+export type FinishReason = ChatCompletionChoice['finish_reason'];
+
+/**
+ * Cohere's finish reasons as OpenAI's. `ERROR_TOXIC` is what Cohere reported for blocked output
+ * before v2 listed its reasons; `ERROR` and `TIMEOUT` mean the generation failed and become a 502.
+ */
+export function finishReason(reason: string | null | undefined): FinishReason {
+  switch (reason) {
+    case 'COMPLETE':
+    case 'STOP_SEQUENCE':
+    case undefined:
+    case null:
+      return 'stop';
+    case 'MAX_TOKENS':
+      return 'length';
+    case 'TOOL_CALL':
+      return 'tool_calls';
+    case 'ERROR_TOXIC':
+      return 'content_filter';
+    default:
+      throw providerError('cohere', 502, { message: `cohere ended the generation with finish_reason ${reason}` });
+  }
+}
+
+/** Token counts: what Cohere bills, else what it counted; cached input tokens where reported. */
+export function usageOf(usage: CohereUsage | null | undefined): Usage | undefined {
+  if (usage === undefined || usage === null) return undefined;
+  const prompt = usage.billed_units?.input_tokens ?? usage.tokens?.input_tokens ?? 0;
+  const completion = usage.billed_units?.output_tokens ?? usage.tokens?.output_tokens ?? 0;
+  const cached = usage.cached_tokens;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    ...(typeof cached === 'number' ? { prompt_tokens_details: { cached_tokens: cached } } : {}),
+  };
+}
+
+/** A Cohere tool call as OpenAI's; missing arguments become `{}` so clients can parse them. */
+export function toOpenAIToolCall(call: CohereToolCall): ChatCompletionMessageToolCall {
+  return {
+    id: call.id,
+    type: 'function',
+    function: { name: call.function?.name ?? '', arguments: call.function?.arguments || '{}' },
+  };
+}
+
+/** A `/v2/chat` answer as a chat completion. Thinking text and the tool plan are `reasoning_content`. */
+export function fromCohereResponse(res: CohereChatResponse, target: Deployment): ChatCompletion {
+  let text = '';
+  let reasoning = '';
+  for (const item of res.message.content ?? []) {
+    if (item.type === 'text') text += item.text;
+    else if (item.type === 'thinking') reasoning += item.thinking;
+  }
+  if (res.message.tool_plan) reasoning += res.message.tool_plan;
+  const calls = (res.message.tool_calls ?? []).map(toOpenAIToolCall);
+  const usage = usageOf(res.usage);
+  return {
+    id: res.id,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: target.model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: text === '' && calls.length > 0 ? null : text,
+          refusal: null,
+          ...(calls.length > 0 ? { tool_calls: calls } : {}),
+          ...(reasoning === '' ? {} : { reasoning_content: reasoning }),
+        },
+        logprobs: null,
+        finish_reason: finishReason(res.finish_reason),
+      },
+    ],
+    ...(usage === undefined ? {} : { usage }),
+  };
+}
