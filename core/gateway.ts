@@ -4,9 +4,12 @@ import { ConfigError, GatewayError, PluginError, type ConfigProblem } from './er
 import { createStageHooks, pluginHooks, type StageHooks } from './hooks.ts';
 import type { Logger } from './log.ts';
 import type { GatewayApi, Plugin, ReadinessReport } from './plugin.ts';
+import type { SharedState } from './state/types.ts';
 import { ProviderRegistry } from './providers/registry.ts';
 import type { CallResult } from './result.ts';
 import type { Deployment } from './routing/types.ts';
+import { StrategyRegistry } from './routing/strategy.ts';
+import { StateSlot } from './state/slot.ts';
 
 type ReadinessCheck = () => ReadinessReport | Promise<ReadinessReport>;
 
@@ -26,6 +29,9 @@ export class Gateway {
   readonly providers: ProviderRegistry;
   readonly config: ResolvedConfig;
   readonly log: Logger;
+  /** Shared state for routing and resilience plugins; in memory unless a plugin provides one. */
+  readonly state = new StateSlot();
+  readonly strategies = new StrategyRegistry();
   readonly #closers: { plugin: string; fn: () => void | Promise<void> }[] = [];
   readonly #readiness = new Map<string, ReadinessCheck>();
   #closed = false;
@@ -71,6 +77,14 @@ export class Gateway {
       models: this.config.models,
       settings: this.config.settings,
       invoke: (ctx: RequestContext, target: Deployment) => this.invoke(ctx, target),
+      state: this.state,
+      provideState: (state: SharedState) => this.state.provide(state, plugin.name),
+      strategies: {
+        register: this.strategies.register.bind(this.strategies),
+        get: this.strategies.get.bind(this.strategies),
+        has: this.strategies.has.bind(this.strategies),
+        names: this.strategies.names.bind(this.strategies),
+      },
       readiness: (name: string, check: ReadinessCheck) => void this.#readiness.set(name, check),
       onClose: (fn: () => void | Promise<void>) => void this.#closers.push({ plugin: plugin.name, fn }),
     });
@@ -79,6 +93,13 @@ export class Gateway {
   #deploymentProblems(): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     this.config.models.forEach((group, i) => {
+      if (group.routing !== undefined && !this.strategies.has(group.routing)) {
+        const known = this.strategies.names().join(', ') || 'none';
+        problems.push({
+          path: `models[${i}].routing`,
+          message: `routing strategy '${group.routing}' is not configured; add its plugin (configured: ${known})`,
+        });
+      }
       group.deployments.forEach((d, j) => {
         if (!this.providers.has(d.provider)) {
           const known = this.providers.list().map((p) => p.id).join(', ') || 'none';
@@ -156,5 +177,6 @@ export class Gateway {
         this.log.error({ err, plugin }, 'plugin close failed');
       }
     }
+    await this.state.close().catch((err: unknown) => this.log.error({ err }, 'shared state close failed'));
   }
 }
