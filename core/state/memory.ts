@@ -95,11 +95,11 @@ export class MemoryState implements SharedState {
     return { failures: w.failures, total: w.total };
   }
 
-  async acquire(id: string): Promise<void> {
+  async acquire(id: string, _ttlMs?: number): Promise<void> {
     this.#inFlight.set(id, (this.#inFlight.get(id) ?? 0) + 1);
   }
 
-  async release(id: string): Promise<void> {
+  async release(id: string, _ttlMs?: number): Promise<void> {
     const n = (this.#inFlight.get(id) ?? 0) - 1;
     if (n <= 0) this.#inFlight.delete(id);
     else this.#inFlight.set(id, n);
