@@ -25,6 +25,8 @@ export interface GatewayErrorExtra {
   readonly param?: string;
   /** Seconds, sent as `Retry-After` on 429/503. */
   readonly retryAfterS?: number;
+  /** The same wait in ms, when the provider said it more precisely (read by retry strategies). */
+  readonly retryAfterMs?: number | undefined;
   /** The provider whose answer caused the error. */
   readonly provider?: string;
   /** Upstream HTTP status, when the error came from a provider. */

@@ -4,10 +4,13 @@ import { ConfigError, GatewayError, PluginError, type ConfigProblem } from './er
 import { createStageHooks, pluginHooks, type StageHooks } from './hooks.ts';
 import type { Logger } from './log.ts';
 import type { GatewayApi, Plugin, ReadinessReport } from './plugin.ts';
+import type { SharedState } from './state/types.ts';
 import { ProviderRegistry } from './providers/registry.ts';
 import type { CallResult } from './result.ts';
 import type { Deployment } from './routing/types.ts';
 import type { ModelGroup } from './config/schema.ts';
+import { StrategyRegistry } from './routing/strategy.ts';
+import { StateSlot } from './state/slot.ts';
 
 type ReadinessCheck = () => ReadinessReport | Promise<ReadinessReport>;
 
@@ -27,6 +30,9 @@ export class Gateway {
   readonly providers: ProviderRegistry;
   readonly config: ResolvedConfig;
   readonly log: Logger;
+  /** Shared state for routing and resilience plugins; in memory unless a plugin provides one. */
+  readonly state = new StateSlot();
+  readonly strategies = new StrategyRegistry();
   readonly #closers: { plugin: string; fn: () => void | Promise<void> }[] = [];
   readonly #readiness = new Map<string, ReadinessCheck>();
   #closed = false;
@@ -72,13 +78,32 @@ export class Gateway {
       models: this.config.models,
       settings: this.config.settings,
       invoke: (ctx: RequestContext, target: Deployment) => this.invoke(ctx, target),
+      state: this.state,
+      provideState: (state: SharedState) => this.state.provide(state, plugin.name),
+      strategies: {
+        register: this.strategies.register.bind(this.strategies),
+        get: this.strategies.get.bind(this.strategies),
+        has: this.strategies.has.bind(this.strategies),
+        names: this.strategies.names.bind(this.strategies),
+      },
       readiness: (name: string, check: ReadinessCheck) => void this.#readiness.set(name, check),
       onClose: (fn: () => void | Promise<void>) => void this.#closers.push({ plugin: plugin.name, fn }),
     });
   }
 
   #deploymentProblems(): ConfigProblem[] {
-    return deploymentProblems(this.config.models, this.providers);
+    const problems: ConfigProblem[] = [];
+    this.config.models.forEach((group, i) => {
+      if (group.routing !== undefined && !this.strategies.has(group.routing)) {
+        const known = this.strategies.names().join(', ') || 'none';
+        problems.push({
+          path: `models[${i}].routing`,
+          message: `routing strategy '${group.routing}' is not configured; add its plugin (configured: ${known})`,
+        });
+      }
+    });
+    problems.push(...deploymentProblems(this.config.models, this.providers));
+    return problems;
   }
 
   /** Calls one deployment, recording the attempt on the context. */
@@ -145,6 +170,7 @@ export class Gateway {
         this.log.error({ err, plugin }, 'plugin close failed');
       }
     }
+    await this.state.close().catch((err: unknown) => this.log.error({ err }, 'shared state close failed'));
   }
 }
 

@@ -3,12 +3,30 @@
  * Everything else under core/ is internal and may change.
  */
 export { defineConfig, type GatewayConfig, type PluginEntry } from './config/define.ts';
-export type { DeploymentConfig, GatewaySettings, ModelGroup, ServerSettings } from './config/schema.ts';
+export type { DeploymentConfig, GatewaySettings, ModelGroup, RetrySettings, ServerSettings, TimeoutSettings } from './config/schema.ts';
 export { definePlugin, type GatewayApi, type Plugin, type PluginFactory, type ReadinessReport } from './plugin.ts';
 export { Order, type PluginHooks, type StageHooks, type TapOptions } from './hooks.ts';
 export { RequestContext, type ContextState, type Principal, type Timings } from './context.ts';
 export type { Outcome } from './outcome.ts';
-export type { Attempt, Deployment, RoutePlan } from './routing/types.ts';
+export type { Attempt, Deployment, RetryPolicy, RoutePlan, TimeoutPolicy } from './routing/types.ts';
+export { byScore, shuffled, weightedOrder } from './routing/order.ts';
+export type { Candidate, OrderInput, RoutingStrategy, StrategyNeed } from './routing/strategy.ts';
+export type {
+  Circuit,
+  CircuitState,
+  Clock,
+  Cooldown,
+  CooldownInit,
+  LatencyKind,
+  OutcomeCounts,
+  Random,
+  SharedState,
+  StateHealth,
+  UsageWindow,
+} from './state/types.ts';
+export { slidingUsage, usageWindowMs } from './state/types.ts';
+export { MemoryState } from './state/memory.ts';
+export { systemClock, systemRandom } from './state/clock.ts';
 export {
   GatewayError,
   PluginError,
@@ -55,3 +73,4 @@ export { ChatStreamAssembler, CompletionStreamAssembler } from './stream/assembl
 export { startGateway, type RunningGateway, type StartOptions } from './start.ts';
 export type { Logger } from './log.ts';
 export type * from './openai/types.ts';
+export { estimatePromptTokens, requestedOutputTokens } from './openai/estimate.ts';

@@ -7,6 +7,8 @@ import type { CallResult } from './result.ts';
 import type { Deployment } from './routing/types.ts';
 import type { ProviderRegistry } from './providers/registry.ts';
 import type { GatewaySettings, ModelGroup } from './config/schema.ts';
+import type { StrategyRegistry } from './routing/strategy.ts';
+import type { SharedState } from './state/types.ts';
 import { compileConfigSchema } from './validation.ts';
 
 /** A backend's health, as `GET /health/readiness` reports it. */
@@ -31,6 +33,15 @@ export interface GatewayApi {
    * stage plugin uses to execute a plan). Throws GatewayError.
    */
   invoke(ctx: RequestContext, target: Deployment): Promise<CallResult>;
+  /**
+   * Cooldowns, in-flight counts, latency averages and usage windows, shared by the routing and
+   * fallback plugins: in memory unless a plugin provides another implementation (Redis).
+   */
+  readonly state: SharedState;
+  /** Replaces the in-memory shared state (one plugin at most, e.g. `state-redis`). */
+  provideState(state: SharedState): void;
+  /** Route-stage load-balancing strategies, chosen per model group by `routing`. */
+  readonly strategies: Pick<StrategyRegistry, 'register' | 'get' | 'has' | 'names'>;
   /** Adds a check to `GET /health/readiness`. */
   readiness(name: string, check: () => ReadinessReport | Promise<ReadinessReport>): void;
   /** Runs on shutdown, after the server stops taking requests, in reverse set-up order. */

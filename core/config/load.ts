@@ -195,10 +195,12 @@ function modelGroupProblems(models: readonly ModelGroup[]): ConfigProblem[] {
     names.add(m.name);
   });
   models.forEach((m, i) => {
-    (m?.fallbacks ?? []).forEach((f: string, j: number) => {
-      if (!names.has(f)) problems.push({ path: `models[${i}].fallbacks[${j}]`, message: `'${f}' is not a model group` });
-      if (f === m.name) problems.push({ path: `models[${i}].fallbacks[${j}]`, message: 'a group cannot fall back to itself' });
-    });
+    for (const list of ['fallbacks', 'contextWindowFallbacks', 'contentPolicyFallbacks'] as const) {
+      (m?.[list] ?? []).forEach((f: string, j: number) => {
+        if (!names.has(f)) problems.push({ path: `models[${i}].${list}[${j}]`, message: `'${f}' is not a model group` });
+        if (f === m.name) problems.push({ path: `models[${i}].${list}[${j}]`, message: 'a group cannot fall back to itself' });
+      });
+    }
   });
   return problems;
 }

@@ -2,6 +2,38 @@ import { Type, type Static } from '@sinclair/typebox';
 
 const Ms = (description: string) => Type.Integer({ minimum: 1, description });
 
+/** Upstream time limits, ms. `firstByte` is the older `timeout`. */
+export const TimeoutsSchema = Type.Object(
+  {
+    connect: Type.Optional(Ms('Longest wait for a TCP/TLS connection')),
+    firstByte: Type.Optional(Ms('Longest wait for response headers (and the first stream event)')),
+    idle: Type.Optional(Ms('Longest silence between body chunks or stream events')),
+    total: Type.Optional(Ms('Longest single upstream call, body included')),
+  },
+  { additionalProperties: false },
+);
+
+/** Retries of one deployment and the group's retry budget (read by call-stage plugins). */
+export const RetrySettingsSchema = Type.Object(
+  {
+    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'Retries of the same deployment' })),
+    baseDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
+    maxDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000, description: 'Cap on any wait, Retry-After included' })),
+    budgetRatio: Type.Optional(Type.Number({ minimum: 0, maximum: 10, description: 'Retries per request allowed over the window' })),
+    minRetries: Type.Optional(Type.Integer({ minimum: 0, description: 'Retries always allowed per window' })),
+  },
+  { additionalProperties: false },
+);
+
+const capacityFields = {
+  weight: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Share of traffic for the weighted strategy (default 1)' })),
+  tier: Type.Optional(Type.Integer({ minimum: 0, description: 'Priority tier; lower tiers are tried first (default 0)' })),
+  rpm: Type.Optional(Type.Integer({ minimum: 1, description: 'Requests per minute this deployment takes' })),
+  tpm: Type.Optional(Type.Integer({ minimum: 1, description: 'Tokens per minute this deployment takes' })),
+  maxConcurrent: Type.Optional(Type.Integer({ minimum: 1, description: 'Calls in flight at once' })),
+  contextWindow: Type.Optional(Type.Integer({ minimum: 1, description: 'Context window in tokens (overrides the built-in table)' })),
+};
+
 export const DeploymentConfigSchema = Type.Object(
   {
     provider: Type.String({ minLength: 1, description: 'A registered provider id: openai, anthropic, groq…' }),
@@ -12,6 +44,8 @@ export const DeploymentConfigSchema = Type.Object(
     timeout: Type.Optional(Ms('Time to first byte, and longest gap in a stream, in ms')),
     dropUnsupportedParams: Type.Optional(Type.Boolean()),
     options: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Provider-specific settings' })),
+    timeouts: Type.Optional(TimeoutsSchema),
+    ...capacityFields,
   },
   { additionalProperties: false },
 );
@@ -25,6 +59,19 @@ export const ModelGroupSchema = Type.Object(
     maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
     dropUnsupportedParams: Type.Optional(Type.Boolean()),
     description: Type.Optional(Type.String()),
+    routing: Type.Optional(Type.String({ minLength: 1, description: 'Load-balancing strategy: weighted, round-robin, least-busy…' })),
+    contextWindowFallbacks: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Groups for prompts too long here' })),
+    contentPolicyFallbacks: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Groups for content refused here' })),
+    retry: Type.Optional(RetrySettingsSchema),
+    timeouts: Type.Optional(
+      Type.Composite([
+        TimeoutsSchema,
+        Type.Object({
+          request: Type.Optional(Ms('Whole-request budget across attempts')),
+          maxRequest: Type.Optional(Ms('Largest budget the x-switchyard-timeout header may ask for')),
+        }),
+      ], { additionalProperties: false }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -65,6 +112,8 @@ export type DeploymentConfig = Static<typeof DeploymentConfigSchema>;
 export type ModelGroup = Static<typeof ModelGroupSchema>;
 export type ServerSettings = Static<typeof ServerSettingsSchema>;
 export type GatewaySettings = Static<typeof GatewaySettingsSchema>;
+export type TimeoutSettings = Static<typeof TimeoutsSchema>;
+export type RetrySettings = Static<typeof RetrySettingsSchema>;
 
 export const defaults = Object.freeze({
   port: 4000,

@@ -6,22 +6,29 @@ import { clientClosed, GatewayError, upstreamTimeout, upstreamUnreachable } from
  * One pooled keep-alive client for every upstream call of the process. Connections are reused
  * per origin; there is no per-origin cap, since providers rate-limit by key, not by socket.
  */
-let sharedAgent: Agent | undefined;
+const defaultConnectTimeoutMs = 10_000;
+/** One agent per connect timeout in use (normally one): undici sets it per agent, not per request. */
+const agents = new Map<number, Agent>();
 
-export function upstreamAgent(): Agent {
-  return (sharedAgent ??= new Agent({
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 600_000,
-    connect: { timeout: 10_000 },
-    pipelining: 1,
-  }));
+export function upstreamAgent(connectTimeoutMs = defaultConnectTimeoutMs): Agent {
+  let agent = agents.get(connectTimeoutMs);
+  if (agent === undefined) {
+    agent = new Agent({
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+      connect: { timeout: connectTimeoutMs },
+      pipelining: 1,
+    });
+    agents.set(connectTimeoutMs, agent);
+  }
+  return agent;
 }
 
 /** Closes the pooled sockets (on shutdown). */
 export async function closeUpstreamAgent(): Promise<void> {
-  const agent = sharedAgent;
-  sharedAgent = undefined;
-  if (agent !== undefined) await agent.close();
+  const all = [...agents.values()];
+  agents.clear();
+  await Promise.all(all.map((a) => a.close()));
 }
 
 export interface UpstreamCall {
@@ -35,6 +42,9 @@ export interface UpstreamCall {
   readonly signal: AbortSignal;
   /** Longest wait for response headers, and longest silence between body chunks, in ms. */
   readonly timeoutMs: number;
+  /** Longest silence between body chunks, when it differs from `timeoutMs`. */
+  readonly idleTimeoutMs?: number | undefined;
+  readonly connectTimeoutMs?: number | undefined;
 }
 
 export type UpstreamResponse = Dispatcher.ResponseData;
@@ -49,9 +59,9 @@ export async function callUpstream(call: UpstreamCall): Promise<UpstreamResponse
       headers: call.headers,
       body: call.body ?? null,
       signal: call.signal,
-      dispatcher: upstreamAgent(),
+      dispatcher: upstreamAgent(call.connectTimeoutMs),
       headersTimeout: call.timeoutMs,
-      bodyTimeout: call.timeoutMs,
+      bodyTimeout: call.idleTimeoutMs ?? call.timeoutMs,
     });
   } catch (err) {
     throw upstreamFailure(err, call);
@@ -61,7 +71,9 @@ export async function callUpstream(call: UpstreamCall): Promise<UpstreamResponse
 /** Maps a transport failure (not an HTTP status) to a GatewayError. */
 export function upstreamFailure(err: unknown, call: Pick<UpstreamCall, 'provider' | 'signal' | 'timeoutMs'>): GatewayError {
   if (err instanceof GatewayError) return err;
-  if (call.signal.aborted) return clientClosed();
+  // A deadline (AbortSignal.timeout) is ours, not the client's going away.
+  if (call.signal.aborted) return isTimeout(call.signal.reason) ? upstreamTimeout(call.provider, call.timeoutMs) : clientClosed();
+  if (isTimeout(err)) return upstreamTimeout(call.provider, call.timeoutMs);
   if (
     err instanceof undiciErrors.HeadersTimeoutError ||
     err instanceof undiciErrors.BodyTimeoutError ||
@@ -70,6 +82,18 @@ export function upstreamFailure(err: unknown, call: Pick<UpstreamCall, 'provider
     return upstreamTimeout(call.provider, call.timeoutMs);
   }
   return upstreamUnreachable(call.provider, err);
+}
+
+function isTimeout(reason: unknown): boolean {
+  return reason instanceof Error && reason.name === 'TimeoutError';
+}
+
+/**
+ * The client's signal, bounded by a whole-call deadline when one is set. The deadline's timer is
+ * Node's own (`AbortSignal.timeout`, unref'd), so nothing holds the process open.
+ */
+export function withDeadline(signal: AbortSignal, totalMs: number | undefined): AbortSignal {
+  return totalMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(totalMs)]);
 }
 
 /** Reads a whole body, refusing more than `limit` bytes (an upstream gone wrong must not fill memory). */

@@ -54,7 +54,7 @@ async function* passthroughEvents(def: ProviderDefinition, ctx: RequestContext, 
       yield StreamEvent.fromData(data, chunk);
     }
   } catch (err) {
-    throw upstreamFailure(err, { provider: def.id, signal: ctx.signal, timeoutMs: sent.timeoutMs });
+    throw upstreamFailure(err, { provider: def.id, signal: ctx.signal.aborted ? ctx.signal : sent.signal, timeoutMs: sent.timeoutMs });
   }
 }
 

@@ -23,7 +23,7 @@ import type {
   ProviderDefinition,
 } from './define.ts';
 import { fanOutComplete, fanOutStream } from './fan-out.ts';
-import { readJson, send } from './transport.ts';
+import { readJson, send, type SentCall } from './transport.ts';
 
 /** Chat and legacy completions share one shape of translation; the core treats them alike. */
 type TextTranslation = ChatTranslation | CompletionsTranslation;
@@ -83,7 +83,7 @@ async function singleCall(
     const upstream = await readJson<unknown>(def, ctx.signal, sent);
     return completeResult(JsonBody.of<FinalResult>(t.fromResponse(upstream, target, req)));
   }
-  const events = translatedEvents(def, ctx, t, req, target, sent.response.body, sent.timeoutMs);
+  const events = translatedEvents(def, ctx, t, req, target, sent);
   return streamResult(await primeStream(events));
 }
 
@@ -93,9 +93,9 @@ async function* translatedEvents(
   t: ChatTranslation,
   req: ChatRequest,
   target: Deployment,
-  body: AsyncIterable<Uint8Array>,
-  timeoutMs: number,
+  sent: SentCall,
 ): AsyncGenerator<StreamEvent> {
+  const body = sent.response.body;
   const state = t.startStream(target, req);
   try {
     for await (const event of def.decodeStream ? def.decodeStream(body) : decodeSseJson(def, body)) {
@@ -103,7 +103,7 @@ async function* translatedEvents(
     }
     for (const chunk of t.endStream?.(state) ?? []) yield StreamEvent.of(chunk as StreamChunk);
   } catch (err) {
-    throw upstreamFailure(err, { provider: def.id, signal: ctx.signal, timeoutMs });
+    throw upstreamFailure(err, { provider: def.id, signal: ctx.signal.aborted ? ctx.signal : sent.signal, timeoutMs: sent.timeoutMs });
   }
 }
 

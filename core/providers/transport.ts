@@ -1,13 +1,15 @@
 import { upstreamInvalid, type GatewayError } from '../errors.ts';
-import { callUpstream, defaultUpstreamTimeoutMs, readBody, upstreamFailure, type UpstreamResponse } from '../http/upstream.ts';
+import { callUpstream, defaultUpstreamTimeoutMs, readBody, upstreamFailure, withDeadline, type UpstreamResponse } from '../http/upstream.ts';
 import type { Deployment } from '../routing/types.ts';
 import type { CallInfo, ProviderDefinition, UpstreamInit } from './define.ts';
-import { providerError, retryAfterSeconds, scrubSecrets } from './upstream-errors.ts';
+import { providerError, rateLimitResetMs, retryAfterSeconds, scrubSecrets } from './upstream-errors.ts';
 
 export interface SentCall {
   readonly response: UpstreamResponse;
   readonly init: UpstreamInit;
   readonly timeoutMs: number;
+  /** The signal the call runs under: the client's, bounded by the deployment's whole-call deadline. */
+  readonly signal: AbortSignal;
 }
 
 /** Sends one call; an error status becomes a GatewayError with the provider's message, scrubbed. */
@@ -19,17 +21,20 @@ export async function send(
 ): Promise<SentCall> {
   const init = await def.request(target, info);
   const timeoutMs = target.timeoutMs ?? defaultUpstreamTimeoutMs;
+  const callSignal = withDeadline(signal, target.totalTimeoutMs);
   const response = await callUpstream({
     provider: def.id,
     url: init.url,
     method: init.method ?? 'POST',
     headers: init.headers,
     body: info.body,
-    signal,
+    signal: callSignal,
     timeoutMs,
+    idleTimeoutMs: target.idleTimeoutMs,
+    connectTimeoutMs: target.connectTimeoutMs,
   });
   if (response.statusCode >= 400) throw await errorFromResponse(def, response, init);
-  return { response, init, timeoutMs };
+  return { response, init, timeoutMs, signal: callSignal };
 }
 
 async function errorFromResponse(def: ProviderDefinition, response: UpstreamResponse, init: UpstreamInit): Promise<GatewayError> {
@@ -46,10 +51,17 @@ async function errorFromResponse(def: ProviderDefinition, response: UpstreamResp
     // Not JSON (an HTML error page from a proxy, say): the provider reads the text.
   }
   const info = def.errorInfo(response.statusCode, body, response.headers);
+  // Precedence: what the provider's body said, then Retry-After, then (on a 429) the providers'
+  // rate-limit reset headers, which OpenAI and Anthropic send instead of Retry-After at times.
+  const hintedS = info.retryAfterS ?? retryAfterSeconds(response.headers);
+  const retryAfterMs =
+    info.retryAfterMs ??
+    (hintedS !== undefined ? hintedS * 1000 : response.statusCode === 429 ? rateLimitResetMs(response.headers) : undefined);
   return providerError(def.id, response.statusCode, {
     ...info,
     message: scrubSecrets(info.message, secretsOf(init.headers)),
-    retryAfterS: info.retryAfterS ?? retryAfterSeconds(response.headers),
+    retryAfterS: hintedS ?? (retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000)),
+    retryAfterMs,
   });
 }
 
@@ -68,7 +80,7 @@ export async function readAll(def: ProviderDefinition, signal: AbortSignal, sent
   try {
     return await readBody(sent.response.body);
   } catch (err) {
-    throw upstreamFailure(err, { provider: def.id, signal, timeoutMs: sent.timeoutMs });
+    throw upstreamFailure(err, { provider: def.id, signal: signal.aborted ? signal : sent.signal, timeoutMs: sent.timeoutMs });
   }
 }
 

@@ -7,6 +7,8 @@ export interface ProviderErrorInfo {
   readonly param?: string | undefined;
   /** Seconds, from `Retry-After` or the provider's reset headers. */
   readonly retryAfterS?: number | undefined;
+  /** The same wait in ms, when known more precisely (reset headers such as `120ms`). */
+  readonly retryAfterMs?: number | undefined;
   /**
    * Overrides the mapping from status: e.g. a 400 that says the context is too long, or one that
    * says the gateway's own key is bad (`upstream_auth_failed`; Gemini answers 400 for that).
@@ -19,7 +21,7 @@ export interface ProviderErrorInfo {
  * gateway's own upstream credentials is a 502, since the client's key was fine.
  */
 export function providerError(provider: string, status: number, info: ProviderErrorInfo): GatewayError {
-  const extra = { provider, upstreamStatus: status, code: info.code, param: info.param };
+  const extra = { provider, upstreamStatus: status, code: info.code, param: info.param, retryAfterMs: info.retryAfterMs };
   const message = info.message || `provider '${provider}' answered ${status}`;
   if (info.kind === 'context_length_exceeded') {
     return new GatewayError(400, 'invalid_request_error', message, { ...extra, code: 'context_length_exceeded' });
@@ -56,6 +58,47 @@ export function providerError(provider: string, status: number, info: ProviderEr
   const mapped: GatewayStatus = status === 503 || status === 529 ? 503 : status === 504 ? 504 : 502;
   const type = mapped === 503 ? 'service_unavailable_error' : mapped === 504 ? 'timeout_error' : 'api_error';
   return new GatewayError(mapped, type, message, { ...extra, code: info.code ?? 'upstream_error', retryAfterS: info.retryAfterS });
+}
+
+/**
+ * When a provider's rate limit resets, in ms from now, from the reset headers providers send
+ * with a 429: OpenAI-style durations (`x-ratelimit-reset-requests: 1s`, `6m0s`, `120ms`) and
+ * Anthropic-style RFC 3339 times (`anthropic-ratelimit-requests-reset`, `-tokens-reset`,
+ * `-input-tokens-reset`, `-output-tokens-reset`). The longest wait wins: every limit must have room.
+ */
+export function rateLimitResetMs(headers: Record<string, string | string[] | undefined>, now = Date.now()): number | undefined {
+  let longest: number | undefined;
+  for (const name in headers) {
+    const isReset =
+      name.startsWith('x-ratelimit-reset') || (name.startsWith('anthropic-ratelimit-') && name.endsWith('-reset'));
+    if (!isReset) continue;
+    const raw = headers[name];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (value === undefined) continue;
+    const ms = durationMs(value) ?? dateMs(value, now);
+    if (ms !== undefined && (longest === undefined || ms > longest)) longest = ms;
+  }
+  return longest;
+}
+
+const durationPart = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
+
+/** `1h2m3.5s`, `120ms`, or bare seconds (`20`). */
+function durationMs(value: string): number | undefined {
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+  if (!/^(\d+(\.\d+)?(ms|h|m|s))+$/.test(text)) return undefined;
+  let total = 0;
+  for (const [, n, unit] of text.matchAll(durationPart)) {
+    const k = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
+    total += Number(n) * k;
+  }
+  return Math.ceil(total);
+}
+
+function dateMs(value: string, now: number): number | undefined {
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /** `Retry-After` in seconds (delta-seconds or an HTTP date), if present and sane. */

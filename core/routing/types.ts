@@ -22,6 +22,41 @@ export interface Deployment {
   readonly dropUnsupportedParams?: boolean;
   /** Provider-specific settings (Azure api-version, Bedrock region…), read by that provider only. */
   readonly options?: Readonly<Record<string, unknown>>;
+  /** Longest wait for a connection, ms (default 10 s). */
+  readonly connectTimeoutMs?: number;
+  /** Longest silence between body chunks, ms; defaults to `timeoutMs`. */
+  readonly idleTimeoutMs?: number;
+  /** Longest whole call, body included, ms. */
+  readonly totalTimeoutMs?: number;
+  /** Relative share of traffic for the `weighted` strategy (default 1). */
+  readonly weight?: number;
+  /** Priority tier: lower tiers are tried first (default 0). */
+  readonly tier?: number;
+  /** Capacity: requests per minute, tokens per minute, calls in flight. At capacity, skipped. */
+  readonly rpm?: number;
+  readonly tpm?: number;
+  readonly maxConcurrent?: number;
+  /** Context window in tokens, when known; overrides the built-in table. */
+  readonly contextWindow?: number;
+}
+
+/** How a call strategy may retry one model group's deployments. */
+export interface RetryPolicy {
+  /** Retries of the same deployment after a retryable failure. */
+  readonly retries?: number;
+  readonly baseDelayMs?: number;
+  readonly maxDelayMs?: number;
+  /** Retries allowed per window as a share of requests (e.g. 0.2), plus `minRetries`. */
+  readonly budgetRatio?: number;
+  readonly minRetries?: number;
+}
+
+/** Per-request limits a call strategy enforces. */
+export interface TimeoutPolicy {
+  /** Default whole-request budget, ms, across attempts. */
+  readonly requestMs?: number;
+  /** Largest value the `x-switchyard-timeout` header may ask for, ms. */
+  readonly maxRequestMs?: number;
 }
 
 /** What the route stage produces: where a request may go, in order of preference. */
@@ -32,6 +67,15 @@ export interface RoutePlan {
   readonly deployments: readonly Deployment[];
   /** At most this many calls in all, retries and fallbacks included. */
   readonly maxAttempts: number;
+  /** Deployments to use instead when the prompt does not fit (error, or estimated up front). */
+  readonly contextWindowFallbacks?: readonly Deployment[];
+  /** Deployments to use instead when a provider refuses the content. */
+  readonly contentPolicyFallbacks?: readonly Deployment[];
+  /** Retry policy of each group in the plan, by group name. */
+  readonly retry?: Readonly<Record<string, RetryPolicy>>;
+  readonly timeouts?: TimeoutPolicy;
+  /** Half-open deployments whose one probe this request holds. */
+  readonly probes?: readonly string[];
 }
 
 /** One call to one deployment, kept on the context for headers and the log line. */

@@ -107,3 +107,39 @@ export const faults = {
   delay: (ms: number, then: Handler): Handler => (req, res, raw) =>
     new Promise<void>((resolve) => setTimeout(() => resolve(then(req, res, raw)), ms)),
 };
+
+/** An OpenAI-shaped stream chunk carrying `text`, for stream faults. */
+export function chunkOf(text: string, model = 'gpt-4o'): Record<string, unknown> {
+  return {
+    id: 'chatcmpl-fault',
+    object: 'chat.completion.chunk',
+    created: 1_700_000_000,
+    model,
+    choices: [{ index: 0, delta: { content: text }, finish_reason: null }],
+  };
+}
+
+/** Stream faults: a 200 SSE answer that goes wrong part-way. */
+export const streamFaults = {
+  /** Sends these events, then drops the connection (a stream cut mid-way). */
+  cut: (events: readonly unknown[]): Handler => (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const e of events) res.write(`data: ${JSON.stringify(e)}\n\n`);
+    setTimeout(() => res.socket?.destroy(), 20);
+  },
+  /** Sends these events, then falls silent without ending (an idle gap). */
+  stall: (events: readonly unknown[]): Handler => (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const e of events) res.write(`data: ${JSON.stringify(e)}\n\n`);
+  },
+  /** A 200 stream whose first event is an error object (OpenAI sends these on overload). */
+  errorFirst: (message: string): Handler => (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.end(`data: ${JSON.stringify({ error: { message, type: 'server_error', code: null } })}\n\n`);
+  },
+  /** A stream whose events are not JSON. */
+  garbage: (): Handler => (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.end('data: <html>oops</html>\n\n');
+  },
+};
