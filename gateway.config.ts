@@ -10,8 +10,8 @@ import { defaultPlugins } from 'switchyard/plugins/presets/default';
 
 export default defineConfig({
   server: {
-    // A port set here wins over the PORT variable, so read it here (platforms that assign the port set PORT).
-    port: process.env.PORT ? Number(process.env.PORT) : 4000,
+    // --port and the PORT variable override this.
+    port: 4000,
     // Largest request body; larger ones get 413.
     bodyLimit: 20 * 1024 * 1024,
     // On SIGTERM, in-flight requests and streams get this long to finish.

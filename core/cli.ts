@@ -9,7 +9,7 @@ import { createRootLogger } from './log.ts';
 import { startGateway } from './start.ts';
 
 const usage = `usage:
-  switchyard [--config FILE] [--port N] [--host H]   start the gateway
+  switchyard [--config FILE] [--port N] [--host H]   start the gateway (PORT/HOST also work; flags win, then env, then config)
   switchyard check [--config FILE]                   validate a config and list every problem
 Without --config: ./gateway.config.ts if present, else the default preset.`;
 
@@ -76,8 +76,9 @@ async function serve(file: string | undefined, port: number | undefined, host: s
     loaded = await loadConfig(file);
     const envPort = process.env.PORT === undefined ? undefined : Number(process.env.PORT);
     const running = await startGateway(loaded.config, {
-      port: port ?? (loaded.config.server?.port === undefined ? envPort : undefined) ?? loaded.config.server?.port,
-      ...(host === undefined ? {} : { host }),
+      // Flag, then environment (platforms assign PORT), then the config file.
+      port: port ?? (envPort !== undefined && Number.isInteger(envPort) ? envPort : undefined) ?? loaded.config.server?.port,
+      ...((host ?? process.env.HOST) === undefined ? {} : { host: host ?? process.env.HOST }),
       log,
       baseDir: configDir(loaded.file),
     });
