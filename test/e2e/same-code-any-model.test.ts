@@ -144,13 +144,16 @@ describe('examples/same-code-any-model.ts runs unchanged against every provider'
   });
 
   test('Gemini: gemini-2.0-flash with text-embedding-004', async () => {
-    const r = await runScript(['gemini-2.0-flash', 'gemini/text-embedding-004']);
+    // Bare `text-embedding-004` reaches Gemini although OpenAI (also `text-embedding-*`) is enabled.
+    const r = await runScript(['gemini-2.0-flash', 'text-embedding-004']);
     expectAllOk(r, 'gemini-2.0-flash', 'ok');
     expect(r.stdout).toMatch(/^chat +ok +".+" from gemini\/gemini-2.0-flash$/m);
     const sent = JSON.stringify(bodies(mocks.gemini, /generateContent/));
     expect(sent).toContain('"candidateCount":2');
     expect(sent).toContain('"inlineData":{"mimeType":"image/png"');
     expect(sent).toContain('"responseMimeType":"application/json"');
+    expect(mocks.gemini.requests.some((q) => q.url === '/v1beta/models/text-embedding-004:batchEmbedContents')).toBe(true);
+    expect(mocks.openai.requests).toHaveLength(0);
   });
 
   test('Bedrock: anthropic.claude-3-5-sonnet-20241022-v2:0 with Titan embeddings', async () => {
