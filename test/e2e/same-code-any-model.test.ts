@@ -60,6 +60,7 @@ const output = (r: Run): string => `exit ${r.code}\n--- stdout\n${r.stdout}\n---
 
 /** Every feature line says ok (embed: ok or skip as expected), and the summary agrees. */
 function expectAllOk(r: Run, model: string, embed: 'ok' | 'skip'): void {
+  // SHOW_RUNS=1 prints each run's feature lines, to see what every provider answered.
   if (process.env.SHOW_RUNS) console.log(r.stdout);
   expect(r.code, output(r)).toBe(0);
   for (const feature of ['chat', 'stream', 'tools', 'json', 'n=2', 'vision']) {
