@@ -1,14 +1,35 @@
 import type { ChatCompletion, ChatCompletionChunk, Usage } from '../openai/types.ts';
 import { StreamEvent } from '../result.ts';
 
-/** Adds token counts of parallel calls (each call was billed for its prompt). */
+/**
+ * Adds token counts of parallel calls (each call was billed for its prompt), the breakdowns too
+ * (`cached_tokens`, `reasoning_tokens`, …): a detail one call reported and another did not counts
+ * as 0 for the other, and a breakdown neither reported stays absent.
+ */
 export function addUsage(a: Usage | undefined, b: Usage): Usage {
   if (a === undefined) return b;
+  const prompt = addCounts(a.prompt_tokens_details, b.prompt_tokens_details);
+  const completion = addCounts(a.completion_tokens_details, b.completion_tokens_details);
   return {
     prompt_tokens: a.prompt_tokens + b.prompt_tokens,
     completion_tokens: a.completion_tokens + b.completion_tokens,
     total_tokens: a.total_tokens + b.total_tokens,
+    ...(prompt === undefined ? {} : { prompt_tokens_details: prompt }),
+    ...(completion === undefined ? {} : { completion_tokens_details: completion }),
   };
+}
+
+/** Sums two token breakdowns key by key (numbers only; providers add their own keys). */
+function addCounts(a: object | null | undefined, b: object | null | undefined): Record<string, number> | undefined {
+  if (a == null && b == null) return undefined;
+  const sum: Record<string, number> = {};
+  for (const side of [a ?? {}, b ?? {}] as Record<string, unknown>[]) {
+    for (const key in side) {
+      const n = side[key];
+      if (typeof n === 'number') sum[key] = (sum[key] ?? 0) + n;
+    }
+  }
+  return sum;
 }
 
 /** Merges `n` single-choice answers into one answer with choices 0…n-1. */

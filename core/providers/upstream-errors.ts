@@ -11,9 +11,17 @@ export interface ProviderErrorInfo {
   readonly retryAfterMs?: number | undefined;
   /**
    * Overrides the mapping from status: e.g. a 400 that says the context is too long, or one that
-   * says the gateway's own key is bad (`upstream_auth_failed`; Gemini answers 400 for that).
+   * says the gateway's own key is bad (`upstream_auth_failed`; Gemini answers 400 for that), or a
+   * 4xx that is really the upstream's own failure (`upstream_failure` → 502, retryable; Bedrock
+   * answers 424 when the model itself failed).
    */
-  readonly kind?: 'context_length_exceeded' | 'content_policy_violation' | 'overloaded' | 'upstream_auth_failed' | undefined;
+  readonly kind?:
+    | 'context_length_exceeded'
+    | 'content_policy_violation'
+    | 'overloaded'
+    | 'upstream_auth_failed'
+    | 'upstream_failure'
+    | undefined;
 }
 
 /**
@@ -35,6 +43,9 @@ export function providerError(provider: string, status: number, info: ProviderEr
       code: info.code ?? 'upstream_overloaded',
       retryAfterS: info.retryAfterS,
     });
+  }
+  if (info.kind === 'upstream_failure') {
+    return new GatewayError(502, 'api_error', message, { ...extra, code: info.code ?? 'upstream_error', retryAfterS: info.retryAfterS });
   }
   if (status === 401 || status === 403 || info.kind === 'upstream_auth_failed') {
     return new GatewayError(502, 'api_error', `provider '${provider}' rejected the gateway's credentials: ${message}`, {

@@ -332,6 +332,20 @@ describe('Bedrock errors keep the OpenAI envelope', () => {
     await expect(client.chat.completions.create({ model: 'claude', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 503 });
   });
 
+  test('ModelErrorException (424: the model failed) → 502 api_error, and retried like any upstream failure', async () => {
+    upstream.override(bedrockFaults.error(424, 'ModelErrorException', 'The model failed to process the request.'));
+    const err = (await client.chat.completions.create({ model: 'claude', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)) as APIError;
+    expect(err.status).toBe(502);
+    expect(err.type).toBe('api_error');
+    expect(err.message).toContain('ModelErrorException: The model failed to process the request.');
+    upstream.reset();
+    // One failure, then the mock answers: a group with retries gets the answer.
+    upstream.override(bedrockFaults.error(424, 'ModelErrorException', 'The model failed to process the request.'), 1);
+    const ok = await client.chat.completions.create({ model: 'claude-lenient', messages: [{ role: 'user', content: 'again' }] });
+    expect(ok.choices[0]?.message.content).toBe('echo: again');
+    expect(upstream.requests).toHaveLength(2);
+  });
+
   test('a prompt over the window → 400 context_length_exceeded; other validation errors keep their message', async () => {
     const err = (await client.chat.completions
       .create({ model: 'claude', messages: [{ role: 'user', content: 'x'.repeat(60_000) }] })

@@ -283,8 +283,16 @@ describe('cohere errors in the OpenAI envelope', () => {
     expect(upstream.requests).toHaveLength(0);
   });
 
-  test('top_p outside what Cohere accepts → 400 naming top_p, no upstream call', async () => {
-    await expect(client.chat.completions.create({ model, top_p: 1, messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 400, param: 'top_p' });
+  test("top_p: 1, a default clients send, is answered (p left out: the strict mock, like Cohere, refuses p = 1)", async () => {
+    const res = await client.chat.completions.create({ model, top_p: 1, messages: [{ role: 'user', content: 'x' }] });
+    expect(res.choices[0]?.message.content).toBe('echo: x');
+    expect(sent()).not.toHaveProperty('p');
+    await client.chat.completions.create({ model, top_p: 0.999, messages: [{ role: 'user', content: 'y' }] });
+    expect(sent(1)).toMatchObject({ p: 0.99 });
+  });
+
+  test('top_p outside OpenAI\'s own 0–1 → 400 naming top_p, no upstream call', async () => {
+    await expect(client.chat.completions.create({ model, top_p: 1.5, messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 400, param: 'top_p' });
     expect(upstream.requests).toHaveLength(0);
   });
 

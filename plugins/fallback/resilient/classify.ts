@@ -20,8 +20,10 @@ export function classify(err: unknown): Verdict {
   const upstream = err.extra.upstreamStatus;
   // No upstream status: the connection failed, timed out, or the body was garbage.
   if (upstream === undefined) return err.status === 499 ? 'fatal' : 'retry';
-  if (upstream === 401 || upstream === 403 || upstream === 404) return 'next';
-  if (upstream === 408 || upstream === 429 || upstream >= 500) return 'retry';
+  // The provider's errorInfo may say more than its status: Gemini refuses a bad key with a 400
+  // (mapped to `upstream_auth_failed`), Bedrock reports a failed model with a 424 (mapped to 502).
+  if (upstream === 401 || upstream === 403 || upstream === 404 || code === 'upstream_auth_failed') return 'next';
+  if (upstream === 408 || upstream === 429 || upstream >= 500 || err.status >= 500) return 'retry';
   return 'fatal';
 }
 

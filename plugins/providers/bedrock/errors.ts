@@ -16,8 +16,10 @@ const tooLong = /too long|context (length|window|limit)|exceeds? the (maximum )?
 /**
  * Reads Bedrock's error (`{"message": "..."}` plus the `x-amzn-errortype` header). Statuses map
  * as the core does (429 throttling, 403 credentials → 502); these types need more:
- * a ValidationException about length is `context_length_exceeded`, and
- * ServiceUnavailable/ModelNotReady are `overloaded` (503).
+ * a ValidationException about length is `context_length_exceeded`,
+ * ServiceUnavailable/ModelNotReady are `overloaded` (503), and ModelErrorException /
+ * ModelStreamErrorException (HTTP 424: the model failed while processing) are `upstream_failure`
+ * (502, retryable), not the client's 400.
  */
 export function bedrockErrorInfo(status: number, body: unknown, headers: IncomingHttpHeaders, secrets: readonly string[]): ProviderErrorInfo {
   const shape = (typeof body === 'object' && body !== null ? body : {}) as { message?: unknown; Message?: unknown };
@@ -27,6 +29,7 @@ export function bedrockErrorInfo(status: number, body: unknown, headers: Incomin
   const message = scrubSecrets(type === undefined ? text : `${type}: ${text}`, secrets);
   let kind: ProviderErrorInfo['kind'];
   if (type === 'ServiceUnavailableException' || type === 'ModelNotReadyException') kind = 'overloaded';
+  else if (type === 'ModelErrorException' || type === 'ModelStreamErrorException') kind = 'upstream_failure';
   else if (type === 'ValidationException' && tooLong.test(text)) kind = 'context_length_exceeded';
   return { message, kind };
 }

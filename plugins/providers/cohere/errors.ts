@@ -8,6 +8,10 @@ export function cohereErrorInfo(status: number, body: unknown): ProviderErrorInf
   const raw = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : undefined;
   const message =
     typeof raw === 'string' ? raw : typeof body === 'string' && body.length > 0 ? body.slice(0, 500) : `cohere answered ${status}`;
+  // 498 is Cohere's "invalid token" (the SDK's InvalidTokenError): the gateway's key, not the client's.
+  if (status === 498) return { message, kind: 'upstream_auth_failed' };
+  // 499 "request cancelled": the gateway did not cancel it (an aborted call never reads an answer).
+  if (status === 499) return { message, kind: 'upstream_failure' };
   if (/too many tokens|context length|context window|prompt is too long/i.test(message)) {
     return { message, kind: 'context_length_exceeded' };
   }

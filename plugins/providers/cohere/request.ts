@@ -11,18 +11,38 @@ const renames = {
   presence_penalty: 'presence_penalty',
 } as const satisfies Partial<Record<keyof ChatRequest, keyof CohereChatRequest>>;
 
-/** Ranges Cohere documents that are narrower than OpenAI's: a 400 here names the OpenAI param. */
+/**
+ * Penalty ranges Cohere documents that are narrower than OpenAI's: a 400 here names the OpenAI
+ * param. Penalties are not clamped: a negative one asks for repetition, which Cohere cannot give.
+ */
 const ranges: Partial<Record<keyof typeof renames, readonly [number, number]>> = {
-  top_p: [0.01, 0.99],
   frequency_penalty: [0, 1],
   presence_penalty: [0, 1],
 };
 
+/** Cohere's documented bounds of `p` (OpenAI's `top_p` takes 0–1). */
+const minP = 0.01;
+const maxP = 0.99;
+
+/**
+ * OpenAI's `top_p` as Cohere's `p`. `1` (OpenAI's default, which many clients send) means "no
+ * nucleus cut", exactly as if unset, so it is left out as an unset `top_p` is (Cohere then uses
+ * its own default). Other values outside Cohere's 0.01–0.99 are clamped to the nearest bound,
+ * the closest sampling Cohere offers; values outside OpenAI's own 0–1 are a 400.
+ */
+function nucleus(topP: number): number | undefined {
+  if (topP < 0 || topP > 1) throw invalidParam('top_p', "'top_p' must be between 0 and 1");
+  if (topP === 1) return undefined;
+  return Math.min(maxP, Math.max(minP, topP));
+}
+
 function renamed(req: ChatRequest): Partial<CohereChatRequest> {
   const out: Record<string, number> = {};
   for (const [from, to] of Object.entries(renames) as [keyof typeof renames, string][]) {
-    const value = req[from];
-    if (value === undefined || value === null) continue;
+    const raw = req[from];
+    if (raw === undefined || raw === null) continue;
+    const value = from === 'top_p' ? nucleus(raw) : raw;
+    if (value === undefined) continue;
     const range = ranges[from];
     if (range !== undefined && (value < range[0] || value > range[1])) {
       // A neutral penalty (0) is inside the range; anything else Cohere cannot honour.

@@ -22,7 +22,9 @@ export const presets = {
     baseURL: 'https://api.openai.com/v1',
     apiKeyEnv: 'OPENAI_API_KEY',
     baseURLEnv: 'OPENAI_BASE_URL',
-    claims: /^(gpt-|chatgpt-|o\d|text-embedding-|davinci|babbage|omni-moderation|text-moderation)/,
+    // OpenAI's embedding names only (`text-embedding-3-*`, `-ada-002`): Google's `text-embedding-004`
+    // belongs to Gemini, whatever order the providers were registered in.
+    claims: /^(gpt-|chatgpt-|o\d|text-embedding-(3-|ada-)|davinci|babbage|omni-moderation|text-moderation)/,
     completions: true,
     embeddings: true,
   },

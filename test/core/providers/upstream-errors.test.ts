@@ -26,6 +26,11 @@ describe('providerError maps statuses to the envelope', () => {
     expect(providerError('a', 400, { message: 'too long', kind: 'context_length_exceeded' }).toBody().error.code).toBe('context_length_exceeded');
     expect(providerError('a', 400, { message: 'no', kind: 'content_policy_violation' }).toBody().error.code).toBe('content_policy_violation');
     expect(providerError('a', 200, { message: 'busy', kind: 'overloaded' }).status).toBe(503);
+    const failed = providerError('a', 424, { message: 'the model failed', kind: 'upstream_failure' });
+    expect(failed.toBody().error).toMatchObject({ type: 'api_error', code: 'upstream_error', message: 'the model failed' });
+    expect(failed.status).toBe(502);
+    expect(isRetryable(failed)).toBe(true);
+    expect(providerError('a', 400, { message: 'x', code: 'model_crashed', kind: 'upstream_failure' }).toBody().error.code).toBe('model_crashed');
   });
 
   test('retryable: provider 429/5xx/408, never other 4xx', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { bedrockErrorInfo } from '../../../../plugins/providers/bedrock/errors.ts';
+import { isRetryable, providerError } from 'switchyard';
+import { bedrockErrorInfo, streamExceptionError } from '../../../../plugins/providers/bedrock/errors.ts';
 import { BedrockSigner, encodeModelId } from '../../../../plugins/providers/bedrock/signing.ts';
 import { fromConverse } from '../../../../plugins/providers/bedrock/chat-response.ts';
 import { mockAwsCredentials } from '../../../helpers/mock-upstream/bedrock.ts';
@@ -59,9 +60,22 @@ describe('Bedrock errors and results', () => {
     expect(bedrockErrorInfo(400, { message: 'temperature: must be <= 1' }, h('ValidationException'), []).kind).toBeUndefined();
     expect(bedrockErrorInfo(503, { message: 'busy' }, h('ServiceUnavailableException'), []).kind).toBe('overloaded');
     expect(bedrockErrorInfo(429, { message: 'warming' }, h('ModelNotReadyException'), []).kind).toBe('overloaded');
+    expect(bedrockErrorInfo(424, { message: 'model failed' }, h('ModelErrorException'), []).kind).toBe('upstream_failure');
+    expect(bedrockErrorInfo(424, { message: 'model failed' }, h('ModelStreamErrorException'), []).kind).toBe('upstream_failure');
     const scrubbed = bedrockErrorInfo(403, { Message: 'key AKIDSECRETSECRET1 denied' }, h('AccessDeniedException'), ['AKIDSECRETSECRET1']);
     expect(scrubbed.message).toBe('AccessDeniedException: key [redacted] denied');
     expect(bedrockErrorInfo(502, '<html>bad gateway</html>', {}, []).message).toBe('<html>bad gateway</html>');
+  });
+
+  test('ModelErrorException (HTTP 424) and a modelStreamErrorException frame are retryable 502s, not client 400s', () => {
+    const http = providerError('bedrock', 424, bedrockErrorInfo(424, { message: 'The model failed.' }, h('ModelErrorException'), []));
+    expect(http).toMatchObject({ status: 502, type: 'api_error' });
+    expect(isRetryable(http)).toBe(true);
+    const frame = streamExceptionError('bedrock', 'modelStreamErrorException', 'failed mid-answer', []);
+    expect(frame).toMatchObject({ status: 502, type: 'api_error' });
+    expect(isRetryable(frame)).toBe(true);
+    // A 424 with another type stays a client error.
+    expect(providerError('bedrock', 424, bedrockErrorInfo(424, { message: 'x' }, h('ValidationException'), [])).status).toBe(400);
   });
 
   test('Converse response: text blocks joined, tool calls, reasoning, usage with cache tokens, stop reasons', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { providerError } from 'switchyard';
+import { isRetryable, providerError } from 'switchyard';
 import { cohereErrorInfo } from '../../../../plugins/providers/cohere/errors.ts';
 
 describe('cohereErrorInfo', () => {
@@ -10,10 +10,19 @@ describe('cohereErrorInfo', () => {
     [400, { id: 'x', message: 'invalid request: unknown field: parameter foo is not a valid field' }, 400, 'invalid_request'],
     [503, 'upstream connect error', 503, 'upstream_error'],
     [401, { message: 'invalid api token' }, 502, 'upstream_auth_failed'],
+    [498, { message: 'invalid api token' }, 502, 'upstream_auth_failed'],
+    [499, { message: 'request cancelled' }, 502, 'upstream_error'],
   ])('%i %j → %i %s', (status, body, expected, code) => {
     const err = providerError('cohere', status, cohereErrorInfo(status, body));
     expect(err.status).toBe(expected);
     expect(err.extra.code).toBe(code);
+  });
+
+  test('498 (invalid token) is the gateway key failing; 499 (cancelled upstream) is retryable', () => {
+    const invalid = providerError('cohere', 498, cohereErrorInfo(498, { message: 'invalid api token' }));
+    expect(invalid).toMatchObject({ status: 502, type: 'api_error' });
+    expect(invalid.message).toContain("rejected the gateway's credentials");
+    expect(isRetryable(providerError('cohere', 499, cohereErrorInfo(499, { message: 'request cancelled' })))).toBe(true);
   });
 
   test('the message is kept; a body without one names the status', () => {

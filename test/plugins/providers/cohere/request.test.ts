@@ -23,10 +23,20 @@ describe('toCohereRequest', () => {
     expect(toCohereRequest(req({ stop: ['a', 'b'], max_tokens: 9 }), target)).toMatchObject({ stop_sequences: ['a', 'b'], max_tokens: 9 });
   });
 
-  test("values outside Cohere's documented ranges are a 400 naming the OpenAI param", () => {
-    fails({ top_p: 1 }, 'top_p');
+  test("penalties outside Cohere's documented ranges are a 400 naming the OpenAI param", () => {
     fails({ presence_penalty: -0.5 }, 'presence_penalty');
     fails({ frequency_penalty: 1.5 }, 'frequency_penalty');
+  });
+
+  test("top_p: 1 (OpenAI's default) is left out like an unset top_p; other bounds clamp into Cohere's 0.01–0.99", () => {
+    expect(toCohereRequest(req({ top_p: 1 }), target)).not.toHaveProperty('p');
+    expect(toCohereRequest(req({ top_p: 0.995 }), target)).toMatchObject({ p: 0.99 });
+    expect(toCohereRequest(req({ top_p: 0 }), target)).toMatchObject({ p: 0.01 });
+    expect(toCohereRequest(req({ top_p: 0.005 }), target)).toMatchObject({ p: 0.01 });
+    expect(toCohereRequest(req({ top_p: 0.01 }), target)).toMatchObject({ p: 0.01 });
+    expect(toCohereRequest(req({ top_p: 0.99 }), target)).toMatchObject({ p: 0.99 });
+    fails({ top_p: 1.5 }, 'top_p');
+    fails({ top_p: -0.1 }, 'top_p');
   });
 
   test('tools: parameters default to an empty object schema; all strict → strict_tools', () => {
