@@ -64,7 +64,8 @@ export interface Plugin {
 
 /** Makes a plugin from options. `optionsSchema` is checked before the plugin is built. */
 export interface PluginFactory<O> {
-  (options: O): Plugin;
+  /** Options may be left out when every one of them is optional (`requestLog()`). */
+  (...options: {} extends O ? [options?: O] : [options: O]): Plugin;
   readonly optionsSchema?: TSchema;
 }
 
@@ -95,7 +96,8 @@ export function definePlugin(
   const schema = schemaOrMake;
   const make = maybeMake as (options: unknown) => Plugin;
   let validate: ((value: unknown) => ConfigProblem[]) | undefined;
-  const factory = (options: unknown): Plugin => {
+  // Left-out options are the empty object, so `'switchyard/plugins/log/pino'` works as a specifier.
+  const factory = (options: unknown = {}): Plugin => {
     validate ??= compileConfigSchema(schema);
     const problems = validate(options);
     if (problems.length > 0) {

@@ -103,3 +103,11 @@ describe('config validation reports every problem with its path', () => {
     expect(order).toEqual(['setup one', 'setup two', 'close two', 'close one']);
   });
 });
+
+test('a plugin loaded by package name (the built-in ones are importable as switchyard/plugins/…)', async () => {
+  const resolved = await resolveConfig(defineConfig({ plugins: ['switchyard/plugins/log/pino', ['switchyard/plugins/auth/master-key', { key: 'k' }]] }));
+  expect(resolved.plugins.map((p) => p.name)).toEqual(['log-pino', 'auth-master-key']);
+  await expect(resolveConfig(defineConfig({ plugins: ['@acme/not-installed'] }))).rejects.toMatchObject({
+    problems: [{ path: 'plugins[0]', message: expect.stringContaining("cannot load '@acme/not-installed'") }],
+  });
+});
