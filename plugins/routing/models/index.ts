@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { LRUCache } from 'lru-cache';
-import { definePlugin, Order, systemClock, type Clock, type Deployment, type RetryPolicy, type RoutePlan } from 'switchyard';
+import { definePlugin, Order, systemClock, type Circuit, type Clock, type Deployment, type RetryPolicy, type RoutePlan } from 'switchyard';
 import { balancedGroup, orderGroup, unavailable, type BalancedGroup, type GroupOrder } from './balance.ts';
 import { deploymentsOf, planGroups, resolveGroups } from './resolve.ts';
 
@@ -18,6 +18,13 @@ export const ModelRoutingOptions = Type.Object(
 
 const maxCachedPlans = 1000;
 
+/** A `provider/model` (or provider-claimed bare) name's plan, with its one id for circuit checks, built once. */
+interface NamedRoute {
+  readonly plan: RoutePlan;
+  /** `[deployment.id]`, kept so the per-request circuit check allocates no array of its own. */
+  readonly ids: readonly string[];
+}
+
 interface GroupRoute {
   readonly model: string;
   readonly chain: readonly BalancedGroup[];
@@ -34,7 +41,7 @@ interface GroupRoute {
  * leaves out deployments that are cooling down or at capacity and orders the rest by priority
  * tier and the group's strategy (`routing: 'weighted'`…; config order without one). Unknown
  * names pass, and the core answers 404. Plans for names outside the config are built once and
- * kept (bounded).
+ * kept (bounded); their one deployment is checked against the cooldowns on every request.
  */
 export default definePlugin(ModelRoutingOptions, (options) => ({
   name: 'routing-models',
@@ -67,10 +74,10 @@ export default definePlugin(ModelRoutingOptions, (options) => ({
       return out;
     };
 
-    const namedPlans = new LRUCache<string, RoutePlan | false>({ max: maxCachedPlans });
+    const namedPlans = new LRUCache<string, NamedRoute | false>({ max: maxCachedPlans });
     const providerNaming = options.providerNaming ?? true;
 
-    const direct = (model: string, provider: string, upstreamModel: string): RoutePlan => {
+    const direct = (model: string, provider: string, upstreamModel: string): NamedRoute => {
       const deployment: Deployment = Object.freeze({
         id: `${provider}/${upstreamModel}`,
         group: model,
@@ -79,10 +86,11 @@ export default definePlugin(ModelRoutingOptions, (options) => ({
         ...(gateway.settings.timeout === undefined ? {} : { timeoutMs: gateway.settings.timeout }),
         ...(gateway.settings.dropUnsupportedParams === undefined ? {} : { dropUnsupportedParams: gateway.settings.dropUnsupportedParams }),
       });
-      return Object.freeze({ model, deployments: Object.freeze([deployment]), maxAttempts });
+      const plan: RoutePlan = Object.freeze({ model, deployments: Object.freeze([deployment]), maxAttempts });
+      return Object.freeze({ plan, ids: Object.freeze([deployment.id]) });
     };
 
-    const byName = (model: string): RoutePlan | false => {
+    const byName = (model: string): NamedRoute | false => {
       const slash = model.indexOf('/');
       if (slash > 0 && slash < model.length - 1) {
         const provider = model.slice(0, slash);
@@ -119,8 +127,23 @@ export default definePlugin(ModelRoutingOptions, (options) => ({
         named = byName(model);
         namedPlans.set(model, named);
       }
-      return named === false ? undefined : named;
+      if (named === false) return undefined;
+      // Same rule as a group's deployment: open (or half-open with the probe taken) is not called.
+      // Closed, the usual case, returns the cached plan as is: nothing allocated here.
+      const now = clock.now();
+      const circuit = (await state.circuits(named.ids, now))[0];
+      if (circuit === undefined || circuit.state === 'closed') return named.plan;
+      return cooledNamed(model, named, circuit, now);
     });
+
+    /** A cooled `provider/model`: the request holding the half-open probe goes through; others get 503. */
+    const cooledNamed = async (model: string, named: NamedRoute, circuit: Circuit, now: number): Promise<RoutePlan> => {
+      if (circuit.state === 'half-open' && (await state.claimProbe(named.ids[0] as string, now, probeTtlMs))) {
+        return { ...named.plan, probes: named.ids };
+      }
+      const coolingUntil = circuit.state === 'open' ? (circuit.until ?? now) : now;
+      throw unavailable(model, now, [{ deployments: [], probes: [], coolingUntil, atCapacity: false }]);
+    };
   },
 }));
 
