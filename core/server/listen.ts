@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import type { ResolvedConfig } from '../config/load.ts';
@@ -14,8 +14,13 @@ export interface Listening {
 }
 
 /** Starts the HTTP server with timeouts set against slow clients. */
-export async function listen(app: Koa, server: ResolvedConfig['server'], port: number, host: string): Promise<Listening> {
-  const http = createServer(app.callback());
+export async function listen(
+  app: Koa | RequestListener,
+  server: ResolvedConfig['server'],
+  port: number,
+  host: string,
+): Promise<Listening> {
+  const http = createServer(typeof app === 'function' ? app : app.callback());
   http.requestTimeout = server.requestTimeoutMs;
   http.headersTimeout = Math.min(server.headersTimeoutMs, server.requestTimeoutMs || server.headersTimeoutMs);
   http.keepAliveTimeout = server.keepAliveTimeoutMs;
