@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, release, totalmem, availableParallelism } from 'node:os';
+import { cpus, release, totalmem } from 'node:os';
 
 export interface MachineInfo {
   readonly date: string;
@@ -41,7 +41,7 @@ export function machineInfo(root: URL): MachineInfo {
   return {
     date: new Date().toISOString(),
     cpu: cpus()[0]?.model ?? 'unknown',
-    cpus: availableParallelism(),
+    cpus: cpus().length,
     memoryGb: Math.round(totalmem() / 2 ** 30),
     kernel: `Linux ${release()}`,
     virtualised,
