@@ -66,6 +66,10 @@ async function main(): Promise<void> {
   const logDir = values['keep-logs'] ? fileURLToPath(new URL('bench/logs/', root)) : undefined;
   if (logDir !== undefined) mkdirSync(logDir, { recursive: true });
   const env = await startAll({ pinning, only, ...(logDir === undefined ? {} : { logDir }) });
+  // Ctrl-C stops the targets too, not just the harness.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void env.stopAll().finally(() => process.exit(130)));
+  }
   const results: Results = {
     plan,
     machine: machineInfo(root),

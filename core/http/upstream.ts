@@ -74,16 +74,19 @@ export function upstreamFailure(err: unknown, call: Pick<UpstreamCall, 'provider
   return upstreamUnreachable(call.provider, err);
 }
 
+function tooLarge(limit: number): Error {
+  return new Error(`upstream body over ${limit} bytes`);
+}
+
 /** Reads a whole body, refusing more than `limit` bytes (an upstream gone wrong must not fill memory). */
 export async function readBody(body: Readable | AsyncIterable<Uint8Array>, limit = 256 * 1024 * 1024): Promise<Buffer> {
-  const tooLarge = (): Error => new Error(`upstream body over ${limit} bytes`);
   // Node streams (undici's bodies) take the cheaper listener path; other iterables are looped.
   if (body instanceof Stream) return collect(body as Readable, limit, tooLarge);
   const parts: Buffer[] = [];
   let size = 0;
   for await (const part of body) {
     size += part.length;
-    if (size > limit) throw tooLarge();
+    if (size > limit) throw tooLarge(limit);
     parts.push(part as Buffer);
   }
   return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size);

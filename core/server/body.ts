@@ -9,7 +9,7 @@ import { collect } from '../http/collect.ts';
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) throw bodyTooLarge(limit);
-  const bytes = await collect(req, limit, () => bodyTooLarge(limit));
+  const bytes = await collect(req, limit, bodyTooLarge);
   if (bytes.length === 0) throw invalidJson('the body is empty');
   try {
     return JSON.parse(bytes.toString('utf8'));
