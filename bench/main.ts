@@ -4,7 +4,7 @@
  * interleaved round by round, and writes the results (RESULTS.md, results.json).
  * See bench/README.md for what is measured and how to read it.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     scenarios: { type: 'string' },
     sat: { type: 'string' },
+    render: { type: 'string' },
+    'merge-soak': { type: 'string' },
   },
 });
 
@@ -242,5 +244,17 @@ async function profile(): Promise<void> {
   log('wrote bench/PROFILE.md');
 }
 
-if (values.profile === true) await profile();
+/** `--render bench/RESULTS.json`: rewrites the .md from recorded results (after a report change). */
+function render(file: string): void {
+  const results = JSON.parse(readFileSync(new URL(file, root), 'utf8')) as Results;
+  if (values['merge-soak'] !== undefined) {
+    results.soak = (JSON.parse(readFileSync(new URL(values['merge-soak'], root), 'utf8')) as Results).soak;
+    writeFileSync(new URL(file, root), `${JSON.stringify(results, null, 2)}\n`);
+  }
+  writeFileSync(new URL(file.replace(/\.json$/, '.md'), root), renderResults(results, root));
+  log(`rendered ${file.replace(/\.json$/, '.md')}`);
+}
+
+if (values.render !== undefined) render(values.render);
+else if (values.profile === true) await profile();
 else await main();

@@ -84,6 +84,9 @@ export function renderResults(results: Results, root: URL): string {
 
   const sat = results.saturation;
   const satRatio = (id: TargetId): number => perRound(sat, id, (v, i) => v.rps / (at(sat, 'passthrough', i)?.rps ?? Number.NaN));
+  // Throughput each target would reach with its core to itself: pass-through CPU per request over
+  // the target's, same round. Robust when the machine's other work steals CPU from one run.
+  const cpuRatio = (id: TargetId): number => perRound(sat, id, (v, i) => (at(sat, 'passthrough', i)?.cpuUsPerReq ?? Number.NaN) / v.cpuUsPerReq);
   const lat1000 = results.latency.find((l) => l.rate === 1000);
   const addedP = (rounds: PerTarget<OpenLoopResult>, id: TargetId, key: 'p50' | 'p90' | 'p99'): number =>
     perRound(rounds, id, (v, i) => (overloaded(v) ? Number.NaN : v[key] - (at(rounds, 'direct', i)?.[key] ?? Number.NaN)));
@@ -109,11 +112,17 @@ export function renderResults(results: Results, root: URL): string {
   const swSat = satRatio('switchyard');
   const fullSat = satRatio('switchyard-full');
   const pkSat = satRatio('portkey');
-  if (ids.includes('switchyard')) check('Saturation, Switchyard default ≥ 0.85× pass-through', ratio(swSat), swSat >= 0.85);
-  if (ids.includes('switchyard-full')) check('Saturation, Switchyard full ≥ 0.75× pass-through', ratio(fullSat), fullSat >= 0.75);
+  // Both readings are shown; the line passes only if both do.
+  const both = (measured: number, byCpu: number, floor: number): [string, boolean] => [
+    `${ratio(measured)} measured, ${ratio(byCpu)} by CPU per request`,
+    measured >= floor && byCpu >= floor,
+  ];
+  if (ids.includes('switchyard')) check('Saturation, Switchyard default ≥ 0.85× pass-through', ...both(swSat, cpuRatio('switchyard'), 0.85));
+  if (ids.includes('switchyard-full')) check('Saturation, Switchyard full ≥ 0.75× pass-through', ...both(fullSat, cpuRatio('switchyard-full'), 0.75));
   if (ids.includes('portkey') && ids.includes('switchyard')) {
     const vs = perRound(sat, 'switchyard', (v, i) => v.rps / (at(sat, 'portkey', i)?.rps ?? Number.NaN));
-    check('Saturation, Switchyard default ≥ 8× Portkey', ratio(vs), vs >= 8);
+    const vsCpu = perRound(sat, 'switchyard', (v, i) => (at(sat, 'portkey', i)?.cpuUsPerReq ?? Number.NaN) / v.cpuUsPerReq);
+    check('Saturation, Switchyard default ≥ 8× Portkey', ...both(vs, vsCpu, 8));
   }
   if (lat1000 !== undefined) {
     const pt50 = addedP(lat1000.rounds, 'passthrough', 'p50');
@@ -155,14 +164,17 @@ export function renderResults(results: Results, root: URL): string {
   p(`## Saturation throughput`);
   p();
   p(`Closed loop, 64 connections, non-streamed ~1 KB chat requests (each unique), ${plan.satS} s per run, ${plan.satRounds} rounds (autocannon). ` +
-    '"target CPU" is the target\'s CPU time over wall time: about 1.00 means it used its whole core, i.e. the target, not the load side, was the limit.');
+    '"target CPU" is the target\'s CPU time over wall time: about 1.00 means it used its whole core, i.e. the target, not the load side, was the limit. ' +
+    'Where it is well under 1.00 the core was shared (this machine runs other work) or the load side was the limit, and the measured ratio flatters the slower target; ' +
+    '"vs pass-through by CPU" (pass-through CPU µs per request over the target\'s, same round) is the ratio each would reach with a core to itself.');
   p();
   table(
-    ['target', 'req/s', 'vs pass-through', 'p50 ms', 'p99 ms', 'CPU µs/req', 'target CPU', 'peak RSS MB', 'errors'],
+    ['target', 'req/s', 'vs pass-through', 'vs pass-through by CPU', 'p50 ms', 'p99 ms', 'CPU µs/req', 'target CPU', 'peak RSS MB', 'errors'],
     ids.map((id) => [
       label(id),
       f(perRound(sat, id, (v) => v.rps)),
       id === 'direct' ? '(reference)' : ratio(satRatio(id)),
+      id === 'direct' ? '' : ratio(cpuRatio(id)),
       ms(perRound(sat, id, (v) => v.p50)),
       ms(perRound(sat, id, (v) => v.p99)),
       f(perRound(sat, id, (v) => v.cpuUsPerReq)),
