@@ -5,7 +5,7 @@ import { Gateway } from './gateway.ts';
 import { closeUpstreamAgent } from './http/upstream.ts';
 import { createRootLogger, type Logger } from './log.ts';
 import { Pipeline } from './pipeline.ts';
-import { createApp } from './server/app.ts';
+import { createRequestListener } from './server/app.ts';
 import { listen } from './server/listen.ts';
 import { ModelCatalog } from './server/model-catalog.ts';
 
@@ -46,7 +46,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let shuttingDown = false;
   const pipeline = new Pipeline(gateway);
   const catalog = new ModelCatalog(gateway);
-  const app = createApp({ gateway, pipeline, catalog, version, isShuttingDown: () => shuttingDown });
+  const app = createRequestListener({ gateway, pipeline, catalog, version, isShuttingDown: () => shuttingDown });
 
   let host = options.host ?? resolved.server.host ?? process.env.HOST ?? '0.0.0.0';
   if (!gateway.hooks.auth.isUsed() && host !== loopback && host !== 'localhost' && host !== '::1') {

@@ -1,5 +1,7 @@
 import { Agent, errors as undiciErrors, request } from 'undici';
 import type { Dispatcher } from 'undici';
+import { Stream, type Readable } from 'node:stream';
+import { collect } from './collect.ts';
 import { clientClosed, GatewayError, upstreamTimeout, upstreamUnreachable } from '../errors.ts';
 
 /**
@@ -96,13 +98,19 @@ export function withDeadline(signal: AbortSignal, totalMs: number | undefined): 
   return totalMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(totalMs)]);
 }
 
+function tooLarge(limit: number): Error {
+  return new Error(`upstream body over ${limit} bytes`);
+}
+
 /** Reads a whole body, refusing more than `limit` bytes (an upstream gone wrong must not fill memory). */
-export async function readBody(body: AsyncIterable<Uint8Array>, limit = 256 * 1024 * 1024): Promise<Buffer> {
+export async function readBody(body: Readable | AsyncIterable<Uint8Array>, limit = 256 * 1024 * 1024): Promise<Buffer> {
+  // Node streams (undici's bodies) take the cheaper listener path; other iterables are looped.
+  if (body instanceof Stream) return collect(body as Readable, limit, tooLarge);
   const parts: Buffer[] = [];
   let size = 0;
   for await (const part of body) {
     size += part.length;
-    if (size > limit) throw new Error(`upstream body over ${limit} bytes`);
+    if (size > limit) throw tooLarge(limit);
     parts.push(part as Buffer);
   }
   return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size);

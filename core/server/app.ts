@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { GatewayError, routeNotFound, toGatewayError } from '../errors.ts';
@@ -24,6 +25,34 @@ const modelCalls: readonly [string, Operation][] = [
   ['/completions', 'completions'],
   ['/embeddings', 'embeddings'],
 ];
+
+/** The exact paths of the model calls, with and without `/v1`. */
+const modelCallPaths: ReadonlyMap<string, Operation> = new Map(
+  modelCalls.flatMap(([path, operation]): [string, Operation][] => [
+    [path, operation],
+    [`/v1${path}`, operation],
+  ]),
+);
+
+/**
+ * The server's request listener. A model call on its exact path goes straight to the pipeline,
+ * which writes its own response and sets `x-request-id` (exactly what the koa route below does,
+ * minus koa's per-request context, request and response objects: the largest fixed cost of a
+ * call after the upstream hop, see bench/RESULTS.md). Everything else, including the spellings
+ * koa's router also accepts (trailing slash, other case, a query string), goes through koa.
+ */
+export function createRequestListener(deps: AppDeps): RequestListener {
+  const koa = createApp(deps).callback();
+  const pipeline = deps.pipeline;
+  return (req, res) => {
+    const operation = req.method === 'POST' ? modelCallPaths.get(req.url ?? '') : undefined;
+    if (operation === undefined) {
+      void koa(req, res);
+      return;
+    }
+    void pipeline.handle(operation, req, res, requestIdFrom(req.headers));
+  };
+}
 
 /** The koa app: every route of DESIGN.md, with and without `/v1`, and OpenAI-style errors for the rest. */
 export function createApp(deps: AppDeps): Koa {

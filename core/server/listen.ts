@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import type { ResolvedConfig } from '../config/load.ts';
@@ -14,11 +14,16 @@ export interface Listening {
 }
 
 /** Starts the HTTP server with timeouts set against slow clients. */
-export async function listen(app: Koa, server: ResolvedConfig['server'], port: number, host: string): Promise<Listening> {
+export async function listen(
+  app: Koa | RequestListener,
+  server: ResolvedConfig['server'],
+  port: number,
+  host: string,
+): Promise<Listening> {
   // Node checks the header and request timeouts on this interval (30 s by default), so a slow
   // client could outlive its timeout by that much; check at least every second or so.
   const connectionsCheckingInterval = Math.max(100, Math.min(1000, Math.floor(server.headersTimeoutMs / 2)));
-  const http = createServer({ connectionsCheckingInterval }, app.callback());
+  const http = createServer({ connectionsCheckingInterval }, typeof app === 'function' ? app : app.callback());
   http.requestTimeout = server.requestTimeoutMs;
   http.headersTimeout = Math.min(server.headersTimeoutMs, server.requestTimeoutMs || server.headersTimeoutMs);
   http.keepAliveTimeout = server.keepAliveTimeoutMs;

@@ -1,0 +1,135 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, portFromStdout, spawnNode, stop, waitForPort, type Pinning, type Proc } from './procs.ts';
+import { targetLabels, type Target, type TargetId } from './targets.ts';
+
+const root = new URL('../../', import.meta.url);
+const path = (relative: string): string => fileURLToPath(new URL(relative, root));
+
+/** Keys the harness gives the gateways; nothing secret, loopback only. */
+export const upstreamKey = 'sk-bench-upstream-0000000000000000';
+export const masterKey = 'sk-bench-master-0000000000000000';
+
+export interface Started {
+  readonly mock: Proc;
+  readonly mockOrigin: string;
+  readonly targets: Target[];
+  readonly procs: Proc[];
+  stopAll(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly pinning: Pinning;
+  readonly only: readonly TargetId[];
+  /** Extra node flags for a Switchyard process (e.g. --cpu-prof). */
+  readonly switchyardFlags?: (id: TargetId) => readonly string[];
+  /** Where target stdout goes (the request logs); /dev/null unless kept. */
+  readonly logDir?: string;
+}
+
+/** A minimal environment: no provider keys from the caller's shell leak into the gateways. */
+function baseEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of ['PATH', 'HOME', 'LANG', 'TMPDIR', 'TZ']) if (process.env[name] !== undefined) env[name] = process.env[name];
+  return env;
+}
+
+export async function startAll(options: StartOptions): Promise<Started> {
+  const { pinning } = options;
+  const procs: Proc[] = [];
+  const out = (name: string): string => (options.logDir === undefined ? '/dev/null' : join(options.logDir, `${name}.log`));
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(procs.map((p) => stop(p)));
+  };
+  try {
+    const mock = spawnNode('mock', [path('bench/mock/upstream.mjs'), '--port', '0'], { cpu: pinning.loadCpu, stdout: 'pipe', env: baseEnv() });
+    procs.push(mock);
+    const mockPort = await portFromStdout(mock);
+    const mockOrigin = `http://127.0.0.1:${mockPort}`;
+    const targets: Target[] = [];
+    const want = (id: TargetId): boolean => options.only.includes(id);
+
+    if (want('direct')) {
+      targets.push({ id: 'direct', label: targetLabels.direct, origin: mockOrigin, headers: { authorization: `Bearer ${upstreamKey}` }, model: 'gpt-4o-mini', pid: mock.pid });
+    }
+    const pending: Promise<void>[] = [];
+    if (want('passthrough')) {
+      const proc = spawnNode('passthrough', [path('bench/targets/passthrough.mjs'), '--port', '0', '--upstream', mockOrigin], {
+        cpu: pinning.targetCpu,
+        stdout: 'pipe',
+        env: baseEnv(),
+      });
+      procs.push(proc);
+      pending.push(
+        portFromStdout(proc).then((port) => {
+          targets.push({ id: 'passthrough', label: targetLabels.passthrough, origin: `http://127.0.0.1:${port}`, headers: { authorization: `Bearer ${upstreamKey}` }, model: 'gpt-4o-mini', pid: proc.pid });
+        }),
+      );
+    }
+    const gatewayEnv = { ...baseEnv(), OPENAI_API_KEY: upstreamKey, OPENAI_BASE_URL: `${mockOrigin}/v1` };
+    const flags = (id: TargetId): readonly string[] => options.switchyardFlags?.(id) ?? [];
+    if (want('switchyard')) {
+      const port = await freePort();
+      // Started from an empty folder: no gateway.config.ts there, so the CLI runs the default preset.
+      const proc = spawnNode('switchyard', [...flags('switchyard'), path('bin/switchyard.js'), '--port', String(port)], {
+        cpu: pinning.targetCpu,
+        stdout: out('switchyard'),
+        cwd: mkdtempSync(join(tmpdir(), 'switchyard-bench-')),
+        env: gatewayEnv,
+      });
+      procs.push(proc);
+      pending.push(
+        waitForPort(proc, port).then(() => {
+          targets.push({ id: 'switchyard', label: targetLabels.switchyard, origin: `http://127.0.0.1:${port}`, headers: {}, model: 'gpt-4o-mini', pid: proc.pid });
+        }),
+      );
+    }
+    if (want('switchyard-full')) {
+      const port = await freePort();
+      const proc = spawnNode('switchyard-full', [...flags('switchyard-full'), path('bin/switchyard.js'), '--config', path('bench/configs/full.ts'), '--port', String(port)], {
+        cpu: pinning.targetCpu,
+        stdout: out('switchyard-full'),
+        cwd: path('.'),
+        env: { ...gatewayEnv, SWITCHYARD_MASTER_KEY: masterKey },
+      });
+      procs.push(proc);
+      pending.push(
+        waitForPort(proc, port).then(() => {
+          targets.push({ id: 'switchyard-full', label: targetLabels['switchyard-full'], origin: `http://127.0.0.1:${port}`, headers: { authorization: `Bearer ${masterKey}` }, model: 'bench', pid: proc.pid });
+        }),
+      );
+    }
+    if (want('portkey')) {
+      const port = await freePort();
+      const proc = spawnNode('portkey', [path('node_modules/@portkey-ai/gateway/build/start-server.js'), '--headless', `--port=${port}`], {
+        cpu: pinning.targetCpu,
+        stdout: out('portkey'),
+        cwd: path('.'),
+        env: baseEnv(),
+      });
+      procs.push(proc);
+      pending.push(
+        waitForPort(proc, port).then(() => {
+          targets.push({
+            id: 'portkey',
+            label: targetLabels.portkey,
+            origin: `http://127.0.0.1:${port}`,
+            // Portkey's documented way to reach an OpenAI-compatible server: provider openai + custom host.
+            headers: { authorization: `Bearer ${upstreamKey}`, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${mockOrigin}/v1` },
+            model: 'gpt-4o-mini',
+            pid: proc.pid,
+          });
+        }),
+      );
+    }
+    await Promise.all(pending);
+    const order: TargetId[] = ['direct', 'passthrough', 'switchyard', 'switchyard-full', 'portkey'];
+    targets.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+    return { mock, mockOrigin, targets, procs, stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,23 @@
+/** A system under test, as the load generator sees it. */
+export type TargetId = 'direct' | 'passthrough' | 'switchyard' | 'switchyard-full' | 'portkey';
+
+export interface Target {
+  readonly id: TargetId;
+  readonly label: string;
+  /** `http://127.0.0.1:PORT` */
+  readonly origin: string;
+  /** Headers of every request to it (auth, and Portkey's routing headers). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The `model` its clients send. */
+  readonly model: string;
+  /** The process whose CPU time and memory are measured (for `direct`, the mock itself). */
+  readonly pid: number;
+}
+
+export const targetLabels: Readonly<Record<TargetId, string>> = {
+  direct: 'direct (mock, no hop)',
+  passthrough: 'bare Node pass-through',
+  switchyard: 'Switchyard (default preset)',
+  'switchyard-full': 'Switchyard full',
+  portkey: 'Portkey gateway (OSS)',
+};

@@ -1,0 +1,260 @@
+/**
+ * The benchmark harness (`npm run bench`, `npm run bench -- --quick`). Starts the mock upstream
+ * and every target, checks each answers correctly, then runs the scenarios with the targets
+ * interleaved round by round, and writes the results (RESULTS.md, results.json).
+ * See bench/README.md for what is measured and how to read it.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { request } from 'undici';
+import { chatBody } from './lib/bodies.ts';
+import { closePools, openLoop, openStreams, saturate, streamTimings } from './lib/load.ts';
+import { machineInfo } from './lib/machine.ts';
+import { detectPinning, memory, pinSelf } from './lib/procs.ts';
+import { newestProfile, renderProfile, summarise } from './lib/profile.ts';
+import { renderResults, type Plan, type Results } from './lib/report.ts';
+import { cacheHits, smokeTest } from './lib/smoke.ts';
+import { startAll } from './lib/start.ts';
+import type { Target, TargetId } from './lib/targets.ts';
+
+const root = new URL('../', import.meta.url);
+const allTargets: TargetId[] = ['direct', 'passthrough', 'switchyard', 'switchyard-full', 'portkey'];
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    rounds: { type: 'string' },
+    soak: { type: 'string' },
+    out: { type: 'string' },
+    'keep-logs': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    scenarios: { type: 'string' },
+    sat: { type: 'string' },
+    render: { type: 'string' },
+    'merge-soak': { type: 'string' },
+  },
+});
+
+const quick = values.quick === true;
+const plan: Plan = quick
+  ? { mode: 'quick', warmupS: 1, satRounds: 2, satS: 2, latRounds: 1, latS: 2, rates: [200, 1000, 3000], streamRounds: 1, streamCount: 40, streamConcurrency: 4, chunks: 20, gapMs: 5, openRounds: 1, openStreams: 1000, openGapMs: 100, openRampMs: 500 }
+  : { mode: 'full', warmupS: 3, satRounds: 5, satS: 5, latRounds: 3, latS: 5, rates: [200, 1000, 3000], streamRounds: 3, streamCount: 120, streamConcurrency: 4, chunks: 20, gapMs: 5, openRounds: 2, openStreams: 1000, openGapMs: 200, openRampMs: 1000 };
+if (values.rounds !== undefined) {
+  const n = Number(values.rounds);
+  Object.assign(plan, { satRounds: n, latRounds: n, streamRounds: n, openRounds: n });
+}
+const only = values.only === undefined ? allTargets : (values.only.split(',') as TargetId[]);
+if (!only.includes('passthrough')) only.unshift('passthrough');
+if (!only.includes('direct')) only.unshift('direct');
+
+/** `--scenarios saturation,latency,streaming,open-streams,cache` runs a subset (for before/after checks). */
+const scenarios = values.scenarios?.split(',');
+const wanted = (name: string): boolean => scenarios === undefined || scenarios.includes(name);
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const rotate = <T>(list: readonly T[], by: number): T[] => list.map((_, i) => list[(i + by) % list.length] as T);
+
+async function configureMock(origin: string, settings: Record<string, number>): Promise<void> {
+  const res = await request(`${origin}/__bench/config`, { method: 'POST', body: JSON.stringify(settings) });
+  await res.body.dump();
+}
+
+async function main(): Promise<void> {
+  const started0 = performance.now();
+  const pinning = detectPinning();
+  pinSelf(pinning);
+  log(`pinning: ${pinning.why}`);
+  const logDir = values['keep-logs'] ? fileURLToPath(new URL('bench/logs/', root)) : undefined;
+  if (logDir !== undefined) mkdirSync(logDir, { recursive: true });
+  const env = await startAll({ pinning, only, ...(logDir === undefined ? {} : { logDir }) });
+  // Ctrl-C stops the targets too, not just the harness.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void env.stopAll().finally(() => process.exit(130)));
+  }
+  const results: Results = {
+    plan,
+    machine: machineInfo(root),
+    pinning,
+    targets: env.targets.map((t) => ({ id: t.id, label: t.label })),
+    idleRssMb: {},
+    saturation: {},
+    latency: [],
+    streaming: {},
+    openStreams: {},
+    cacheHit: undefined,
+    soak: undefined,
+    cacheConfigured: existsSync(new URL('plugins/cache/memory/index.ts', root)),
+    elapsedS: 0,
+  };
+  try {
+    log(`targets: ${env.targets.map((t) => `${t.id} ${t.origin} (pid ${t.pid})`).join(', ')}`);
+    await configureMock(env.mockOrigin, { chunks: 5, gapMs: 1, latencyMs: 0 });
+    for (const t of env.targets) await smokeTest(t);
+    log('smoke test: every target answers chat, stream and embeddings correctly');
+
+    for (const t of env.targets) {
+      await saturate(t, plan.warmupS);
+      results.idleRssMb[t.id] = memory(t.pid).rssMb;
+    }
+    log('warmed up');
+
+    if (wanted('saturation')) await runSaturation(env.targets, results);
+    if (wanted('latency')) await runLatency(env.targets, results);
+    if (wanted('streaming')) await runStreaming(env.targets, results, env.mockOrigin);
+    if (wanted('open-streams')) await runOpenStreams(env.targets, results, env.mockOrigin);
+    if (wanted('cache')) await runCacheHit(env.targets, results);
+    if (values.soak !== undefined) await runSoak(env.targets, results, Number(values.soak));
+  } finally {
+    await closePools();
+    await env.stopAll();
+  }
+  results.elapsedS = (performance.now() - started0) / 1000;
+  const out = values.out ?? (quick ? 'bench/RESULTS-quick.md' : 'bench/RESULTS.md');
+  const outUrl = new URL(out, root);
+  writeFileSync(outUrl, renderResults(results, root));
+  writeFileSync(new URL(out.replace(/\.md$/, '.json'), root), `${JSON.stringify(results, null, 2)}\n`);
+  log(`wrote ${out} in ${results.elapsedS.toFixed(0)} s`);
+}
+
+async function runSaturation(targets: Target[], results: Results): Promise<void> {
+  if (values.sat !== undefined) plan.satS = Number(values.sat);
+  for (let r = 0; r < plan.satRounds; r++) {
+    for (const t of rotate(targets, r)) {
+      const res = await saturate(t, plan.satS);
+      (results.saturation[t.id] ??= []).push(res);
+      log(`saturation r${r} ${t.id}: ${res.rps.toFixed(0)} req/s, cpu ${res.cpuUsPerReq.toFixed(0)} µs/req, share ${res.cpuShare.toFixed(2)}, failures ${res.failures}`);
+    }
+  }
+}
+
+async function runLatency(targets: Target[], results: Results): Promise<void> {
+  for (const rate of plan.rates) {
+    const rounds: Results['latency'][number]['rounds'] = {};
+    for (let r = 0; r < plan.latRounds; r++) {
+      for (const t of rotate(targets, r)) {
+        const res = await openLoop(t, rate, plan.latS, { warmupSeconds: quick ? 0.3 : 0.5 });
+        (rounds[t.id] ??= []).push(res);
+        log(`latency ${rate}/s r${r} ${t.id}: p50 ${res.p50.toFixed(3)} p99 ${res.p99.toFixed(3)} ms, achieved ${res.achievedRps.toFixed(0)}/s, dropped ${res.dropped}, failures ${res.failures}, cpu ${res.cpuUsPerReq.toFixed(0)} µs/req, lag p99 ${res.sendLagP99.toFixed(2)}`);
+      }
+    }
+    results.latency.push({ rate, rounds });
+  }
+}
+
+async function runStreaming(targets: Target[], results: Results, mockOrigin: string): Promise<void> {
+  await configureMock(mockOrigin, { chunks: plan.chunks, gapMs: plan.gapMs });
+  for (let r = 0; r < plan.streamRounds; r++) {
+    for (const t of rotate(targets, r)) {
+      const res = await streamTimings(t, plan.streamCount, plan.streamConcurrency, plan.chunks);
+      (results.streaming[t.id] ??= []).push(res);
+      log(`stream r${r} ${t.id}: ttfb p50 ${res.ttfbP50.toFixed(3)} ms, total p50 ${res.totalP50.toFixed(2)} ms, reads ${res.readsP50}, failures ${res.failures}`);
+    }
+  }
+}
+
+async function runOpenStreams(targets: Target[], results: Results, mockOrigin: string): Promise<void> {
+  await configureMock(mockOrigin, { chunks: plan.chunks, gapMs: plan.openGapMs });
+  for (let r = 0; r < plan.openRounds; r++) {
+    for (const t of rotate(targets, r)) {
+      const res = await openStreams(t, plan.openStreams, plan.openRampMs, plan.chunks);
+      (results.openStreams[t.id] ??= []).push(res);
+      log(`open streams r${r} ${t.id}: ${res.completed}/${res.streams} ok, max open ${res.maxOpen}, rss ${res.startRssMb.toFixed(0)} → peak ${res.peakRssMb.toFixed(0)} MB`);
+      // Let sockets close before the next target.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
+  await configureMock(mockOrigin, { chunks: plan.chunks, gapMs: plan.gapMs });
+}
+
+/** Repeated identical requests to Switchyard full, once the memory cache plugin exists. */
+async function runCacheHit(targets: Target[], results: Results): Promise<void> {
+  const full = targets.find((t) => t.id === 'switchyard-full');
+  const passthrough = targets.find((t) => t.id === 'passthrough');
+  if (!results.cacheConfigured || full === undefined || passthrough === undefined) return;
+  if (!(await cacheHits(full, chatBody(full.model, 'cached')))) {
+    log('cache hit: the cache plugin is configured but did not answer x-switchyard-cache: hit; skipped');
+    return;
+  }
+  const hit: Results['latency'][number]['rounds'] = {};
+  for (let r = 0; r < plan.latRounds; r++) {
+    for (const t of [passthrough, full]) {
+      const res = await openLoop(t, 1000, plan.latS, { sameBody: t === full, warmupSeconds: 0.3 });
+      (hit[t.id] ??= []).push(res);
+      log(`cache hit r${r} ${t.id}: p50 ${res.p50.toFixed(3)} p99 ${res.p99.toFixed(3)} ms`);
+    }
+  }
+  results.cacheHit = hit;
+}
+
+/** 1,000 req/s for `seconds` against each Switchyard target, RSS sampled at start, every 10 s, end. */
+async function runSoak(targets: Target[], results: Results, seconds: number): Promise<void> {
+  const soak: NonNullable<Results['soak']> = { seconds, rate: 1000, targets: {} };
+  for (const t of targets.filter((x) => x.id === 'switchyard' || x.id === 'switchyard-full')) {
+    const samples: number[] = [memory(t.pid).rssMb];
+    const timer = setInterval(() => samples.push(memory(t.pid).rssMb), 10_000);
+    const res = await openLoop(t, 1000, seconds, { warmupSeconds: 0 });
+    clearInterval(timer);
+    samples.push(memory(t.pid).rssMb);
+    soak.targets[t.id] = { startMb: samples[0] as number, endMb: samples.at(-1) as number, maxMb: Math.max(...samples), p50: res.p50, p99: res.p99, failures: res.failures, dropped: res.dropped };
+    log(`soak ${t.id}: rss ${samples[0]?.toFixed(0)} → ${samples.at(-1)?.toFixed(0)} MB (max ${Math.max(...samples).toFixed(0)})`);
+  }
+  results.soak = soak;
+}
+
+/**
+ * `--profile`: both Switchyard targets under `node --cpu-prof`, warmed up, then at saturation for
+ * twice the usual run; the profiles are summarised into bench/PROFILE.md (raw files in bench/profiles/).
+ */
+async function profile(): Promise<void> {
+  const pinning = detectPinning();
+  pinSelf(pinning);
+  const dir = (id: TargetId): string => fileURLToPath(new URL(`bench/profiles/${id}/`, root));
+  for (const id of ['switchyard', 'switchyard-full'] as const) {
+    rmSync(dir(id), { recursive: true, force: true });
+    mkdirSync(dir(id), { recursive: true });
+  }
+  const env = await startAll({
+    pinning,
+    only: ['switchyard', 'switchyard-full'],
+    switchyardFlags: (id) => ['--cpu-prof', `--cpu-prof-dir=${dir(id)}`],
+  });
+  const seconds = plan.satS * 2;
+  try {
+    for (const t of env.targets) await smokeTest(t);
+    for (const t of env.targets) {
+      await saturate(t, plan.warmupS);
+      const res = await saturate(t, seconds);
+      log(`profile ${t.id}: ${res.rps.toFixed(0)} req/s, ${res.cpuUsPerReq.toFixed(0)} µs/req (profiler on)`);
+    }
+  } finally {
+    await closePools();
+    await env.stopAll();
+  }
+  const sections = ['# Profile', '',
+    `\`npm run bench -- --profile\` on ${new Date().toISOString()}, commit ${machineInfo(root).commit}: each Switchyard target under \`node --cpu-prof\`, ` +
+    `${plan.warmupS} s warm-up then ${seconds} s at saturation (64 connections, non-streamed ~1 KB chat requests). The profile covers the whole process life, start-up included. ` +
+    'Raw profiles: bench/profiles/<target>/*.cpuprofile (open in Chrome DevTools or speedscope; not committed).', ''];
+  for (const id of ['switchyard', 'switchyard-full'] as const) {
+    const file = newestProfile(dir(id));
+    if (file === undefined) throw new Error(`no profile written for ${id}`);
+    sections.push(renderProfile(id === 'switchyard' ? 'Switchyard (default preset)' : 'Switchyard full', summarise(file)));
+  }
+  writeFileSync(new URL('bench/PROFILE.md', root), `${sections.join('\n').trim()}\n`);
+  log('wrote bench/PROFILE.md');
+}
+
+/** `--render bench/RESULTS.json`: rewrites the .md from recorded results (after a report change). */
+function render(file: string): void {
+  const results = JSON.parse(readFileSync(new URL(file, root), 'utf8')) as Results;
+  if (values['merge-soak'] !== undefined) {
+    results.soak = (JSON.parse(readFileSync(new URL(values['merge-soak'], root), 'utf8')) as Results).soak;
+    writeFileSync(new URL(file, root), `${JSON.stringify(results, null, 2)}\n`);
+  }
+  writeFileSync(new URL(file.replace(/\.json$/, '.md'), root), renderResults(results, root));
+  log(`rendered ${file.replace(/\.json$/, '.md')}`);
+}
+
+if (values.render !== undefined) render(values.render);
+else if (values.profile === true) await profile();
+else await main();
