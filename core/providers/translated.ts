@@ -23,6 +23,7 @@ import type {
   ProviderDefinition,
 } from './define.ts';
 import { fanOutComplete, fanOutStream } from './fan-out.ts';
+import { encodeEmbeddings } from './translation-helpers.ts';
 import { readJson, send, type SentCall } from './transport.ts';
 
 /** Chat and legacy completions share one shape of translation; the core treats them alike. */
@@ -175,13 +176,16 @@ async function embeddingsCall(
 ): Promise<CallResult> {
   const inputs = Array.isArray(request.input) ? (request.input as unknown[]) : [request.input];
   const max = (typeof t.maxBatch === 'function' ? t.maxBatch(target) : t.maxBatch) ?? Number.POSITIVE_INFINITY;
-  if (inputs.length <= max) return completeResult(JsonBody.of<FinalResult>(await embedOnce(def, ctx, t, request, target)));
+  const format = request.encoding_format;
+  if (inputs.length <= max) {
+    return completeResult(JsonBody.of<FinalResult>(encodeEmbeddings(await embedOnce(def, ctx, t, request, target), format)));
+  }
   const batches: EmbeddingRequest[] = [];
   for (let i = 0; i < inputs.length; i += max) {
     batches.push({ ...request, input: inputs.slice(i, i + max) as EmbeddingRequest['input'] });
   }
   const parts = await Promise.all(batches.map((b) => embedOnce(def, ctx, t, b, target)));
-  return completeResult(JsonBody.of<FinalResult>(mergeEmbeddings(parts, max)));
+  return completeResult(JsonBody.of<FinalResult>(encodeEmbeddings(mergeEmbeddings(parts, max), format)));
 }
 
 async function embedOnce(

@@ -1,5 +1,5 @@
 import type { ContentBlockParam, MessageParam, TextBlockParam, ToolResultBlockParam, ToolUseBlockParam } from '@anthropic-ai/sdk/resources/messages';
-import { invalidParam, type ChatCompletionMessageParam, type ChatCompletionMessageToolCall } from 'switchyard';
+import { invalidParam, toolArgumentsObject, type ChatCompletionMessageParam, type ChatCompletionMessageToolCall } from 'switchyard';
 import { cacheControlOf, textBlock, userPartBlock } from './content.ts';
 
 type Role = 'user' | 'assistant';
@@ -84,23 +84,9 @@ function withMessageCache<B extends ContentBlockParam>(m: object, param: string,
 
 function toolUse(call: ChatCompletionMessageToolCall, param: string): ToolUseBlockParam {
   if (call.type !== 'function') throw invalidParam(`${param}.type`, 'custom tool calls are not supported by Anthropic');
-  return { type: 'tool_use', id: call.id, name: call.function.name, input: parseArguments(call.function.arguments, `${param}.function.arguments`) };
+  return { type: 'tool_use', id: call.id, name: call.function.name, input: toolArgumentsObject(call.function.arguments, `${param}.function.arguments`) };
 }
 
-/** Tool-call arguments are a JSON string in OpenAI's format and an object in Anthropic's. */
-export function parseArguments(args: string, param: string): Record<string, unknown> {
-  if (args.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(args);
-  } catch {
-    throw invalidParam(param, 'tool call arguments must be a JSON object');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalidParam(param, 'tool call arguments must be a JSON object');
-  }
-  return parsed as Record<string, unknown>;
-}
 
 function toolResult(id: string, content: string | readonly { type: 'text'; text: string }[], param: string): ToolResultBlockParam {
   const block: ToolResultBlockParam = { type: 'tool_result', tool_use_id: id };

@@ -2,6 +2,7 @@ import type { InferenceConfiguration, SystemContentBlock, Tool, ToolChoice, Tool
 import {
   invalidParam,
   invalidRequest,
+  toolArgumentsObject,
   type ChatCompletionContentPart,
   type ChatCompletionMessageParam,
   type ChatRequest,
@@ -114,22 +115,11 @@ function assistantBlocks(m: AssistantMessage, i: number, historyTools: Set<strin
   (m.tool_calls ?? []).forEach((call, j) => {
     if (call.type !== 'function') throw invalidParam(`messages[${i}].tool_calls[${j}].type`, `tool call type '${call.type}' is not supported by Bedrock`);
     historyTools.add(call.function.name);
-    out.push({ toolUse: { toolUseId: call.id, name: call.function.name, input: toolInput(call.function.arguments, `messages[${i}].tool_calls[${j}].function.arguments`) } });
+    out.push({ toolUse: { toolUseId: call.id, name: call.function.name, input: toolArgumentsObject(call.function.arguments, `messages[${i}].tool_calls[${j}].function.arguments`) as Json } });
   });
   return out;
 }
 
-function toolInput(args: string, param: string): Json {
-  if (args.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(args);
-  } catch {
-    throw invalidParam(param, 'tool call arguments must be a JSON object');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidParam(param, 'tool call arguments must be a JSON object');
-  return parsed as Json;
-}
 
 function inferenceConfig(req: ChatRequest): InferenceConfiguration | undefined {
   const config: InferenceConfiguration = {};

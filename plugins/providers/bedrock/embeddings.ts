@@ -70,18 +70,12 @@ function cohereRequest(req: EmbeddingRequest, target: Deployment): CohereEmbedRe
   return body;
 }
 
-function encode(vector: number[], format: EmbeddingRequest['encoding_format']): number[] {
-  if (format !== 'base64') return vector;
-  // OpenAI's base64 form: the float32 array's little-endian bytes. The type says number[]; the wire says string.
-  return Buffer.from(new Float32Array(vector).buffer).toString('base64') as unknown as number[];
-}
-
 function fromTitan(res: TitanEmbedResponse, target: Deployment, req: EmbeddingRequest): CreateEmbeddingResponse {
   const tokens = res.inputTextTokenCount ?? 0;
   return {
     object: 'list',
     model: target.model,
-    data: [{ object: 'embedding', index: 0, embedding: encode(res.embedding, req.encoding_format) }],
+    data: [{ object: 'embedding', index: 0, embedding: res.embedding }],
     usage: { prompt_tokens: tokens, total_tokens: tokens },
   };
 }
@@ -92,7 +86,7 @@ function fromCohere(res: CohereEmbedResponse, target: Deployment, req: Embedding
   return {
     object: 'list',
     model: target.model,
-    data: vectors.map((v, index) => ({ object: 'embedding', index, embedding: encode(v, req.encoding_format) })),
+    data: vectors.map((v, index) => ({ object: 'embedding', index, embedding: v })),
     usage: { prompt_tokens: tokens, total_tokens: tokens },
   };
 }

@@ -22,13 +22,6 @@ function texts(input: EmbeddingRequest['input']): string[] {
   throw invalidParam('input', 'cohere embeds text: send a string or an array of strings, not token arrays');
 }
 
-/** Float32 little-endian bytes in base64: what OpenAI returns for `encoding_format: 'base64'`. */
-export function floatsToBase64(vector: readonly number[]): string {
-  const bytes = Buffer.allocUnsafe(vector.length * 4);
-  vector.forEach((v, i) => bytes.writeFloatLE(v, i * 4));
-  return bytes.toString('base64');
-}
-
 /**
  * OpenAI embeddings through Cohere's `/v2/embed`. Cohere needs an `input_type`: the deployment's
  * `options.inputType`, else the plugin's, else `search_document` (documents to be searched).
@@ -48,7 +41,6 @@ export function cohereEmbeddings(defaultInputType: CohereEmbedInputType): Embedd
       };
     },
     fromResponse(res: CohereEmbedResponse, target: Deployment, req: EmbeddingRequest): CreateEmbeddingResponse {
-      const base64 = req.encoding_format === 'base64';
       const vectors = res.embeddings.float ?? [];
       const tokens = res.meta?.billed_units?.input_tokens ?? res.meta?.tokens?.input_tokens ?? 0;
       return {
@@ -57,8 +49,8 @@ export function cohereEmbeddings(defaultInputType: CohereEmbedInputType): Embedd
         data: vectors.map((vector, index) => ({
           object: 'embedding',
           index,
-          // The SDK type says number[]; with `encoding_format: 'base64'` OpenAI sends a string, and so do we.
-          embedding: base64 ? (floatsToBase64(vector) as unknown as number[]) : vector,
+          // Floats; the core encodes them when the client asked for base64.
+          embedding: vector,
         })),
         usage: { prompt_tokens: tokens, total_tokens: tokens },
       };

@@ -26,8 +26,8 @@ function texts(input: EmbeddingRequest['input']): string[] {
  * One string → `embedContent`; a list → `batchEmbedContents`, at most 100 per call (Gemini's
  * limit; the core splits larger lists and merges them in order). `dimensions` becomes
  * `outputDimensionality`. Gemini reports no token counts for embeddings, so usage is 0.
- * `encoding_format: base64` (the `openai` SDK's default) is served by encoding the floats as
- * little-endian float32, as OpenAI does.
+ * `encoding_format: base64` (the `openai` SDK's default) is served by the core, which encodes
+ * the floats as little-endian float32, as OpenAI does.
  */
 export const embeddings: EmbeddingsTranslation<EmbedBody, EmbedAnswer> = {
   unsupported: ['user'],
@@ -45,22 +45,16 @@ export const embeddings: EmbeddingsTranslation<EmbedBody, EmbedAnswer> = {
   },
   fromResponse(res: EmbedAnswer, target: Deployment, req: EmbeddingRequest): CreateEmbeddingResponse {
     const vectors = res.embedding !== undefined ? [res.embedding] : (res.embeddings ?? []);
-    const base64 = req.encoding_format === 'base64';
     return {
       object: 'list',
       model: target.model,
       data: vectors.map((v, index) => ({
         object: 'embedding',
         index,
-        // OpenAI's wire format carries a base64 string here when asked; the SDK type knows only floats.
-        embedding: base64 ? (toBase64(v.values ?? []) as unknown as number[]) : (v.values ?? []),
+        // Floats; the core encodes them when the client asked for base64.
+        embedding: v.values ?? [],
       })),
       usage: { prompt_tokens: 0, total_tokens: 0 },
     };
   },
 };
-
-function toBase64(values: readonly number[]): string {
-  const floats = Float32Array.from(values);
-  return Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString('base64');
-}

@@ -1,4 +1,4 @@
-import { invalidParam, type ChatCompletionContentPart, type ChatCompletionMessageParam } from 'switchyard';
+import { invalidParam, toolArgumentsObject, type ChatCompletionContentPart, type ChatCompletionMessageParam } from 'switchyard';
 import type { Content, Part } from './types.ts';
 
 export interface GeminiConversation {
@@ -39,7 +39,7 @@ export function toConversation(messages: readonly ChatCompletionMessageParam[]):
         for (const [k, call] of (m.tool_calls ?? []).entries()) {
           if (call.type !== 'function') throw invalidParam(`messages[${i}].tool_calls[${k}].type`, `Gemini supports function tool calls only`);
           callNames.set(call.id, call.function.name);
-          parts.push({ functionCall: { name: call.function.name, args: parseArgs(call.function.arguments, `messages[${i}].tool_calls[${k}].function.arguments`) } });
+          parts.push({ functionCall: { name: call.function.name, args: toolArgumentsObject(call.function.arguments, `messages[${i}].tool_calls[${k}].function.arguments`) } });
         }
         push('model', parts);
         return;
@@ -136,20 +136,6 @@ export function mediaPart(url: string, param: string): Part {
   return { fileData: { mimeType: (ext && mimeByExtension[ext]) || 'image/jpeg', fileUri: url } };
 }
 
-/** Tool-call arguments are a JSON object upstream; an empty string means no arguments. */
-function parseArgs(raw: string, param: string): Record<string, unknown> {
-  if (raw.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw invalidParam(param, 'tool call arguments are not valid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalidParam(param, 'tool call arguments must be a JSON object');
-  }
-  return parsed as Record<string, unknown>;
-}
 
 /**
  * `functionResponse.response` must be a JSON object. A result that is one is sent as it is;
