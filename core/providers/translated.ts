@@ -184,7 +184,7 @@ async function embeddingsCall(
   for (let i = 0; i < inputs.length; i += max) {
     batches.push({ ...request, input: inputs.slice(i, i + max) as EmbeddingRequest['input'] });
   }
-  const parts = await Promise.all(batches.map((b) => embedOnce(def, ctx, t, b, target)));
+  const parts = await inPool(batches, embeddingBatchConcurrency, (b) => embedOnce(def, ctx, t, b, target));
   return completeResult(JsonBody.of<FinalResult>(encodeEmbeddings(mergeEmbeddings(parts, max), format)));
 }
 
@@ -211,4 +211,24 @@ function mergeEmbeddings(parts: CreateEmbeddingResponse[], batchSize: number): C
       total_tokens: parts.reduce((sum, p) => sum + p.usage.total_tokens, 0),
     },
   };
+}
+
+/**
+ * Upstream calls one embeddings request may have in flight: a provider that takes one input per
+ * call (Titan) must not get a thousand parallel calls from one client batch.
+ */
+const embeddingBatchConcurrency = 8;
+
+/** Maps `items` through `fn` with at most `limit` calls in flight; results keep the input order. */
+async function inPool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
