@@ -6,7 +6,7 @@ import { completeResult, JsonBody, StreamEvent, streamResult, type CallResult } 
 import type { Deployment } from '../routing/types.ts';
 import { primeStream } from '../stream/primed.ts';
 import { parseSse } from '../stream/sse.ts';
-import type { ModelsTranslation, Passthrough, ProviderDefinition } from './define.ts';
+import type { CallInfo, ModelsTranslation, Passthrough, ProviderDefinition } from './define.ts';
 import type { ModelInfo } from './registry.ts';
 import { readAll, readJson, send, type SentCall } from './transport.ts';
 import { providerError } from './upstream-errors.ts';
@@ -14,6 +14,8 @@ import { providerError } from './upstream-errors.ts';
 /**
  * An OpenAI-wire provider: the request goes up with only `model` changed; the answer comes back
  * byte for byte (parsed once, to catch garbage and feed the later stages, never re-serialised).
+ * When nothing changed the request (no transform.request tap, still the parsed object, same
+ * model upstream), the client's own bytes go up as they came.
  */
 export async function passthroughCall(
   def: ProviderDefinition,
@@ -22,9 +24,12 @@ export async function passthroughCall(
   request: CanonicalRequest,
   target: Deployment,
 ): Promise<CallResult> {
-  const outgoing = request.model === target.model ? request : { ...request, model: target.model };
   const stream = ctx.stream;
-  const sent = await send(def, ctx.signal, target, { operation, stream, body: JSON.stringify(outgoing) });
+  const raw = request.model === target.model ? ctx.bytesOf(request) : undefined;
+  const sent =
+    raw === undefined
+      ? await send(def, ctx.signal, target, { operation, stream, body: JSON.stringify(request.model === target.model ? request : { ...request, model: target.model }) })
+      : await send(def, ctx.signal, target, new ForwardedBody(operation, stream, raw), raw);
   if (!stream) {
     const bytes = await readAll(def, ctx.signal, sent);
     try {
@@ -34,6 +39,25 @@ export async function passthroughCall(
     }
   }
   return streamResult(await primeStream(passthroughEvents(def, ctx, sent)));
+}
+
+/** CallInfo for forwarded client bytes: `body` as text only if the provider's `request()` reads it. */
+class ForwardedBody implements CallInfo {
+  readonly operation: Operation;
+  readonly stream: boolean;
+  readonly #bytes: Buffer;
+  #text: string | undefined;
+
+  constructor(operation: Operation, stream: boolean, bytes: Buffer) {
+    this.operation = operation;
+    this.stream = stream;
+    this.#bytes = bytes;
+    this.#text = undefined;
+  }
+
+  get body(): string {
+    return (this.#text ??= this.#bytes.toString('utf8'));
+  }
 }
 
 async function* passthroughEvents(def: ProviderDefinition, ctx: RequestContext, sent: SentCall): AsyncGenerator<StreamEvent> {

@@ -12,12 +12,16 @@ export interface SentCall {
   readonly signal: AbortSignal;
 }
 
-/** Sends one call; an error status becomes a GatewayError with the provider's message, scrubbed. */
+/**
+ * Sends one call; an error status becomes a GatewayError with the provider's message, scrubbed.
+ * `payload` is what goes on the wire when it is not `info.body` (the client's own bytes).
+ */
 export async function send(
   def: ProviderDefinition,
   signal: AbortSignal,
   target: Deployment,
   info: CallInfo,
+  payload: string | Buffer | undefined = info.body,
 ): Promise<SentCall> {
   const init = await def.request(target, info);
   const timeoutMs = target.timeoutMs ?? defaultUpstreamTimeoutMs;
@@ -27,7 +31,7 @@ export async function send(
     url: init.url,
     method: init.method ?? 'POST',
     headers: init.headers,
-    body: info.body,
+    body: payload,
     signal: callSignal,
     timeoutMs,
     idleTimeoutMs: target.idleTimeoutMs,
