@@ -8,7 +8,7 @@ import { primeStream } from '../stream/primed.ts';
 import { parseSse } from '../stream/sse.ts';
 import type { CallInfo, ModelsTranslation, Passthrough, ProviderDefinition } from './define.ts';
 import type { ModelInfo } from './registry.ts';
-import { readAll, readJson, send, type SentCall } from './transport.ts';
+import { readJson, send, sendComplete, type SentCall } from './transport.ts';
 import { providerError } from './upstream-errors.ts';
 
 /**
@@ -26,18 +26,20 @@ export async function passthroughCall(
 ): Promise<CallResult> {
   const stream = ctx.stream;
   const raw = request.model === target.model ? ctx.bytesOf(request) : undefined;
-  const sent =
+  const info: CallInfo =
     raw === undefined
-      ? await send(def, ctx.signal, target, { operation, stream, body: JSON.stringify(request.model === target.model ? request : { ...request, model: target.model }) })
-      : await send(def, ctx.signal, target, new ForwardedBody(operation, stream, raw), raw);
+      ? { operation, stream, body: JSON.stringify(request.model === target.model ? request : { ...request, model: target.model }) }
+      : new ForwardedBody(operation, stream, raw);
+  const payload = raw ?? info.body;
   if (!stream) {
-    const bytes = await readAll(def, ctx.signal, sent);
+    const bytes = await sendComplete(def, ctx.signal, target, info, payload);
     try {
       return completeResult(JsonBody.parse<FinalResult>(bytes));
     } catch {
       throw upstreamInvalid(def.id, 'body is not JSON');
     }
   }
+  const sent = await send(def, ctx.signal, target, info, payload);
   return streamResult(await primeStream(passthroughEvents(def, ctx, sent)));
 }
 
