@@ -122,49 +122,18 @@ function tag(err: unknown, plugin: string, stage: string): unknown {
   return new PluginError(plugin, stage, err);
 }
 
-/**
- * Tags the errors of one tap. Made once per tap at set-up; per call it costs a `.then` on the
- * tap's own promise (no async wrapper, so no extra promise or microtask hop per stage).
- */
-class Tagger {
-  readonly plugin: string;
-  readonly stage: string;
-  /** Bound once, so the per-call `.then(undefined, this.onReject)` creates no closure. */
-  readonly onReject: (err: unknown) => never;
-
-  constructor(plugin: string, stage: string) {
-    this.plugin = plugin;
-    this.stage = stage;
-    this.onReject = rejectTagged.bind(this);
-  }
-}
-
-function rejectTagged(this: Tagger, err: unknown): never {
-  throw tag(err, this.plugin, this.stage);
-}
-
-/**
- * Runs a promise tap; a synchronous throw or a rejection comes back as a tagged rejection. Every
- * stage has at most two arguments, passed as such (no rest array per call).
- */
-function runTagged(fn: (a: never, b: never) => Promise<unknown>, tagger: Tagger, a: never, b: never): Promise<unknown> {
-  let result: unknown;
-  try {
-    result = fn(a, b);
-  } catch (err) {
-    return Promise.reject(tag(err, tagger.plugin, tagger.stage));
-  }
-  // A tap that returns a plain value (typed as a promise, but plain JS may do it) still works.
-  return (result instanceof Promise ? result : Promise.resolve(result)).then(undefined, tagger.onReject);
-}
-
 function promiseTaps(hook: TapableAsync, plugin: string): PromiseTaps<never[], unknown> {
   const stage = hook.name ?? 'unknown';
   return {
     tapPromise(options, fn) {
       // Wrapped once, at tap time: a failing tap is reported with its plugin and stage.
-      const tagger = new Tagger(plugin, stage);
-      const wrapped = (a: never, b: never): Promise<unknown> => runTagged(fn, tagger, a, b);
+      const wrapped = async (...args: never[]) => {
+        try {
+          return await fn(...args);
+        } catch (err) {
+          throw tag(err, plugin, stage);
+        }
+      };
       hook.tapPromise(tapOptions(options, plugin), wrapped);
     },
     isUsed: () => hook.isUsed(),
