@@ -7,15 +7,16 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { chatBody } from './lib/bodies.ts';
 import { closePools, openLoop, openStreams, saturate, streamTimings } from './lib/load.ts';
 import { machineInfo } from './lib/machine.ts';
-import { detectPinning, memory, pinSelf } from './lib/procs.ts';
+import { detectPinning, memory, pinSelf, stop, type Pinning } from './lib/procs.ts';
 import { newestProfile, renderProfile, summarise } from './lib/profile.ts';
 import { renderResults, type Plan, type Results } from './lib/report.ts';
 import { cacheHits, smokeTest } from './lib/smoke.ts';
-import { startAll } from './lib/start.ts';
+import { startAll, startRedisTarget } from './lib/start.ts';
 import type { Target, TargetId } from './lib/targets.ts';
 
 const root = new URL('../', import.meta.url);
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
     if (wanted('latency')) await runLatency(env.targets, results);
     if (wanted('streaming')) await runStreaming(env.targets, results, env.mockOrigin);
     if (wanted('open-streams')) await runOpenStreams(env.targets, results, env.mockOrigin);
-    if (wanted('cache')) await runCacheHit(env.targets, results);
+    if (wanted('cache')) await runCacheHit(env.targets, results, { pinning, mockOrigin: env.mockOrigin, ...(logDir === undefined ? {} : { logDir }) });
     if (values.soak !== undefined) await runSoak(env.targets, results, Number(values.soak));
   } finally {
     await closePools();
@@ -167,24 +168,57 @@ async function runOpenStreams(targets: Target[], results: Results, mockOrigin: s
   await configureMock(mockOrigin, { chunks: plan.chunks, gapMs: plan.gapMs });
 }
 
-/** Repeated identical requests to Switchyard full, once the memory cache plugin exists. */
-async function runCacheHit(targets: Target[], results: Results): Promise<void> {
+/**
+ * Cache hits next to the pass-through: the same request repeated at 1,000 req/s, answered from
+ * Switchyard full's memory cache and, when REDIS_URL is set, from a Switchyard full with
+ * `cache/redis` started for this scenario alone (its keys are deleted afterwards).
+ */
+async function runCacheHit(targets: Target[], results: Results, start: { pinning: Pinning; mockOrigin: string; logDir?: string }): Promise<void> {
   const full = targets.find((t) => t.id === 'switchyard-full');
   const passthrough = targets.find((t) => t.id === 'passthrough');
   if (!results.cacheConfigured || full === undefined || passthrough === undefined) return;
-  if (!(await cacheHits(full, chatBody(full.model, 'cached')))) {
-    log('cache hit: the cache plugin is configured but did not answer x-switchyard-cache: hit; skipped');
-    return;
+  const measured: Target[] = [passthrough];
+  if (await cacheHits(full, chatBody(full.model, 'cached'))) measured.push(full);
+  else log('cache hit: the memory cache did not answer x-switchyard-cache: hit; skipped');
+  const redisUrl = process.env.REDIS_URL;
+  const keyPrefix = `switchyard-bench:${process.pid}:${Date.now()}:`;
+  let redisTarget: Awaited<ReturnType<typeof startRedisTarget>> | undefined;
+  if (redisUrl === undefined) log('cache hit: REDIS_URL is not set, cache/redis not measured');
+  else {
+    redisTarget = await startRedisTarget({ ...start, redisUrl, keyPrefix });
+    await saturate(redisTarget.target, 1);
+    if (await cacheHits(redisTarget.target, chatBody(redisTarget.target.model, 'cached'))) measured.push(redisTarget.target);
+    else log('cache hit: cache/redis did not answer x-switchyard-cache: hit; skipped');
   }
-  const hit: Results['latency'][number]['rounds'] = {};
-  for (let r = 0; r < plan.latRounds; r++) {
-    for (const t of [passthrough, full]) {
-      const res = await openLoop(t, 1000, plan.latS, { sameBody: t === full, warmupSeconds: 0.3 });
-      (hit[t.id] ??= []).push(res);
-      log(`cache hit r${r} ${t.id}: p50 ${res.p50.toFixed(3)} p99 ${res.p99.toFixed(3)} ms`);
+  try {
+    if (measured.length === 1) return;
+    const hit: Results['latency'][number]['rounds'] = {};
+    for (let r = 0; r < plan.latRounds; r++) {
+      for (const t of rotate(measured, r)) {
+        const res = await openLoop(t, 1000, plan.latS, { sameBody: t !== passthrough, warmupSeconds: 0.3 });
+        (hit[t.id] ??= []).push(res);
+        log(`cache hit r${r} ${t.id}: p50 ${res.p50.toFixed(3)} p99 ${res.p99.toFixed(3)} ms, cpu ${res.cpuUsPerReq.toFixed(0)} µs/req, failures ${res.failures}`);
+      }
+    }
+    results.cacheHit = hit;
+    results.cacheRedis = redisUrl === undefined ? 'not set' : redisTarget !== undefined && measured.includes(redisTarget.target) ? 'measured' : 'no hits';
+  } finally {
+    if (redisTarget !== undefined) {
+      await stop(redisTarget.proc);
+      await deleteKeys(redisUrl as string, keyPrefix);
     }
   }
-  results.cacheHit = hit;
+}
+
+async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** 1,000 req/s for `seconds` against each Switchyard target, RSS sampled at start, every 10 s, end. */

@@ -62,6 +62,15 @@ export class RequestContext {
    * rewritten by `transform.request`; auth taps must not read it.
    */
   request!: CanonicalRequest;
+  /**
+   * The client's body bytes, while they still describe `request`: set by the core only when no
+   * `transform.request` tap exists, together with the object parsed from them. A provider that
+   * sends the request unchanged forwards these bytes instead of serialising it again; see
+   * `bytesOf`.
+   */
+  rawBody: Buffer | undefined;
+  /** The object parsed from `rawBody` (the identity `bytesOf` checks). */
+  rawRequest: CanonicalRequest | undefined;
   /** The model name the client sent. */
   model: string;
   /** Whether the client asked for a stream. */
@@ -87,6 +96,8 @@ export class RequestContext {
     this.attempts = [];
     this.state = {};
     this.principal = undefined;
+    this.rawBody = undefined;
+    this.rawRequest = undefined;
     this.model = '';
     this.stream = false;
     this.plan = undefined;
@@ -96,6 +107,15 @@ export class RequestContext {
     this.responseHeaders = {};
     this.#rootLog = init.rootLog;
     this.#log = undefined;
+  }
+
+  /**
+   * The client's own bytes for `request`, if `request` is still the very object parsed from them
+   * (a plugin that changes the request replaces the object, as `transform.request` taps and the
+   * embeddings cache do); otherwise undefined and the caller serialises `request`.
+   */
+  bytesOf(request: CanonicalRequest): Buffer | undefined {
+    return request === this.rawRequest && request === this.request ? this.rawBody : undefined;
   }
 
   /** A logger bound to this request's id; created on first use, since most requests never log. */

@@ -14,7 +14,7 @@ import { validateRequest } from './openai/schemas.ts';
 import type { Outcome } from './outcome.ts';
 import { JsonBody, type CallResult } from './result.ts';
 import type { RoutePlan } from './routing/types.ts';
-import { readJsonBody } from './server/body.ts';
+import { parseJsonBody, readBodyBytes } from './server/body.ts';
 import { requestIdFrom } from './server/request-id.ts';
 import { writeError, writeJson, writeStream, type ChunkTransform } from './server/respond.ts';
 import { ChatStreamAssembler, CompletionStreamAssembler } from './stream/assemble.ts';
@@ -38,6 +38,8 @@ export class Pipeline {
   readonly #gateway: Gateway;
   readonly #bodyLimit: number;
   readonly #chunkTransform: ChunkTransform | undefined;
+  /** Whether the client's body bytes are kept for forwarding: only without transform.request taps. */
+  readonly #keepRawBody: boolean;
 
   constructor(gateway: Gateway) {
     this.#gateway = gateway;
@@ -45,6 +47,8 @@ export class Pipeline {
     const chunk = gateway.hooks.transform.chunk;
     // Decided once: an untapped chunk stage costs nothing per chunk.
     this.#chunkTransform = chunk.isUsed() ? (c, ctx) => chunk.call(c, ctx) : undefined;
+    // Decided once too: a tap may change the request in place, so its bytes would no longer match.
+    this.#keepRawBody = !gateway.hooks.transform.request.isUsed();
   }
 
   /** A context for a request, wired to abort when the client disconnects. */
@@ -90,10 +94,14 @@ export class Pipeline {
   }
 
   async #readRequest(ctx: RequestContext, operation: Operation, req: IncomingMessage): Promise<void> {
-    const body = await readJsonBody(req, this.#bodyLimit);
-    let request = validateRequest(operation, body);
-    const transform = this.#gateway.hooks.transform.request;
-    if (transform.isUsed()) request = await transform.promise(request, ctx);
+    const bytes = await readBodyBytes(req, this.#bodyLimit);
+    let request = validateRequest(operation, parseJsonBody(bytes));
+    if (this.#keepRawBody) {
+      ctx.rawBody = bytes;
+      ctx.rawRequest = request;
+    } else {
+      request = await this.#gateway.hooks.transform.request.promise(request, ctx);
+    }
     ctx.request = request;
     ctx.model = request.model;
     ctx.stream = operation !== 'embeddings' && (request as { stream?: boolean | null }).stream === true;

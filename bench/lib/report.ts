@@ -47,6 +47,8 @@ export interface Results {
   streaming: PerTarget<StreamTiming>;
   openStreams: PerTarget<OpenStreamsResult>;
   cacheHit: PerTarget<OpenLoopResult> | undefined;
+  /** Whether the cache-hit scenario measured `cache/redis` (REDIS_URL set and hits seen). */
+  cacheRedis?: 'measured' | 'not set' | 'no hits';
   soak: { seconds: number; rate: number; targets: Partial<Record<TargetId, SoakTarget>> } | undefined;
   cacheConfigured: boolean;
   elapsedS: number;
@@ -263,20 +265,27 @@ export function renderResults(results: Results, root: URL): string {
   if (results.cacheHit === undefined) {
     p(results.cacheConfigured
       ? 'The memory cache plugin is present but did not report hits; not measured.'
-      : '`plugins/cache/memory` is not in this tree yet, so Switchyard full runs without a cache and cache-hit latency is not measured. The harness adds both automatically once the plugin exists.');
+      : '`plugins/cache/memory` is not in this tree, so Switchyard full runs without a cache and cache-hit latency is not measured.');
     p();
   } else {
     const ch = results.cacheHit;
-    p(`1,000 req/s open loop; Switchyard full answers the same request from its memory cache, the pass-through goes to the mock. ${plan.latRounds} rounds.`);
+    const redis = results.cacheRedis ?? 'not set';
+    p(`1,000 req/s open loop, the same ~1 KB chat request every time: Switchyard full answers it from its memory cache` +
+      (redis === 'measured' ? ', and a Switchyard full with `cache/redis` instead (Redis on loopback, REDIS_URL) from Redis' : '') +
+      `; the bare pass-through goes to the mock (which answers at once) for comparison. ${plan.latRounds} round(s).` +
+      (redis === 'not set' ? ' REDIS_URL was not set, so `cache/redis` was not measured.' : redis === 'no hits' ? ' `cache/redis` did not report hits, so it was not measured.' : ''));
     p();
+    const rows = (['passthrough', 'switchyard-full', 'switchyard-redis'] as const).filter((id) => (ch[id]?.length ?? 0) > 0);
     table(
-      ['target', 'p50 ms', 'p90 ms', 'p99 ms', 'CPU µs/req'],
-      (['passthrough', 'switchyard-full'] as const).map((id) => [
-        id === 'switchyard-full' ? 'Switchyard full (cache hit)' : label(id),
+      ['target', 'p50 ms', 'p90 ms', 'p99 ms', 'CPU µs/req', 'achieved req/s', 'errors'],
+      rows.map((id) => [
+        id === 'switchyard-full' ? 'Switchyard full (cache/memory hit)' : id === 'switchyard-redis' ? 'Switchyard full (cache/redis hit)' : label(id),
         ms(perRound(ch, id, (v) => v.p50)),
         ms(perRound(ch, id, (v) => v.p90)),
         ms(perRound(ch, id, (v) => v.p99)),
         f(perRound(ch, id, (v) => v.cpuUsPerReq)),
+        f(perRound(ch, id, (v) => v.achievedRps)),
+        f(perRound(ch, id, (v) => v.failures + v.dropped)),
       ]),
     );
   }
@@ -303,7 +312,7 @@ export function renderResults(results: Results, root: URL): string {
   p(`- ${Object.entries(machine.versions).map(([n, v]) => `${n} ${v}`).join(', ')}`);
   p('- Targets: `direct` = the mock itself; `passthrough` = bench/targets/passthrough.mjs; `switchyard` = `node bin/switchyard.js` (default preset, ' +
     'no master key, request log on, stdout to /dev/null); `switchyard-full` = bench/configs/full.ts (default preset + master key + model group with a fallback group' +
-    (results.cacheConfigured ? ' + memory cache, missed' : '') + '); `portkey` = `@portkey-ai/gateway --headless`, provider `openai` with `x-portkey-custom-host` pointing at the mock.');
+    (results.cacheConfigured ? ' + memory cache, missed' : '') + ')' + (results.cacheRedis === 'measured' ? '; `switchyard-redis` (cache-hit scenario only) = bench/configs/cache-redis.ts (the same with `cache/redis`)' : '') + '; `portkey` = `@portkey-ai/gateway --headless`, provider `openai` with `x-portkey-custom-host` pointing at the mock.');
   p();
 
   for (const [file, title] of [['bench/IMPROVEMENTS.md', 'Hot-path improvements'], ['bench/PROFILE.md', 'Profile']] as const) {

@@ -29,6 +29,35 @@ export interface StartOptions {
   readonly logDir?: string;
 }
 
+/**
+ * The cache-hit scenario's Redis target: bench/configs/cache-redis.ts (Switchyard full with
+ * `cache/redis`), keys under `keyPrefix`. Started on its own, after the other scenarios.
+ */
+export async function startRedisTarget(options: { pinning: Pinning; mockOrigin: string; redisUrl: string; keyPrefix: string; logDir?: string }): Promise<{ target: Target; proc: Proc }> {
+  const port = await freePort();
+  const proc = spawnNode('switchyard-redis', [path('bin/switchyard.js'), '--config', path('bench/configs/cache-redis.ts'), '--port', String(port)], {
+    cpu: options.pinning.targetCpu,
+    stdout: options.logDir === undefined ? '/dev/null' : join(options.logDir, 'switchyard-redis.log'),
+    cwd: path('.'),
+    env: {
+      ...baseEnv(),
+      OPENAI_API_KEY: upstreamKey,
+      OPENAI_BASE_URL: `${options.mockOrigin}/v1`,
+      SWITCHYARD_MASTER_KEY: masterKey,
+      REDIS_URL: options.redisUrl,
+      BENCH_REDIS_PREFIX: options.keyPrefix,
+    },
+  });
+  try {
+    await waitForPort(proc, port);
+  } catch (err) {
+    await stop(proc);
+    throw err;
+  }
+  const target: Target = { id: 'switchyard-redis', label: targetLabels['switchyard-redis'], origin: `http://127.0.0.1:${port}`, headers: { authorization: `Bearer ${masterKey}` }, model: 'bench', pid: proc.pid };
+  return { target, proc };
+}
+
 /** A minimal environment: no provider keys from the caller's shell leak into the gateways. */
 function baseEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};

@@ -1,5 +1,6 @@
 /** A system under test, as the load generator sees it. */
-export type TargetId = 'direct' | 'passthrough' | 'switchyard' | 'switchyard-full' | 'portkey';
+/** `switchyard-redis` runs only in the cache-hit scenario, when REDIS_URL is set. */
+export type TargetId = 'direct' | 'passthrough' | 'switchyard' | 'switchyard-full' | 'switchyard-redis' | 'portkey';
 
 export interface Target {
   readonly id: TargetId;
@@ -19,5 +20,6 @@ export const targetLabels: Readonly<Record<TargetId, string>> = {
   passthrough: 'bare Node pass-through',
   switchyard: 'Switchyard (default preset)',
   'switchyard-full': 'Switchyard full',
+  'switchyard-redis': 'Switchyard full with cache/redis',
   portkey: 'Portkey gateway (OSS)',
 };

@@ -6,14 +6,16 @@ import { completeResult, JsonBody, StreamEvent, streamResult, type CallResult } 
 import type { Deployment } from '../routing/types.ts';
 import { primeStream } from '../stream/primed.ts';
 import { parseSse } from '../stream/sse.ts';
-import type { ModelsTranslation, Passthrough, ProviderDefinition } from './define.ts';
+import type { CallInfo, ModelsTranslation, Passthrough, ProviderDefinition } from './define.ts';
 import type { ModelInfo } from './registry.ts';
-import { readAll, readJson, send, type SentCall } from './transport.ts';
+import { readJson, send, sendComplete, type SentCall } from './transport.ts';
 import { providerError } from './upstream-errors.ts';
 
 /**
  * An OpenAI-wire provider: the request goes up with only `model` changed; the answer comes back
  * byte for byte (parsed once, to catch garbage and feed the later stages, never re-serialised).
+ * When nothing changed the request (no transform.request tap, still the parsed object, same
+ * model upstream), the client's own bytes go up as they came.
  */
 export async function passthroughCall(
   def: ProviderDefinition,
@@ -22,18 +24,42 @@ export async function passthroughCall(
   request: CanonicalRequest,
   target: Deployment,
 ): Promise<CallResult> {
-  const outgoing = request.model === target.model ? request : { ...request, model: target.model };
   const stream = ctx.stream;
-  const sent = await send(def, ctx.signal, target, { operation, stream, body: JSON.stringify(outgoing) });
+  const raw = request.model === target.model ? ctx.bytesOf(request) : undefined;
+  const info: CallInfo =
+    raw === undefined
+      ? { operation, stream, body: JSON.stringify(request.model === target.model ? request : { ...request, model: target.model }) }
+      : new ForwardedBody(operation, stream, raw);
+  const payload = raw ?? info.body;
   if (!stream) {
-    const bytes = await readAll(def, ctx.signal, sent);
+    const bytes = await sendComplete(def, ctx.signal, target, info, payload);
     try {
       return completeResult(JsonBody.parse<FinalResult>(bytes));
     } catch {
       throw upstreamInvalid(def.id, 'body is not JSON');
     }
   }
+  const sent = await send(def, ctx.signal, target, info, payload);
   return streamResult(await primeStream(passthroughEvents(def, ctx, sent)));
+}
+
+/** CallInfo for forwarded client bytes: `body` as text only if the provider's `request()` reads it. */
+class ForwardedBody implements CallInfo {
+  readonly operation: Operation;
+  readonly stream: boolean;
+  readonly #bytes: Buffer;
+  #text: string | undefined;
+
+  constructor(operation: Operation, stream: boolean, bytes: Buffer) {
+    this.operation = operation;
+    this.stream = stream;
+    this.#bytes = bytes;
+    this.#text = undefined;
+  }
+
+  get body(): string {
+    return (this.#text ??= this.#bytes.toString('utf8'));
+  }
 }
 
 async function* passthroughEvents(def: ProviderDefinition, ctx: RequestContext, sent: SentCall): AsyncGenerator<StreamEvent> {

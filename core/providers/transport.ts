@@ -1,4 +1,6 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { upstreamInvalid, type GatewayError } from '../errors.ts';
+import { callUpstreamComplete } from '../http/complete.ts';
 import { callUpstream, defaultUpstreamTimeoutMs, readBody, upstreamFailure, withDeadline, type UpstreamResponse } from '../http/upstream.ts';
 import type { Deployment } from '../routing/types.ts';
 import type { CallInfo, ProviderDefinition, UpstreamInit } from './define.ts';
@@ -12,12 +14,16 @@ export interface SentCall {
   readonly signal: AbortSignal;
 }
 
-/** Sends one call; an error status becomes a GatewayError with the provider's message, scrubbed. */
+/**
+ * Sends one call; an error status becomes a GatewayError with the provider's message, scrubbed.
+ * `payload` is what goes on the wire when it is not `info.body` (the client's own bytes).
+ */
 export async function send(
   def: ProviderDefinition,
   signal: AbortSignal,
   target: Deployment,
   info: CallInfo,
+  payload: string | Buffer | undefined = info.body,
 ): Promise<SentCall> {
   const init = await def.request(target, info);
   const timeoutMs = target.timeoutMs ?? defaultUpstreamTimeoutMs;
@@ -27,7 +33,7 @@ export async function send(
     url: init.url,
     method: init.method ?? 'POST',
     headers: init.headers,
-    body: info.body,
+    body: payload,
     signal: callSignal,
     timeoutMs,
     idleTimeoutMs: target.idleTimeoutMs,
@@ -37,27 +43,64 @@ export async function send(
   return { response, init, timeoutMs, signal: callSignal };
 }
 
+/**
+ * A non-streamed call read whole (no response stream; see callUpstreamComplete): the answer's
+ * bytes, or the same GatewayErrors as `send` followed by `readAll`.
+ */
+export async function sendComplete(
+  def: ProviderDefinition,
+  signal: AbortSignal,
+  target: Deployment,
+  info: CallInfo,
+  payload: string | Buffer | undefined = info.body,
+): Promise<Buffer> {
+  const init = await def.request(target, info);
+  const timeoutMs = target.timeoutMs ?? defaultUpstreamTimeoutMs;
+  const answer = await callUpstreamComplete({
+    provider: def.id,
+    url: init.url,
+    method: init.method ?? 'POST',
+    headers: init.headers,
+    body: payload,
+    signal: withDeadline(signal, target.totalTimeoutMs),
+    timeoutMs,
+    idleTimeoutMs: target.idleTimeoutMs,
+    connectTimeoutMs: target.connectTimeoutMs,
+  });
+  if (answer.statusCode >= 400) {
+    // As errorFromResponse: an error body over 1 MiB is not read.
+    const text = answer.bytes.length > errorBodyLimit ? '' : answer.bytes.toString('utf8');
+    throw errorFromText(def, answer.statusCode, answer.headers, text, init);
+  }
+  return answer.bytes;
+}
+
+const errorBodyLimit = 1024 * 1024;
+
 async function errorFromResponse(def: ProviderDefinition, response: UpstreamResponse, init: UpstreamInit): Promise<GatewayError> {
   let text = '';
   try {
-    text = (await readBody(response.body, 1024 * 1024)).toString('utf8');
+    text = (await readBody(response.body, errorBodyLimit)).toString('utf8');
   } catch {
     response.body.destroy();
   }
+  return errorFromText(def, response.statusCode, response.headers, text, init);
+}
+
+function errorFromText(def: ProviderDefinition, statusCode: number, headers: IncomingHttpHeaders, text: string, init: UpstreamInit): GatewayError {
   let body: unknown = text;
   try {
     body = JSON.parse(text);
   } catch {
     // Not JSON (an HTML error page from a proxy, say): the provider reads the text.
   }
-  const info = def.errorInfo(response.statusCode, body, response.headers);
+  const info = def.errorInfo(statusCode, body, headers);
   // Precedence: what the provider's body said, then Retry-After, then (on a 429) the providers'
   // rate-limit reset headers, which OpenAI and Anthropic send instead of Retry-After at times.
-  const hintedS = info.retryAfterS ?? retryAfterSeconds(response.headers);
+  const hintedS = info.retryAfterS ?? retryAfterSeconds(headers);
   const retryAfterMs =
-    info.retryAfterMs ??
-    (hintedS !== undefined ? hintedS * 1000 : response.statusCode === 429 ? rateLimitResetMs(response.headers) : undefined);
-  return providerError(def.id, response.statusCode, {
+    info.retryAfterMs ?? (hintedS !== undefined ? hintedS * 1000 : statusCode === 429 ? rateLimitResetMs(headers) : undefined);
+  return providerError(def.id, statusCode, {
     ...info,
     message: scrubSecrets(info.message, secretsOf(init.headers)),
     retryAfterS: hintedS ?? (retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000)),

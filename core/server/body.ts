@@ -7,9 +7,18 @@ import { collect } from '../http/collect.ts';
  * `content-length`, or as soon as the count passes it.
  */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  return parseJsonBody(await readBodyBytes(req, limit));
+}
+
+/** The request body's bytes, refusing more than `limit` (see readJsonBody). */
+export function readBodyBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > limit) throw bodyTooLarge(limit);
-  const bytes = await collect(req, limit, bodyTooLarge);
+  if (declared !== undefined && Number(declared) > limit) return Promise.reject(bodyTooLarge(limit));
+  return collect(req, limit, bodyTooLarge);
+}
+
+/** Parses request body bytes; an empty or malformed body is a 400. */
+export function parseJsonBody(bytes: Buffer): unknown {
   if (bytes.length === 0) throw invalidJson('the body is empty');
   try {
     return JSON.parse(bytes.toString('utf8'));

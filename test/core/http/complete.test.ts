@@ -1,0 +1,137 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { GatewayError } from 'switchyard';
+import { callUpstreamComplete } from '../../../core/http/complete.ts';
+import { withDeadline, type UpstreamCall } from '../../../core/http/upstream.ts';
+
+/**
+ * Non-streamed upstream calls through Dispatcher.dispatch(): the same timeouts, abort, error
+ * mapping and body limit as request() + readBody, against a real loopback server.
+ */
+type Route = (req: IncomingMessage, res: ServerResponse) => void;
+const routes: Record<string, Route> = {
+  '/ok': (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'x-extra': 'yes' });
+    res.write('{"a":');
+    setTimeout(() => res.end('1}'), 5);
+  },
+  '/echo': (req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => res.end(Buffer.concat(parts)));
+  },
+  '/error': (_req, res) => {
+    res.writeHead(429, { 'content-type': 'application/json' });
+    res.end('{"error":{"message":"slow down"}}');
+  },
+  '/hang': () => undefined,
+  '/stall': (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"a":');
+  },
+  '/big': (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write(Buffer.alloc(4096, 'x'));
+    res.write(Buffer.alloc(4096, 'x'));
+  },
+};
+
+let server: Server;
+let origin: string;
+const sockets = new Set<Socket>();
+const closed: string[] = [];
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    res.on('close', () => {
+      if (!res.writableFinished) closed.push(req.url ?? '');
+    });
+    (routes[req.url ?? ''] ?? ((_q, r) => r.writeHead(404).end()))(req, res);
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  for (const s of sockets) s.destroy();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const call = (path: string, extra: Partial<UpstreamCall> = {}): UpstreamCall => ({
+  provider: 'mock',
+  url: `${origin}${path}`,
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: '{}',
+  signal: new AbortController().signal,
+  timeoutMs: 2000,
+  ...extra,
+});
+
+async function failure(promise: Promise<unknown>): Promise<GatewayError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(GatewayError);
+  return err as GatewayError;
+}
+
+describe('callUpstreamComplete', () => {
+  test('gathers status, headers and a body sent in parts', async () => {
+    const answer = await callUpstreamComplete(call('/ok'));
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers['x-extra']).toBe('yes');
+    expect(answer.bytes.toString()).toBe('{"a":1}');
+  });
+
+  test('sends a Buffer body as it is', async () => {
+    const body = Buffer.from('{ "kept" :  true }');
+    const answer = await callUpstreamComplete(call('/echo', { body }));
+    expect(answer.bytes.equals(body)).toBe(true);
+  });
+
+  test('an error status is an answer, not a failure (the caller maps it)', async () => {
+    const answer = await callUpstreamComplete(call('/error'));
+    expect(answer.statusCode).toBe(429);
+    expect(answer.bytes.toString()).toContain('slow down');
+  });
+
+  test('no headers in time → 504; a body that stalls → 504', async () => {
+    expect((await failure(callUpstreamComplete(call('/hang', { timeoutMs: 100 })))).status).toBe(504);
+    expect((await failure(callUpstreamComplete(call('/stall', { timeoutMs: 1000, idleTimeoutMs: 100 })))).status).toBe(504);
+  });
+
+  test('the whole-call deadline → 504, and the upstream request is torn down', async () => {
+    const signal = withDeadline(new AbortController().signal, 150);
+    const err = await failure(callUpstreamComplete(call('/stall', { signal, timeoutMs: 5000 })));
+    expect(err.status).toBe(504);
+    await expect.poll(() => closed.filter((p) => p === '/stall').length, { timeout: 2000 }).toBeGreaterThanOrEqual(2);
+  });
+
+  test('the client going away → 499 and the upstream request is torn down', async () => {
+    const controller = new AbortController();
+    const before = closed.filter((p) => p === '/hang').length;
+    const pending = callUpstreamComplete(call('/hang', { signal: controller.signal, timeoutMs: 5000 }));
+    setTimeout(() => controller.abort(), 50);
+    expect((await failure(pending)).status).toBe(499);
+    await expect.poll(() => closed.filter((p) => p === '/hang').length, { timeout: 2000 }).toBe(before + 1);
+    // Already aborted before the call: never answered, still 499.
+    expect((await failure(callUpstreamComplete(call('/ok', { signal: AbortSignal.abort() })))).status).toBe(499);
+  });
+
+  test('past the body limit → 502, the call aborted', async () => {
+    const err = await failure(callUpstreamComplete(call('/big', { timeoutMs: 5000 }), 6000));
+    expect(err.status).toBe(502);
+    expect(err.extra.code).toBe('upstream_unreachable');
+    await expect.poll(() => closed.filter((p) => p === '/big').length, { timeout: 2000 }).toBe(1);
+  });
+
+  test('nothing listening → 502', async () => {
+    const err = await failure(callUpstreamComplete(call('/ok', { url: 'http://127.0.0.1:1/ok' })));
+    expect(err.status).toBe(502);
+  });
+});
