@@ -144,6 +144,13 @@ describe('examples run against a live gateway', { timeout: runTimeoutMs + 5_000 
     expect(result.stdout).toMatch(/^query: echo: .*Switchyard is an OpenAI-compatible gateway\./ms);
   });
 
+  test('examples/fallback-demo.ts: one deployment fails, the client never notices', async () => {
+    const result = await runExample('fallback-demo.ts', [], { LOG_LEVEL: 'silent' });
+    expectSuccess(result);
+    expect(result.stdout).toContain('#10: "hello from us-region"');
+    expect(result.stdout).toContain('the client saw no error');
+  });
+
   const curl = (process.env.PATH ?? '').split(delimiter).some((dir) => existsSync(join(dir, 'curl')));
   if (!curl) console.warn('curl is not on PATH: skipping examples/curl_examples.sh');
   test.skipIf(!curl)('examples/curl_examples.sh: chat, stream, embeddings, models, a 404', async () => {
