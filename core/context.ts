@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from './log.ts';
-import type { CanonicalRequest, Operation, Usage } from './openai/types.ts';
+import type { CanonicalRequest, FinalResult, Operation, Usage } from './openai/types.ts';
+import type { JsonBody } from './result.ts';
 import type { Attempt, Deployment, RoutePlan } from './routing/types.ts';
 
 /**
@@ -81,6 +82,12 @@ export class RequestContext {
   cacheStatus: 'hit' | 'miss' | undefined;
   /** Token counts, once known (end of a stream, or a complete answer); all zero for a cache hit. */
   usage: Usage | undefined;
+  /**
+   * The complete (non-streamed) answer as written to the client, set just before it is written:
+   * its `value` is the result `cache.store` and `log` receive, its `bytes` what the client got,
+   * so a store need not serialise the answer again. Undefined for streams and errors.
+   */
+  responseBody: JsonBody<FinalResult> | undefined;
   /** Headers plugins add to the response (before it starts). */
   readonly responseHeaders: Record<string, string>;
   #rootLog: Logger;
@@ -104,6 +111,7 @@ export class RequestContext {
     this.deployment = undefined;
     this.cacheStatus = undefined;
     this.usage = undefined;
+    this.responseBody = undefined;
     this.responseHeaders = {};
     this.#rootLog = init.rootLog;
     this.#log = undefined;

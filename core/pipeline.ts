@@ -144,6 +144,7 @@ export class Pipeline {
       }
       ctx.usage = ctx.cacheStatus === 'hit' ? noUsage : ((body.value as { usage?: typeof ctx.usage }).usage ?? undefined);
       ctx.timings.firstByte = performance.now();
+      ctx.responseBody = body;
       writeJson(ctx, res, body.bytes);
       return { status: 200, error: undefined, stream: false, result: body.value };
     }

@@ -142,12 +142,17 @@ export class ResponseCache {
     try {
       // Assembling a stream drops logprobs: such a result must not answer anyone else.
       if (ctx.stream && (ctx.request as ChatRequest).logprobs === true) return;
-      const json = JSON.stringify(result);
+      // A complete answer's text as the client got it (upstream bytes passed through), rather
+      // than serialising the parsed object again; streams are assembled, so serialised here.
+      const body = ctx.responseBody;
+      const bytes = body !== undefined && body.value === result ? body.bytes : undefined;
+      const json = bytes === undefined ? JSON.stringify(result) : typeof bytes === 'string' ? bytes : bytes.toString('utf8');
       const entry: Entry = { storedAt: Date.now(), json };
       if (state.leading) this.#flights.resolve(state.key, ctx, entry);
-      if (state.controls.store && json.length <= this.#policy.maxEntryBytes && Buffer.byteLength(json) <= this.#policy.maxEntryBytes) {
-        await this.#backend.set([[state.key, encodeEntry(entry)]], state.controls.ttlSeconds);
-      }
+      if (!state.controls.store) return;
+      const max = this.#policy.maxEntryBytes;
+      const size = bytes instanceof Buffer ? bytes.length : json.length <= max ? Buffer.byteLength(json) : json.length;
+      if (size <= max) await this.#backend.set([[state.key, encodeEntry(entry)]], state.controls.ttlSeconds);
     } finally {
       if (state.leading) this.#flights.end(state.key, ctx);
     }

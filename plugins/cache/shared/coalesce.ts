@@ -2,9 +2,12 @@ import { clientClosed } from 'switchyard';
 
 interface Flight<T> {
   readonly owner: object;
-  readonly promise: Promise<T | undefined>;
-  readonly settle: (value: T | undefined) => void;
+  /** Created when the first waiter asks: most requests lead a flight nobody joins. */
+  promise: Promise<T | undefined> | undefined;
+  settle: ((value: T | undefined) => void) | undefined;
   settled: boolean;
+  /** The answer once settled, for waiters that ask after that. */
+  value: T | undefined;
 }
 
 /**
@@ -22,15 +25,19 @@ export class InFlight<T> {
 
   /** The answer being awaited for `key`, if any request leads it. */
   pending(key: string): Promise<T | undefined> | undefined {
-    return this.#flights.get(key)?.promise;
+    const flight = this.#flights.get(key);
+    if (flight === undefined) return undefined;
+    if (flight.promise === undefined) {
+      if (flight.settled) flight.promise = Promise.resolve(flight.value);
+      else flight.promise = new Promise<T | undefined>((resolve) => (flight.settle = resolve));
+    }
+    return flight.promise;
   }
 
   /** Makes `owner` the leader for `key`; false if another request already leads it. */
   lead(key: string, owner: object): boolean {
     if (this.#flights.has(key)) return false;
-    let settle!: (value: T | undefined) => void;
-    const promise = new Promise<T | undefined>((resolve) => (settle = resolve));
-    this.#flights.set(key, { owner, promise, settle, settled: false });
+    this.#flights.set(key, { owner, promise: undefined, settle: undefined, settled: false, value: undefined });
     return true;
   }
 
@@ -42,7 +49,8 @@ export class InFlight<T> {
     const flight = this.#flights.get(key);
     if (flight === undefined || flight.owner !== owner || flight.settled) return;
     flight.settled = true;
-    flight.settle(value);
+    flight.value = value;
+    flight.settle?.(value);
   }
 
   /** Ends `owner`'s flight; waiters of an unanswered one get `undefined`. */
@@ -52,7 +60,7 @@ export class InFlight<T> {
     this.#flights.delete(key);
     if (!flight.settled) {
       flight.settled = true;
-      flight.settle(undefined);
+      flight.settle?.(undefined);
     }
   }
 }

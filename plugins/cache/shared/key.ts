@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { CanonicalRequest, EmbeddingRequest, RequestContext } from 'switchyard';
 import type { CachePolicy } from './options.ts';
 
@@ -32,21 +32,33 @@ export function canonicalJson(value: unknown): string {
       const item: unknown = value[i];
       out += item === undefined ? 'null' : canonicalJson(item);
     }
-    return `${out}]`;
+    return out + ']';
   }
   const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  // Already in order (small objects often are) saves the sort.
+  if (!isSorted(keys)) keys.sort();
   let out = '{';
-  let first = true;
-  for (const k of Object.keys(record).sort()) {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
     const v = record[k];
     if (v === undefined) continue;
-    out += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
-    first = false;
+    if (out.length > 1) out += ',';
+    out += JSON.stringify(k) + ':' + canonicalJson(v);
   }
-  return `${out}}`;
+  return out + '}';
 }
 
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('base64url');
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as string) > (keys[i] as string)) return false;
+  return true;
+}
+
+// One-shot `crypto.hash` (Node ≥ 20.12) skips the Hash object; the digest is the same.
+type OneShotHash = (algorithm: string, data: string, encoding: 'base64url') => string;
+const oneShot = (crypto as { hash?: OneShotHash }).hash;
+const sha256 = (text: string): string =>
+  oneShot === undefined ? crypto.createHash('sha256').update(text).digest('base64url') : oneShot('sha256', text, 'base64url');
 
 /** The part of the key that separates callers, or '' when entries are shared by everyone. */
 export function namespaceOf(ctx: RequestContext, policy: CachePolicy): string {
@@ -65,22 +77,33 @@ export function namespaceOf(ctx: RequestContext, policy: CachePolicy): string {
   }
 }
 
-/** The request's output-changing parameters: everything but the ignored fields, nulls dropped (null means "default"). */
-function outputParams(request: CanonicalRequest, skip?: string): Record<string, unknown> {
-  const params: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(request)) {
+/**
+ * `canonicalJson` of the request's output-changing parameters, written straight from the request:
+ * everything but the ignored fields, nulls dropped (null means "default").
+ */
+function paramsJson(request: CanonicalRequest, skip?: string): string {
+  const record = request as unknown as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const v = record[k];
     if (v === null || v === undefined || ignored.has(k) || k === skip) continue;
-    params[k] = v;
+    if (out.length > 1) out += ',';
+    out += JSON.stringify(k) + ':' + canonicalJson(v);
   }
-  return params;
+  return out + '}';
 }
 
 /**
  * The cache key of a chat or completions request, after `transform.request`: a sha256 of the
- * operation, the model group, the namespace and every output-changing parameter.
+ * operation, the model group, the namespace and every output-changing parameter. The material is
+ * `canonicalJson({ op, model, ns, params })`, written out in its key order (model, ns, op, params).
  */
 export function requestKey(ctx: RequestContext, policy: CachePolicy): string {
-  const material = canonicalJson({ op: ctx.operation, model: ctx.model, ns: namespaceOf(ctx, policy), params: outputParams(ctx.request) });
+  const material =
+    '{"model":' + JSON.stringify(ctx.model) + ',"ns":' + JSON.stringify(namespaceOf(ctx, policy)) +
+    ',"op":' + JSON.stringify(ctx.operation) + ',"params":' + paramsJson(ctx.request) + '}';
   return `${ctx.operation}:${sha256(material)}`;
 }
 
@@ -98,7 +121,8 @@ export function embeddingInputs(request: EmbeddingRequest): readonly (string | r
  */
 export function embeddingKeys(ctx: RequestContext, policy: CachePolicy, inputs: readonly (string | readonly number[])[]): string[] {
   const request = ctx.request as EmbeddingRequest;
-  const base = canonicalJson({ model: ctx.model, ns: namespaceOf(ctx, policy), params: outputParams(request, 'input') });
+  // canonicalJson({ model, ns, params }), written out in its key order.
+  const base = '{"model":' + JSON.stringify(ctx.model) + ',"ns":' + JSON.stringify(namespaceOf(ctx, policy)) + ',"params":' + paramsJson(request, 'input') + '}';
   return inputs.map((input) => `embeddings:${sha256(`${base}\n${canonicalJson(input)}`)}`);
 }
 
