@@ -44,7 +44,12 @@ export class ResponseCache {
   readonly #backend: CacheBackend;
   readonly #log: Logger;
   readonly #flights = new InFlight<Entry>();
-  readonly #states = new WeakMap<RequestContext, RequestState>();
+  /**
+   * Where this cache keeps its per-request state on `ctx.state` (one symbol per cache, so several
+   * caches can be loaded): a property on an object that lives as long as the request, cheaper
+   * than a WeakMap keyed by every context.
+   */
+  readonly #slot = Symbol('cache state');
   readonly #embeddings: EmbeddingsCache;
 
   constructor(policy: CachePolicy, backend: CacheBackend, log: Logger) {
@@ -57,6 +62,14 @@ export class ResponseCache {
   /** Requests currently leading a flight (tests, diagnostics). */
   get inFlight(): number {
     return this.#flights.size + this.#embeddings.inFlight;
+  }
+
+  #state(ctx: RequestContext): RequestState | undefined {
+    return (ctx.state as Record<symbol, RequestState | undefined>)[this.#slot];
+  }
+
+  #setState(ctx: RequestContext, state: RequestState): void {
+    (ctx.state as Record<symbol, RequestState | undefined>)[this.#slot] = state;
   }
 
   /** The controls for a request this cache handles, or undefined when it does not. */
@@ -76,12 +89,12 @@ export class ResponseCache {
     if (controls === undefined) return undefined;
     if (ctx.operation === 'embeddings') {
       const { state, result } = await this.#embeddings.lookup(ctx, controls);
-      this.#states.set(ctx, state);
+      this.#setState(ctx, state);
       return result;
     }
     const key = requestKey(ctx, this.#policy);
     const state: SingleState = { kind: 'single', controls, key, leading: false, storing: false };
-    this.#states.set(ctx, state);
+    this.#setState(ctx, state);
     if (!controls.lookup) return undefined;
 
     const stored = await this.#backend.get(key);
@@ -129,13 +142,13 @@ export class ResponseCache {
 
   /** `transform.response`: completes a partly cached embeddings batch. */
   mergeResponse(result: FinalResult, ctx: RequestContext): FinalResult {
-    const state = this.#states.get(ctx);
+    const state = this.#state(ctx);
     return state?.kind === 'embeddings' ? this.#embeddings.merge(result, state) : result;
   }
 
   /** `cache.store`: keeps a successful answer and hands it to the requests waiting for it. */
   async store(ctx: RequestContext, result: FinalResult): Promise<void> {
-    const state = this.#states.get(ctx);
+    const state = this.#state(ctx);
     if (state === undefined) return;
     if (state.kind === 'embeddings') return this.#embeddings.store(ctx, state, result);
     state.storing = true;
@@ -160,7 +173,7 @@ export class ResponseCache {
 
   /** `log` (every request ends here): a leader that stored nothing releases its waiters. */
   end(ctx: RequestContext): void {
-    const state = this.#states.get(ctx);
+    const state = this.#state(ctx);
     if (state === undefined) return;
     if (state.kind === 'embeddings') this.#embeddings.end(ctx, state);
     else if (state.leading && !state.storing) this.#flights.end(state.key, ctx);
