@@ -21,6 +21,16 @@ describe('InFlight', () => {
     expect(flights.size).toBe(0);
   });
 
+  test('a waiter that arrives after the answer (the flight is not yet ended) still gets it', async () => {
+    const flights = new InFlight<string>();
+    const leader = {};
+    flights.lead('k', leader);
+    flights.resolve('k', leader, 'answer'); // nobody was waiting yet
+    expect(await flights.pending('k')).toBe('answer');
+    flights.end('k', leader);
+    expect(flights.pending('k')).toBeUndefined();
+  });
+
   test('a leader that ends without an answer gives its waiters undefined, and frees the key', async () => {
     const flights = new InFlight<string>();
     const leader = {};

@@ -33,6 +33,13 @@ describe('canonicalJson', () => {
 });
 
 describe('requestKey', () => {
+  test('is the sha256 of canonicalJson({ op, model, ns, params }): keys written by earlier versions still match', () => {
+    // Pinned: the material is written out directly now; a change here would orphan stored (Redis) entries.
+    expect(key(base)).toBe('chat:fV46juiVL1ch015MXWv_ZUuOvTV5dCMN2ZXjACfquhc');
+    const request = { model: 'e', input: 'hi', dimensions: 8, user: 'u' } as EmbeddingRequest;
+    expect(embeddingKeys(ctxFor('embeddings', request), policy, ['hi'])).toEqual(['embeddings:EHOhHIHCifMUTIcki21Pl5_czigciqAiMBSwqmQ5J-A']);
+  });
+
   test('is stable and ignores key order', () => {
     const reordered = { temperature: 0, messages: [{ content: 'hello', role: 'user' as const }], model: 'smart' };
     expect(key(base)).toBe(key(reordered));
