@@ -13,8 +13,9 @@ import { fromConverse } from './chat-response.ts';
 import { endConverseStream, fromConverseEvent, startConverseStream, type StreamState } from './chat-stream.ts';
 import { bedrockEmbeddings } from './embeddings.ts';
 import { bedrockErrorInfo } from './errors.ts';
-import { decodeEventStream } from './event-stream.ts';
-import { BedrockSigner, encodeModelId, type AwsCredentials } from './signing.ts';
+import type { decodeEventStream } from './event-stream.ts';
+import { encodeModelId } from './model-id.ts';
+import type { BedrockSigner } from './signing.ts';
 import type { ConverseResponse, ConverseStreamOutput, ConverseWireRequest, StreamException } from './wire.ts';
 
 export const BedrockOptions = Type.Object(
@@ -97,11 +98,10 @@ export default definePlugin(BedrockOptions, (options) => {
   const region = options.region ?? env?.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1');
   const baseURL = options.baseURL ?? env?.baseURL ?? (process.env.BEDROCK_BASE_URL || undefined);
   const secrets = [accessKeyId, secretAccessKey, sessionToken].filter(set);
+  // The AWS signer and event-stream codec (~16 MB of resident modules) load in `setup`, so a
+  // gateway that imports this plugin without enabling it never pays for them.
   let signer: BedrockSigner | undefined;
-  if (set(accessKeyId) && set(secretAccessKey)) {
-    const credentials: AwsCredentials = { accessKeyId, secretAccessKey, sessionToken };
-    signer = new BedrockSigner(credentials);
-  }
+  let decode: typeof decodeEventStream | undefined;
 
   async function request(target: Deployment, call: CallInfo): Promise<UpstreamInit> {
     if (call.operation !== 'chat' && call.operation !== 'embeddings') throw operationNotSupported(target.model, call.operation);
@@ -114,7 +114,7 @@ export default definePlugin(BedrockOptions, (options) => {
       'content-type': 'application/json',
       accept: call.stream ? 'application/vnd.amazon.eventstream' : 'application/json',
     };
-    // Checked at set-up; kept here so the type narrows.
+    // Set in `setup`, which refuses to finish without credentials; kept here so the type narrows.
     if (signer === undefined) throw new Error('bedrock: no credentials');
     return { url: url.href, headers: await signer.sign(url, deploymentRegion, call.body, headers) };
   }
@@ -126,15 +126,18 @@ export default definePlugin(BedrockOptions, (options) => {
     errorInfo: (status, body, headers) => bedrockErrorInfo(status, body, headers, secrets),
     chat,
     embeddings: bedrockEmbeddings,
-    decodeStream: (body) => decodeEventStream(body, id),
+    decodeStream: (body) => (decode as typeof decodeEventStream)(body, id),
   });
 
   return {
     name: id === 'bedrock' ? 'provider-bedrock' : `provider-${id}`,
-    setup(gateway) {
-      if (signer === undefined) {
+    async setup(gateway) {
+      if (!set(accessKeyId) || !set(secretAccessKey)) {
         throw new Error(`provider '${id}' has no AWS credentials: set accessKeyId and secretAccessKey, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`);
       }
+      const [signing, eventStream] = await Promise.all([import('./signing.ts'), import('./event-stream.ts')]);
+      signer = new signing.BedrockSigner({ accessKeyId, secretAccessKey, sessionToken });
+      decode = eventStream.decodeEventStream;
       gateway.providers.register(adapter);
     },
   };

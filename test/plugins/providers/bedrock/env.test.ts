@@ -17,14 +17,14 @@ describe('Bedrock from the environment', () => {
     expect(providersFromEnv({ AWS_ACCESS_KEY_ID: 'AKIDENV' }).map((p) => p.name)).not.toContain('provider-bedrock');
   });
 
-  test('options are validated; a plugin without credentials refuses to start', () => {
+  test('options are validated; a plugin without credentials refuses to start', async () => {
     expect(bedrock({ region: 'Not A Region' } as never).optionProblems?.[0]?.path).toContain('region');
     const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
     delete process.env.AWS_ACCESS_KEY_ID;
     delete process.env.AWS_SECRET_ACCESS_KEY;
     try {
       const plugin = bedrock({});
-      expect(() => plugin.setup({} as never)).toThrow(/no AWS credentials/);
+      await expect(Promise.resolve().then(() => plugin.setup({} as never))).rejects.toThrow(/no AWS credentials/);
     } finally {
       if (saved.id !== undefined) process.env.AWS_ACCESS_KEY_ID = saved.id;
       if (saved.secret !== undefined) process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
