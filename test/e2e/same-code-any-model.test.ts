@@ -22,7 +22,7 @@ import { mockOpenAIKey, startMockOpenAI } from '../helpers/mock-upstream/openai.
 import type { MockServer, RecordedRequest } from '../helpers/mock-upstream/server.ts';
 
 /**
- * ISSUE3's "done when": examples/same-code-any-model.ts, run unchanged as a child process
+ * Issue 3's "done when": examples/same-code-any-model.ts, run unchanged as a child process
  * (as a user runs it), against one gateway in front of the six strict provider mocks. Only the
  * model names on the command line differ between runs.
  */
