@@ -113,7 +113,6 @@ export function renderResults(results: Results, root: URL): string {
     void budget.push([line, value, ok === undefined ? 'n/a' : ok ? 'pass' : '**FAIL**']);
   const swSat = satRatio('switchyard');
   const fullSat = satRatio('switchyard-full');
-  const pkSat = satRatio('portkey');
   // Both readings are shown; the line passes only if both do.
   const both = (measured: number, byCpu: number, floor: number): [string, boolean] => [
     `${ratio(measured)} measured, ${ratio(byCpu)} by CPU per request`,

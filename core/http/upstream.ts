@@ -90,12 +90,37 @@ function isTimeout(reason: unknown): boolean {
   return reason instanceof Error && reason.name === 'TimeoutError';
 }
 
+interface DeadlineTimer {
+  readonly timer: NodeJS.Timeout;
+  readonly source: AbortSignal;
+  readonly onAbort: () => void;
+}
+/** Deadline timers by the signal they bound, so `clearDeadline` can stop them when the call ends. */
+const deadlines = new WeakMap<AbortSignal, DeadlineTimer>();
+
 /**
- * The client's signal, bounded by a whole-call deadline when one is set. The deadline's timer is
- * Node's own (`AbortSignal.timeout`, unref'd), so nothing holds the process open.
+ * The client's signal, bounded by a whole-call deadline when one is set (nothing is allocated
+ * otherwise). A client abort passes its reason through; the deadline aborts with a
+ * `TimeoutError`. Call `clearDeadline` when the call is over, so no timer outlives its request.
  */
 export function withDeadline(signal: AbortSignal, totalMs: number | undefined): AbortSignal {
-  return totalMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(totalMs)]);
+  if (totalMs === undefined || signal.aborted) return signal;
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(new DOMException('upstream call deadline passed', 'TimeoutError')), totalMs);
+  timer.unref();
+  deadlines.set(controller.signal, { timer, source: signal, onAbort });
+  return controller.signal;
+}
+
+/** Stops the deadline behind `signal`, if it has one. */
+export function clearDeadline(signal: AbortSignal): void {
+  const deadline = deadlines.get(signal);
+  if (deadline === undefined) return;
+  deadlines.delete(signal);
+  clearTimeout(deadline.timer);
+  deadline.source.removeEventListener('abort', deadline.onAbort);
 }
 
 function tooLarge(limit: number): Error {

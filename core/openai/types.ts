@@ -6,7 +6,6 @@ import type {
   ChatCompletion as SdkChatCompletion,
   ChatCompletionChunk as SdkChatCompletionChunk,
   ChatCompletionCreateParamsBase,
-  ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import type { Completion, CompletionCreateParamsBase, CompletionUsage } from 'openai/resources/completions';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';

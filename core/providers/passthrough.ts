@@ -1,6 +1,5 @@
 import type { RequestContext } from '../context.ts';
 import { upstreamInvalid } from '../errors.ts';
-import { upstreamFailure } from '../http/upstream.ts';
 import type { CanonicalRequest, FinalResult, Operation, StreamChunk } from '../openai/types.ts';
 import { completeResult, JsonBody, StreamEvent, streamResult, type CallResult } from '../result.ts';
 import type { Deployment } from '../routing/types.ts';
@@ -8,7 +7,7 @@ import { primeStream } from '../stream/primed.ts';
 import { parseSse } from '../stream/sse.ts';
 import type { CallInfo, ModelsTranslation, Passthrough, ProviderDefinition } from './define.ts';
 import type { ModelInfo } from './registry.ts';
-import { readJson, send, sendComplete, type SentCall } from './transport.ts';
+import { endCall, readJson, send, sendComplete, sentCallFailure, type SentCall } from './transport.ts';
 import { providerError } from './upstream-errors.ts';
 
 /**
@@ -40,7 +39,7 @@ export async function passthroughCall(
     }
   }
   const sent = await send(def, ctx.signal, target, info, payload);
-  return streamResult(await primeStream(passthroughEvents(def, ctx, sent)));
+  return streamResult(await primeStream(passthroughEvents(def, sent)));
 }
 
 /** CallInfo for forwarded client bytes: `body` as text only if the provider's `request()` reads it. */
@@ -62,7 +61,7 @@ class ForwardedBody implements CallInfo {
   }
 }
 
-async function* passthroughEvents(def: ProviderDefinition, ctx: RequestContext, sent: SentCall): AsyncGenerator<StreamEvent> {
+async function* passthroughEvents(def: ProviderDefinition, sent: SentCall): AsyncGenerator<StreamEvent> {
   try {
     for await (const message of parseSse(sent.response.body)) {
       const data = message.data;
@@ -80,7 +79,9 @@ async function* passthroughEvents(def: ProviderDefinition, ctx: RequestContext, 
       yield StreamEvent.fromData(data, chunk);
     }
   } catch (err) {
-    throw upstreamFailure(err, { provider: def.id, signal: ctx.signal.aborted ? ctx.signal : sent.signal, timeoutMs: sent.timeoutMs });
+    throw sentCallFailure(def, sent, err);
+  } finally {
+    endCall(sent);
   }
 }
 
@@ -96,7 +97,7 @@ export async function listModels(
 ): Promise<readonly ModelInfo[]> {
   const target: Deployment = { id: def.id, group: '', provider: def.id, model: '', timeoutMs: 10_000 };
   const sent = await send(def, signal, target, { operation: 'models', stream: false, body: undefined });
-  const body = await readJson<unknown>(def, signal, sent);
+  const body = await readJson<unknown>(def, sent);
   if (models !== 'passthrough') return models.fromResponse(body);
   const list = (body as OpenAIModelList).data ?? [];
   return list

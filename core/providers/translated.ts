@@ -1,6 +1,5 @@
 import type { RequestContext } from '../context.ts';
 import { unsupportedParam, upstreamInvalid } from '../errors.ts';
-import { upstreamFailure } from '../http/upstream.ts';
 import type {
   CanonicalRequest,
   ChatCompletion,
@@ -24,7 +23,7 @@ import type {
 } from './define.ts';
 import { fanOutComplete, fanOutStream } from './fan-out.ts';
 import { encodeEmbeddings } from './translation-helpers.ts';
-import { readJson, send, type SentCall } from './transport.ts';
+import { endCall, readJson, send, sentCallFailure, type SentCall } from './transport.ts';
 
 /** Chat and legacy completions share one shape of translation; the core treats them alike. */
 type TextTranslation = ChatTranslation | CompletionsTranslation;
@@ -81,16 +80,15 @@ async function singleCall(
   const body = JSON.stringify(t.toRequest(req, target));
   const sent = await send(def, ctx.signal, target, { operation: ctx.operation as Operation, stream: ctx.stream, body });
   if (!ctx.stream) {
-    const upstream = await readJson<unknown>(def, ctx.signal, sent);
+    const upstream = await readJson<unknown>(def, sent);
     return completeResult(JsonBody.of<FinalResult>(t.fromResponse(upstream, target, req)));
   }
-  const events = translatedEvents(def, ctx, t, req, target, sent);
+  const events = translatedEvents(def, t, req, target, sent);
   return streamResult(await primeStream(events));
 }
 
 async function* translatedEvents(
   def: ProviderDefinition,
-  ctx: RequestContext,
   t: ChatTranslation,
   req: ChatRequest,
   target: Deployment,
@@ -104,7 +102,9 @@ async function* translatedEvents(
     }
     for (const chunk of t.endStream?.(state) ?? []) yield StreamEvent.of(chunk as StreamChunk);
   } catch (err) {
-    throw upstreamFailure(err, { provider: def.id, signal: ctx.signal.aborted ? ctx.signal : sent.signal, timeoutMs: sent.timeoutMs });
+    throw sentCallFailure(def, sent, err);
+  } finally {
+    endCall(sent);
   }
 }
 
@@ -197,7 +197,7 @@ async function embedOnce(
 ): Promise<CreateEmbeddingResponse> {
   const body = JSON.stringify(t.toRequest(request, target));
   const sent = await send(def, ctx.signal, target, { operation: 'embeddings', stream: false, body });
-  return t.fromResponse(await readJson<unknown>(def, ctx.signal, sent), target, request);
+  return t.fromResponse(await readJson<unknown>(def, sent), target, request);
 }
 
 function mergeEmbeddings(parts: CreateEmbeddingResponse[], batchSize: number): CreateEmbeddingResponse {

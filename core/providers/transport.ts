@@ -1,7 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { upstreamInvalid, type GatewayError } from '../errors.ts';
 import { callUpstreamComplete } from '../http/complete.ts';
-import { callUpstream, defaultUpstreamTimeoutMs, readBody, upstreamFailure, withDeadline, type UpstreamResponse } from '../http/upstream.ts';
+import {
+  callUpstream,
+  clearDeadline,
+  defaultUpstreamTimeoutMs,
+  readBody,
+  upstreamFailure,
+  withDeadline,
+  type UpstreamCall,
+  type UpstreamResponse,
+} from '../http/upstream.ts';
 import type { Deployment } from '../routing/types.ts';
 import type { CallInfo, ProviderDefinition, UpstreamInit } from './define.ts';
 import { providerError, rateLimitResetMs, retryAfterSeconds, scrubSecrets } from './upstream-errors.ts';
@@ -14,9 +23,25 @@ export interface SentCall {
   readonly signal: AbortSignal;
 }
 
+/** The transport call for one deployment: its timeouts, and the client's signal under its deadline. */
+function upstreamCall(def: ProviderDefinition, signal: AbortSignal, target: Deployment, init: UpstreamInit, payload: string | Buffer | undefined): UpstreamCall {
+  return {
+    provider: def.id,
+    url: init.url,
+    method: init.method ?? 'POST',
+    headers: init.headers,
+    body: payload,
+    signal: withDeadline(signal, target.totalTimeoutMs),
+    timeoutMs: target.timeoutMs ?? defaultUpstreamTimeoutMs,
+    idleTimeoutMs: target.idleTimeoutMs,
+    connectTimeoutMs: target.connectTimeoutMs,
+  };
+}
+
 /**
  * Sends one call; an error status becomes a GatewayError with the provider's message, scrubbed.
- * `payload` is what goes on the wire when it is not `info.body` (the client's own bytes).
+ * `payload` is what goes on the wire when it is not `info.body` (the client's own bytes). The
+ * caller reads the answer with `readAll`/`readJson` or, for streams, calls `endCall` when done.
  */
 export async function send(
   def: ProviderDefinition,
@@ -26,21 +51,16 @@ export async function send(
   payload: string | Buffer | undefined = info.body,
 ): Promise<SentCall> {
   const init = await def.request(target, info);
-  const timeoutMs = target.timeoutMs ?? defaultUpstreamTimeoutMs;
-  const callSignal = withDeadline(signal, target.totalTimeoutMs);
-  const response = await callUpstream({
-    provider: def.id,
-    url: init.url,
-    method: init.method ?? 'POST',
-    headers: init.headers,
-    body: payload,
-    signal: callSignal,
-    timeoutMs,
-    idleTimeoutMs: target.idleTimeoutMs,
-    connectTimeoutMs: target.connectTimeoutMs,
-  });
-  if (response.statusCode >= 400) throw await errorFromResponse(def, response, init);
-  return { response, init, timeoutMs, signal: callSignal };
+  const call = upstreamCall(def, signal, target, init, payload);
+  let response: UpstreamResponse;
+  try {
+    response = await callUpstream(call);
+    if (response.statusCode >= 400) throw await errorFromResponse(def, response, init);
+  } catch (err) {
+    clearDeadline(call.signal);
+    throw err;
+  }
+  return { response, init, timeoutMs: call.timeoutMs, signal: call.signal };
 }
 
 /**
@@ -55,18 +75,13 @@ export async function sendComplete(
   payload: string | Buffer | undefined = info.body,
 ): Promise<Buffer> {
   const init = await def.request(target, info);
-  const timeoutMs = target.timeoutMs ?? defaultUpstreamTimeoutMs;
-  const answer = await callUpstreamComplete({
-    provider: def.id,
-    url: init.url,
-    method: init.method ?? 'POST',
-    headers: init.headers,
-    body: payload,
-    signal: withDeadline(signal, target.totalTimeoutMs),
-    timeoutMs,
-    idleTimeoutMs: target.idleTimeoutMs,
-    connectTimeoutMs: target.connectTimeoutMs,
-  });
+  const call = upstreamCall(def, signal, target, init, payload);
+  let answer;
+  try {
+    answer = await callUpstreamComplete(call);
+  } finally {
+    clearDeadline(call.signal);
+  }
   if (answer.statusCode >= 400) {
     // As errorFromResponse: an error body over 1 MiB is not read.
     const text = answer.bytes.length > errorBodyLimit ? '' : answer.bytes.toString('utf8');
@@ -118,18 +133,33 @@ export function secretsOf(headers: Record<string, string>): string[] {
   return out;
 }
 
+/**
+ * A transport failure of a sent call as a GatewayError. The call's signal carries the client's
+ * abort reason through its deadline, so it tells a client that left from a deadline that passed.
+ */
+export function sentCallFailure(def: ProviderDefinition, sent: SentCall, err: unknown): GatewayError {
+  return upstreamFailure(err, { provider: def.id, signal: sent.signal, timeoutMs: sent.timeoutMs });
+}
+
+/** The call is over (a stream ended or was abandoned): its deadline timer goes. */
+export function endCall(sent: SentCall): void {
+  clearDeadline(sent.signal);
+}
+
 /** Reads a whole upstream body; a reset or a stall mid-body becomes a GatewayError. */
-export async function readAll(def: ProviderDefinition, signal: AbortSignal, sent: SentCall): Promise<Buffer> {
+export async function readAll(def: ProviderDefinition, sent: SentCall): Promise<Buffer> {
   try {
     return await readBody(sent.response.body);
   } catch (err) {
-    throw upstreamFailure(err, { provider: def.id, signal: signal.aborted ? signal : sent.signal, timeoutMs: sent.timeoutMs });
+    throw sentCallFailure(def, sent, err);
+  } finally {
+    endCall(sent);
   }
 }
 
 /** Reads and parses a JSON body; garbage becomes a 502 naming the provider. */
-export async function readJson<T>(def: ProviderDefinition, signal: AbortSignal, sent: SentCall): Promise<T> {
-  const bytes = await readAll(def, signal, sent);
+export async function readJson<T>(def: ProviderDefinition, sent: SentCall): Promise<T> {
+  const bytes = await readAll(def, sent);
   try {
     return JSON.parse(bytes.toString('utf8')) as T;
   } catch {
