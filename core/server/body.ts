@@ -3,14 +3,9 @@ import { bodyTooLarge, invalidJson } from '../errors.ts';
 import { collect } from '../http/collect.ts';
 
 /**
- * Reads and parses a JSON request body, refusing more than `limit` bytes: early from
- * `content-length`, or as soon as the count passes it.
+ * The request body's bytes, refusing more than `limit`: early from `content-length`, or as soon
+ * as the count passes it. Kept as bytes so an unchanged request can be forwarded as it came.
  */
-export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  return parseJsonBody(await readBodyBytes(req, limit));
-}
-
-/** The request body's bytes, refusing more than `limit` (see readJsonBody). */
 export function readBodyBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) return Promise.reject(bodyTooLarge(limit));
