@@ -8,8 +8,8 @@ import { primeStream } from '../stream/primed.ts';
 import { parseSse } from '../stream/sse.ts';
 import type { CallInfo, ModelsTranslation, Passthrough, ProviderDefinition } from './define.ts';
 import type { ModelInfo } from './registry.ts';
-import { readJson, send, sendComplete, type SentCall } from './transport.ts';
-import { providerError } from './upstream-errors.ts';
+import { readJson, secretsOf, send, sendComplete, type SentCall } from './transport.ts';
+import { providerError, scrubSecrets } from './upstream-errors.ts';
 
 /**
  * An OpenAI-wire provider: the request goes up with only `model` changed; the answer comes back
@@ -75,7 +75,9 @@ async function* passthroughEvents(def: ProviderDefinition, ctx: RequestContext, 
         throw upstreamInvalid(def.id, 'stream event is not JSON');
       }
       if (message.event === 'error' || (chunk.error !== undefined && chunk.choices === undefined)) {
-        throw providerError(def.id, 502, def.errorInfo(502, chunk, sent.response.headers));
+        // As for an error status (transport.ts): the provider's message is scrubbed of the keys we sent.
+        const info = def.errorInfo(502, chunk, sent.response.headers);
+        throw providerError(def.id, 502, { ...info, message: scrubSecrets(info.message, secretsOf(sent.init.headers)) });
       }
       yield StreamEvent.fromData(data, chunk);
     }

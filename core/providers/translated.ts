@@ -1,5 +1,5 @@
 import type { RequestContext } from '../context.ts';
-import { unsupportedParam, upstreamInvalid } from '../errors.ts';
+import { GatewayError, unsupportedParam, upstreamInvalid } from '../errors.ts';
 import { upstreamFailure } from '../http/upstream.ts';
 import type {
   CanonicalRequest,
@@ -24,7 +24,8 @@ import type {
 } from './define.ts';
 import { fanOutComplete, fanOutStream } from './fan-out.ts';
 import { encodeEmbeddings } from './translation-helpers.ts';
-import { readJson, send, type SentCall } from './transport.ts';
+import { readJson, secretsOf, send, type SentCall } from './transport.ts';
+import { scrubSecrets } from './upstream-errors.ts';
 
 /** Chat and legacy completions share one shape of translation; the core treats them alike. */
 type TextTranslation = ChatTranslation | CompletionsTranslation;
@@ -104,8 +105,18 @@ async function* translatedEvents(
     }
     for (const chunk of t.endStream?.(state) ?? []) yield StreamEvent.of(chunk as StreamChunk);
   } catch (err) {
-    throw upstreamFailure(err, { provider: def.id, signal: ctx.signal.aborted ? ctx.signal : sent.signal, timeoutMs: sent.timeoutMs });
+    throw upstreamFailure(scrubbed(err, sent), { provider: def.id, signal: ctx.signal.aborted ? ctx.signal : sent.signal, timeoutMs: sent.timeoutMs });
   }
+}
+
+/**
+ * An error event's text is the provider's (Cohere's `delta.error`, a Bedrock exception frame):
+ * it is scrubbed of the keys we sent, as transport.ts does for an error status.
+ */
+function scrubbed(err: unknown, sent: SentCall): unknown {
+  if (!(err instanceof GatewayError)) return err;
+  const message = scrubSecrets(err.message, secretsOf(sent.init.headers));
+  return message === err.message ? err : new GatewayError(err.status, err.type, message, err.extra);
 }
 
 async function* decodeSseJson(def: ProviderDefinition, body: AsyncIterable<Uint8Array>): AsyncGenerator<DecodedEvent> {
