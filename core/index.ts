@@ -68,7 +68,16 @@ export {
 } from './providers/define.ts';
 export { ProviderRegistry, type ModelInfo, type ProviderAdapter } from './providers/registry.ts';
 export { providerError, retryAfterSeconds, scrubSecrets, type ProviderErrorInfo } from './providers/upstream-errors.ts';
-export { encodeEmbeddings, floatsToBase64, toolArgumentsObject } from './providers/translation-helpers.ts';
+export {
+  encodeEmbeddings,
+  floatsToBase64,
+  singleChoiceChunk,
+  singleChoiceCompletion,
+  toolArgumentsObject,
+  usageChunk,
+  type AssistantAnswer,
+  type ChunkIds,
+} from './providers/translation-helpers.ts';
 export { parseSse, type SseMessage } from './stream/sse.ts';
 export { ChatStreamAssembler, CompletionStreamAssembler } from './stream/assemble.ts';
 export { startGateway, type RunningGateway, type StartOptions } from './start.ts';

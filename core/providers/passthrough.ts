@@ -74,6 +74,7 @@ async function* passthroughEvents(def: ProviderDefinition, sent: SentCall): Asyn
         throw upstreamInvalid(def.id, 'stream event is not JSON');
       }
       if (message.event === 'error' || (chunk.error !== undefined && chunk.choices === undefined)) {
+        // Scrubbed of the keys we sent by sentCallFailure, like every error read from a sent call.
         throw providerError(def.id, 502, def.errorInfo(502, chunk, sent.response.headers));
       }
       yield StreamEvent.fromData(data, chunk);

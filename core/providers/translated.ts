@@ -108,6 +108,11 @@ async function* translatedEvents(
   }
 }
 
+/**
+ * An error event's text is the provider's (Cohere's `delta.error`, a Bedrock exception frame):
+ * it is scrubbed of the keys we sent, as transport.ts does for an error status.
+ */
+
 async function* decodeSseJson(def: ProviderDefinition, body: AsyncIterable<Uint8Array>): AsyncGenerator<DecodedEvent> {
   for await (const message of parseSse(body)) {
     if (message.data === '[DONE]' || message.data === '') continue;

@@ -1,5 +1,14 @@
 import { invalidParam } from '../errors.ts';
-import type { CreateEmbeddingResponse, EmbeddingRequest } from '../openai/types.ts';
+import type {
+  ChatCompletion,
+  ChatCompletionChoice,
+  ChatCompletionChunk,
+  ChatCompletionDelta,
+  ChatCompletionMessageToolCall,
+  CreateEmbeddingResponse,
+  EmbeddingRequest,
+  Usage,
+} from '../openai/types.ts';
 
 /**
  * Tool-call arguments as the object most providers want: OpenAI sends a JSON string, where an
@@ -39,4 +48,70 @@ export function encodeEmbeddings(response: CreateEmbeddingResponse, format: Embe
       Array.isArray(d.embedding) ? { ...d, embedding: floatsToBase64(d.embedding) as unknown as number[] } : d,
     ),
   };
+}
+
+/** What a translated provider answered in its one choice (the core fans out `n`). */
+export interface AssistantAnswer {
+  readonly content: string | null;
+  /** Thinking text, as `reasoning_content`; left out when undefined. */
+  readonly reasoning?: string | undefined;
+  readonly toolCalls: ChatCompletionMessageToolCall[];
+}
+
+/** A chat completion with one assistant choice, in the shape every translated provider returns. */
+export function singleChoiceCompletion(
+  id: string,
+  model: string,
+  answer: AssistantAnswer,
+  finish: ChatCompletionChoice['finish_reason'],
+  usage: Usage | undefined,
+): ChatCompletion {
+  return {
+    id,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: answer.content,
+          refusal: null,
+          ...(answer.toolCalls.length > 0 ? { tool_calls: answer.toolCalls } : {}),
+          ...(answer.reasoning === undefined ? {} : { reasoning_content: answer.reasoning }),
+        },
+        logprobs: null,
+        finish_reason: finish,
+      },
+    ],
+    ...(usage === undefined ? {} : { usage }),
+  };
+}
+
+/** The ids every chunk of one translated stream repeats. */
+export interface ChunkIds {
+  readonly id: string;
+  readonly created: number;
+  readonly model: string;
+}
+
+/** A stream chunk with one choice (index 0) carrying `delta`. */
+export function singleChoiceChunk(
+  ids: ChunkIds,
+  delta: ChatCompletionDelta,
+  finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null,
+): ChatCompletionChunk {
+  return {
+    id: ids.id,
+    object: 'chat.completion.chunk',
+    created: ids.created,
+    model: ids.model,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  };
+}
+
+/** The last chunk of a stream with `stream_options.include_usage`: no choices, the usage. */
+export function usageChunk(ids: ChunkIds, usage: Usage): ChatCompletionChunk {
+  return { id: ids.id, object: 'chat.completion.chunk', created: ids.created, model: ids.model, choices: [], usage };
 }

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { upstreamInvalid, type GatewayError } from '../errors.ts';
+import { GatewayError, upstreamInvalid } from '../errors.ts';
 import { callUpstreamComplete } from '../http/complete.ts';
 import {
   callUpstream,
@@ -134,11 +134,15 @@ export function secretsOf(headers: Record<string, string>): string[] {
 }
 
 /**
- * A transport failure of a sent call as a GatewayError. The call's signal carries the client's
- * abort reason through its deadline, so it tells a client that left from a deadline that passed.
+ * A failure while reading a sent call as a GatewayError: transport failures mapped (the call's
+ * signal carries the client's abort reason through its deadline, so it tells a client that left
+ * from a deadline that passed), and error events read from the answer scrubbed of the keys we
+ * sent, as error statuses are.
  */
 export function sentCallFailure(def: ProviderDefinition, sent: SentCall, err: unknown): GatewayError {
-  return upstreamFailure(err, { provider: def.id, signal: sent.signal, timeoutMs: sent.timeoutMs });
+  const error = upstreamFailure(err, { provider: def.id, signal: sent.signal, timeoutMs: sent.timeoutMs });
+  const message = scrubSecrets(error.message, secretsOf(sent.init.headers));
+  return message === error.message ? error : new GatewayError(error.status, error.type, message, error.extra);
 }
 
 /** The call is over (a stream ended or was abandoned): its deadline timer goes. */

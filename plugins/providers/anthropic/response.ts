@@ -1,5 +1,5 @@
 import type { Message, StopReason } from '@anthropic-ai/sdk/resources/messages';
-import type { ChatCompletion, ChatCompletionMessageToolCall, ChatRequest, Usage } from 'switchyard';
+import { singleChoiceCompletion, type ChatCompletion, type ChatCompletionMessageToolCall, type ChatRequest, type Usage } from 'switchyard';
 import { jsonModeOf, type JsonMode } from './tools.ts';
 
 export type FinishReason = ChatCompletion['choices'][number]['finish_reason'];
@@ -79,25 +79,11 @@ export function toChatCompletion(msg: Message, req: ChatRequest): ChatCompletion
   }
   // A preamble before the JSON answer would make the content unparseable, so the answer wins.
   const content = answer ?? (text !== '' ? text : toolCalls.length > 0 ? null : '');
-  return {
-    id: msg.id,
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
-    model: msg.model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content,
-          refusal: null,
-          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-          ...(reasoning === undefined ? {} : { reasoning_content: reasoning }),
-        },
-        logprobs: null,
-        finish_reason: finishReasonOf(msg.stop_reason, answer !== undefined && toolCalls.length === 0),
-      },
-    ],
-    usage: toUsage(msg.usage),
-  };
+  return singleChoiceCompletion(
+    msg.id,
+    msg.model,
+    { content, reasoning, toolCalls },
+    finishReasonOf(msg.stop_reason, answer !== undefined && toolCalls.length === 0),
+    toUsage(msg.usage),
+  );
 }

@@ -1,5 +1,5 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { upstreamInvalid, type ChatCompletionChunk, type ChatCompletionDelta, type ChatRequest } from 'switchyard';
+import { singleChoiceChunk, upstreamInvalid, usageChunk, type ChatCompletionChunk, type ChatCompletionDelta, type ChatRequest } from 'switchyard';
 import { streamError } from './errors.ts';
 import { finishReasonOf, jsonAnswer, toUsage, type AnthropicTokens, type FinishReason } from './response.ts';
 import { jsonModeOf, type JsonMode } from './tools.ts';
@@ -57,15 +57,7 @@ const none: readonly ChatCompletionChunk[] = Object.freeze([]);
 function chunk(state: StreamState, delta: ChatCompletionDelta, finish: FinishReason | null = null): ChatCompletionChunk[] {
   const d = state.started ? delta : { role: 'assistant' as const, ...delta };
   state.started = true;
-  return [
-    {
-      id: state.id,
-      object: 'chat.completion.chunk',
-      created: state.created,
-      model: state.model,
-      choices: [{ index: 0, delta: d, logprobs: null, finish_reason: finish }],
-    },
-  ];
+  return [singleChoiceChunk(state, d, finish)];
 }
 
 function addTokens(state: StreamState, u: AnthropicTokens): void {
@@ -101,7 +93,7 @@ export function chunksFromEvent(event: AnthropicStreamEvent, state: StreamState,
     case 'message_stop': {
       state.stopped = true;
       if (!state.includeUsage) return none;
-      return [{ id: state.id, object: 'chat.completion.chunk', created: state.created, model: state.model, choices: [], usage: toUsage(state.tokens) }];
+      return [usageChunk(state, toUsage(state.tokens))];
     }
     default: {
       // Anthropic may add event types; the API versioning policy says to ignore unknown ones.

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { ChatCompletion, ChatCompletionChoice, ChatCompletionMessageToolCall, ChatRequest, Deployment, Usage } from 'switchyard';
+import {
+  singleChoiceCompletion,
+  type ChatCompletion,
+  type ChatCompletionChoice,
+  type ChatCompletionMessageToolCall,
+  type ChatRequest,
+  type Deployment,
+  type Usage,
+} from 'switchyard';
 import { jsonToolName, wantsJson } from './chat-request.ts';
 import type { ConverseResponse, StopReason, TokenUsage } from './wire.ts';
 
@@ -60,26 +68,11 @@ export function fromConverse(res: ConverseResponse, target: Deployment, req: Cha
   }
   // The forced JSON tool's input is the answer; any text the model wrote around it is dropped.
   if (jsonAnswer !== undefined) content = jsonAnswer;
-  const usage = toUsage(res.usage);
-  return {
-    id: completionId(),
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
-    model: target.model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: content ?? null,
-          refusal: null,
-          ...(reasoning === undefined ? {} : { reasoning_content: reasoning }),
-          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-        },
-        finish_reason: finishReason(res.stopReason, toolCalls.length > 0),
-        logprobs: null,
-      },
-    ],
-    ...(usage === undefined ? {} : { usage }),
-  };
+  return singleChoiceCompletion(
+    completionId(),
+    target.model,
+    { content: content ?? null, reasoning, toolCalls },
+    finishReason(res.stopReason, toolCalls.length > 0),
+    toUsage(res.usage),
+  );
 }

@@ -1,4 +1,12 @@
-import { upstreamInvalid, type ChatCompletionChunk, type ChatCompletionDelta, type ChatRequest, type Deployment } from 'switchyard';
+import {
+  singleChoiceChunk as chunk,
+  upstreamInvalid,
+  usageChunk,
+  type ChatCompletionChunk,
+  type ChatCompletionDelta,
+  type ChatRequest,
+  type Deployment,
+} from 'switchyard';
 import { jsonToolName, wantsJson } from './chat-request.ts';
 import { completionId, finishReason, toUsage } from './chat-response.ts';
 import { streamExceptionError } from './errors.ts';
@@ -30,16 +38,6 @@ export function startConverseStream(target: Deployment, req: ChatRequest): Strea
     tools: new Map(),
     jsonBlocks: new Map(),
     stopped: false,
-  };
-}
-
-function chunk(s: StreamState, delta: ChatCompletionDelta, finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null): ChatCompletionChunk {
-  return {
-    id: s.id,
-    object: 'chat.completion.chunk',
-    created: s.created,
-    model: s.model,
-    choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
   };
 }
 
@@ -113,7 +111,7 @@ export function fromConverseEvent(event: ConverseStreamOutput | StreamException,
   if (e.metadata !== undefined) {
     const usage = toUsage(e.metadata.usage);
     if (!s.includeUsage || usage === undefined) return [];
-    return [{ id: s.id, object: 'chat.completion.chunk', created: s.created, model: s.model, choices: [], usage }];
+    return [usageChunk(s, usage)];
   }
   return [];
 }

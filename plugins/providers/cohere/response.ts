@@ -1,5 +1,6 @@
 import {
   providerError,
+  singleChoiceCompletion,
   type ChatCompletion,
   type ChatCompletionChoice,
   type ChatCompletionMessageToolCall,
@@ -65,26 +66,11 @@ export function fromCohereResponse(res: CohereChatResponse, target: Deployment):
   }
   if (res.message.tool_plan) reasoning += res.message.tool_plan;
   const calls = (res.message.tool_calls ?? []).map(toOpenAIToolCall);
-  const usage = usageOf(res.usage);
-  return {
-    id: res.id,
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
-    model: target.model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: text === '' && calls.length > 0 ? null : text,
-          refusal: null,
-          ...(calls.length > 0 ? { tool_calls: calls } : {}),
-          ...(reasoning === '' ? {} : { reasoning_content: reasoning }),
-        },
-        logprobs: null,
-        finish_reason: finishReason(res.finish_reason),
-      },
-    ],
-    ...(usage === undefined ? {} : { usage }),
-  };
+  return singleChoiceCompletion(
+    res.id,
+    target.model,
+    { content: text === '' && calls.length > 0 ? null : text, reasoning: reasoning === '' ? undefined : reasoning, toolCalls: calls },
+    finishReason(res.finish_reason),
+    usageOf(res.usage),
+  );
 }

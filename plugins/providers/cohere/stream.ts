@@ -1,12 +1,13 @@
 import {
   providerError,
+  singleChoiceChunk as chunk,
   upstreamInvalid,
+  usageChunk,
   type ChatCompletionChunk,
-  type ChatCompletionDelta,
   type ChatRequest,
   type Deployment,
 } from 'switchyard';
-import { finishReason, usageOf, type FinishReason } from './response.ts';
+import { finishReason, usageOf } from './response.ts';
 import type { CohereStreamEvent } from './wire.ts';
 
 /** Per-stream state: ids for every chunk, and Cohere's tool-call indexes mapped to ours. */
@@ -31,16 +32,6 @@ export function startCohereStream(target: Deployment, req: ChatRequest): CohereS
     toolIndex: new Map(),
     toolArgs: [],
     ended: false,
-  };
-}
-
-function chunk(state: CohereStreamState, delta: ChatCompletionDelta, finish: FinishReason | null = null): ChatCompletionChunk {
-  return {
-    id: state.id,
-    object: 'chat.completion.chunk',
-    created: state.created,
-    model: state.model,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
   };
 }
 
@@ -98,7 +89,7 @@ export function cohereEventToChunks(event: CohereStreamEvent, state: CohereStrea
       state.ended = true;
       const out = [chunk(state, {}, finishReason(delta?.finish_reason))];
       const usage = usageOf(delta?.usage);
-      if (state.includeUsage && usage !== undefined) out.push({ ...chunk(state, {}), choices: [], usage });
+      if (state.includeUsage && usage !== undefined) out.push(usageChunk(state, usage));
       return out;
     }
     case 'content-end':
