@@ -15,7 +15,7 @@ export type FinishReason = ChatCompletionChoice['finish_reason'];
  * Cohere's finish reasons as OpenAI's. `ERROR_TOXIC` is what Cohere reported for blocked output
  * before v2 listed its reasons; `ERROR` and `TIMEOUT` mean the generation failed and become a 502.
  */
-export function finishReason(reason: string | null | undefined): FinishReason {
+export function finishReason(reason: string | null | undefined, provider = 'cohere'): FinishReason {
   switch (reason) {
     case 'COMPLETE':
     case 'STOP_SEQUENCE':
@@ -29,7 +29,7 @@ export function finishReason(reason: string | null | undefined): FinishReason {
     case 'ERROR_TOXIC':
       return 'content_filter';
     default:
-      throw providerError('cohere', 502, { message: `cohere ended the generation with finish_reason ${reason}` });
+      throw providerError(provider, 502, { message: `${provider} ended the generation with finish_reason ${reason}` });
   }
 }
 
@@ -70,7 +70,7 @@ export function fromCohereResponse(res: CohereChatResponse, target: Deployment):
     res.id,
     target.model,
     { content: text === '' && calls.length > 0 ? null : text, reasoning: reasoning === '' ? undefined : reasoning, toolCalls: calls },
-    finishReason(res.finish_reason),
+    finishReason(res.finish_reason, target.provider),
     usageOf(res.usage),
   );
 }

@@ -13,6 +13,8 @@ import type { CohereStreamEvent } from './wire.ts';
 /** Per-stream state: ids for every chunk, and Cohere's tool-call indexes mapped to ours. */
 export interface CohereStreamState {
   id: string;
+  /** The configured provider id (`cohere`, or e.g. `cohere-eu`), named in errors. */
+  readonly provider: string;
   readonly created: number;
   readonly model: string;
   readonly includeUsage: boolean;
@@ -26,6 +28,7 @@ export interface CohereStreamState {
 export function startCohereStream(target: Deployment, req: ChatRequest): CohereStreamState {
   return {
     id: '',
+    provider: target.provider,
     created: Math.floor(Date.now() / 1000),
     model: target.model,
     includeUsage: req.stream_options?.include_usage === true,
@@ -85,9 +88,9 @@ export function cohereEventToChunks(event: CohereStreamEvent, state: CohereStrea
     }
     case 'message-end': {
       const delta = event.delta;
-      if (delta?.error) throw providerError('cohere', 502, { message: delta.error });
+      if (delta?.error) throw providerError(state.provider, 502, { message: delta.error });
       state.ended = true;
-      const out = [chunk(state, {}, finishReason(delta?.finish_reason))];
+      const out = [chunk(state, {}, finishReason(delta?.finish_reason, state.provider))];
       const usage = usageOf(delta?.usage);
       if (state.includeUsage && usage !== undefined) out.push(usageChunk(state, usage));
       return out;
@@ -98,19 +101,19 @@ export function cohereEventToChunks(event: CohereStreamEvent, state: CohereStrea
     case 'debug':
       return none;
     default:
-      return unknownEvent(event);
+      return unknownEvent(event, state.provider);
   }
 }
 
 /** An event outside the documented set: an error body (`{message}`) fails the stream, others are skipped. */
-function unknownEvent(event: unknown): readonly ChatCompletionChunk[] {
+function unknownEvent(event: unknown, provider: string): readonly ChatCompletionChunk[] {
   const message = (event as { message?: unknown }).message;
-  if (typeof message === 'string') throw providerError('cohere', 502, { message });
+  if (typeof message === 'string') throw providerError(provider, 502, { message });
   return none;
 }
 
 /** A stream that stops before `message-end` was cut short: the client must not take it as complete. */
 export function endCohereStream(state: CohereStreamState): readonly ChatCompletionChunk[] {
-  if (!state.ended) throw upstreamInvalid('cohere', 'stream ended before message-end');
+  if (!state.ended) throw upstreamInvalid(state.provider, 'stream ended before message-end');
   return none;
 }
