@@ -51,6 +51,8 @@ export class Gateway {
       try {
         await plugin.setup(gateway.#apiFor(plugin));
       } catch (err) {
+        // Plugins set up so far may hold connections and timers (Redis state): release them.
+        await gateway.close();
         if (err instanceof ConfigError) throw err;
         throw new ConfigError([{ path: `plugin '${plugin.name}'`, message: `setup failed: ${(err as Error).message}` }]);
       }

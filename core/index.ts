@@ -17,6 +17,7 @@ export type {
   Clock,
   Cooldown,
   CooldownInit,
+  CooldownRecord,
   LatencyKind,
   OutcomeCounts,
   Random,
@@ -24,7 +25,7 @@ export type {
   StateHealth,
   UsageWindow,
 } from './state/types.ts';
-export { slidingUsage, usageWindowMs } from './state/types.ts';
+export { circuitOf, closedCircuit, cooldownRecord, noUsage, slidingUsage, usageWindowMs } from './state/types.ts';
 export { MemoryState } from './state/memory.ts';
 export { systemClock, systemRandom } from './state/clock.ts';
 export {

@@ -1,10 +1,14 @@
 import {
   circuitOf,
+  closedCircuit,
+  cooldownRecord,
+  noUsage,
   slidingUsage,
   usageWindowMs,
   type Circuit,
   type Cooldown,
   type CooldownInit,
+  type CooldownRecord,
   type LatencyKind,
   type OutcomeCounts,
   type SharedState,
@@ -12,11 +16,6 @@ import {
   type UsageWindow,
 } from './types.ts';
 
-interface CooldownRecord {
-  until: number;
-  reason: string;
-  expires: number;
-}
 interface Window {
   start: number;
   failures: number;
@@ -32,7 +31,8 @@ interface Usage {
   previous: Minute;
 }
 
-const noUsage: UsageWindow = Object.freeze({ requests: 0, tokens: 0 });
+/** Every deployment closed, by list length: the answer to `circuits` while nothing cools, shared. */
+const allClosed: (readonly Circuit[])[] = [];
 
 /**
  * Shared state for one process. Records are dropped when they expire (checked on access), so
@@ -48,11 +48,13 @@ export class MemoryState implements SharedState {
   readonly #usage = new Map<string, Usage>();
 
   async setCooldown(id: string, init: CooldownInit): Promise<void> {
-    this.#cooldowns.set(id, { until: init.until, reason: init.reason, expires: init.until + init.halfOpenMs });
+    this.#cooldowns.set(id, cooldownRecord(init));
     this.#probes.delete(id);
   }
 
   async circuits(ids: readonly string[], now: number): Promise<readonly Circuit[]> {
+    // Nothing cooling, the usual case: a shared frozen answer, no per-request array.
+    if (this.#cooldowns.size === 0) return (allClosed[ids.length] ??= Object.freeze(ids.map(() => closedCircuit)));
     return ids.map((id) => this.#circuit(id, now));
   }
 
@@ -64,7 +66,8 @@ export class MemoryState implements SharedState {
 
   async listCooldowns(now: number): Promise<readonly Cooldown[]> {
     const out: Cooldown[] = [];
-    for (const id of [...this.#cooldowns.keys()]) {
+    // Deleting the entry being visited (expired) is safe while iterating a Map.
+    for (const id of this.#cooldowns.keys()) {
       const c = this.#circuit(id, now);
       if (c.state !== 'closed') out.push({ deployment: id, state: c.state, until: c.until ?? now, reason: c.reason ?? '' });
     }

@@ -107,9 +107,23 @@ export function slidingUsage(now: number, current: UsageWindow, previous: UsageW
   };
 }
 
-export function circuitOf(record: { until: number; reason: string; expires: number } | undefined, now: number): Circuit {
-  if (record === undefined || now >= record.expires) return closed;
+/** A cooldown as stored: when it ends, why, and when the half-open state after it expires. */
+export interface CooldownRecord {
+  readonly until: number;
+  readonly reason: string;
+  readonly expires: number;
+}
+
+export function cooldownRecord(init: CooldownInit): CooldownRecord {
+  return { until: init.until, reason: init.reason, expires: init.until + init.halfOpenMs };
+}
+
+export function circuitOf(record: CooldownRecord | undefined, now: number): Circuit {
+  if (record === undefined || now >= record.expires) return closedCircuit;
   return { state: now < record.until ? 'open' : 'half-open', until: record.until, reason: record.reason };
 }
 
-const closed: Circuit = Object.freeze({ state: 'closed' });
+export const closedCircuit: Circuit = Object.freeze({ state: 'closed' });
+
+/** No requests, no tokens: the usage of a deployment with nothing recorded. */
+export const noUsage: UsageWindow = Object.freeze({ requests: 0, tokens: 0 });

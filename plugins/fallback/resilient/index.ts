@@ -14,6 +14,7 @@ import {
   type Deployment,
   type GatewayApi,
   type RequestContext,
+  type RetryPolicy,
   type RoutePlan,
 } from 'switchyard';
 import { retryDelayMs } from './backoff.ts';
@@ -32,6 +33,9 @@ const inFlightTtlMs = 10 * 60_000;
 const ignore = (): void => undefined;
 
 type Options = Static<typeof ResilientFallbackOptions>;
+
+/** A group's retry policy with the plugin's defaults filled in. */
+type Policy = Required<RetryPolicy>;
 
 /**
  * The call stage with retries, fallbacks, cooldowns and timeouts. Takes the plan's deployments
@@ -84,8 +88,30 @@ function makeRunner(gateway: GatewayApi, options: Options): (ctx: RequestContext
       void breaker.failed(target, err, classify(err), clock.now(), false).catch(ignore);
     },
   };
-  const defaults = { retries: options.retries ?? 2, baseDelayMs: options.baseDelayMs ?? 250, maxDelayMs: options.maxDelayMs ?? 8_000 };
-  const budgetDefaults = { ratio: options.budgetRatio ?? 0.2, minRetries: options.minRetries ?? 10 };
+  const defaults: Policy = Object.freeze({
+    retries: options.retries ?? 2,
+    baseDelayMs: options.baseDelayMs ?? 250,
+    maxDelayMs: options.maxDelayMs ?? 8_000,
+    budgetRatio: options.budgetRatio ?? 0.2,
+    minRetries: options.minRetries ?? 10,
+  });
+  // A plan's group policies are built once by the route stage: merged with the defaults once too.
+  const merged = new WeakMap<RetryPolicy, Policy>();
+  const policyOf = (group: RetryPolicy | undefined): Policy => {
+    if (group === undefined) return defaults;
+    let p = merged.get(group);
+    if (p === undefined) {
+      p = Object.freeze({
+        retries: group.retries ?? defaults.retries,
+        baseDelayMs: group.baseDelayMs ?? defaults.baseDelayMs,
+        maxDelayMs: group.maxDelayMs ?? defaults.maxDelayMs,
+        budgetRatio: group.budgetRatio ?? defaults.budgetRatio,
+        minRetries: group.minRetries ?? defaults.minRetries,
+      });
+      merged.set(group, p);
+    }
+    return p;
+  };
   const deadlineDefaults = { maxRequestMs: options.maxRequestTimeoutMs ?? 600_000, ...(options.requestTimeoutMs === undefined ? {} : { requestMs: options.requestTimeoutMs }) };
 
   /** One call to one deployment, with its bookkeeping. */
@@ -148,7 +174,7 @@ function makeRunner(gateway: GatewayApi, options: Options): (ctx: RequestContext
     let lastError: unknown;
     outer: for (let i = 0; i < list.length; i++) {
       const target = list[i] as Deployment;
-      const policy = { ...defaults, ...plan.retry?.[target.group] };
+      const policy = policyOf(plan.retry?.[target.group]);
       const probe = probes !== undefined && probes.includes(target.id);
       for (let retry = 0; ; retry++) {
         if (attempts >= plan.maxAttempts) break outer;
@@ -179,11 +205,11 @@ function makeRunner(gateway: GatewayApi, options: Options): (ctx: RequestContext
             continue outer;
           }
           ctx.log.warn({ deployment: target.id, status: (err as GatewayError).extra?.upstreamStatus, code: (err as GatewayError).extra?.code, attempt: attempts }, 'attempt failed');
-          if (verdict === 'next' || cooled || retry >= (policy.retries ?? 0)) continue outer;
-          const delay = retryDelayMs(retry, { baseDelayMs: policy.baseDelayMs ?? 250, maxDelayMs: policy.maxDelayMs ?? 8_000 }, random, hint);
+          if (verdict === 'next' || cooled || retry >= policy.retries) continue outer;
+          const delay = retryDelayMs(retry, policy, random, hint);
           if (delay === undefined) continue outer;
           if (deadline !== undefined && failedAt + delay >= deadline) continue outer;
-          if (!budget.take(target.group, failedAt, policy.budgetRatio ?? budgetDefaults.ratio, policy.minRetries ?? budgetDefaults.minRetries)) {
+          if (!budget.take(target.group, failedAt, policy.budgetRatio, policy.minRetries)) {
             ctx.log.warn({ group: target.group }, 'retry budget spent, not retrying');
             continue outer;
           }

@@ -1,5 +1,6 @@
 import {
   GatewayError,
+  noUsage,
   type Candidate,
   type Circuit,
   type Deployment,
@@ -11,13 +12,11 @@ import {
 } from 'switchyard';
 import type { ResolvedGroup } from './resolve.ts';
 
-const noUsage: UsageWindow = Object.freeze({ requests: 0, tokens: 0 });
-
 /** A group's deployments for one request: usable ones in order, and why others were left out. */
 export interface GroupOrder {
-  readonly deployments: Deployment[];
+  readonly deployments: readonly Deployment[];
   /** Half-open deployments whose probe this request claimed. */
-  readonly probes: string[];
+  readonly probes: readonly string[];
   /** Earliest end of a cooldown among the deployments left out, epoch ms. */
   readonly coolingUntil: number | undefined;
   readonly atCapacity: boolean;
@@ -30,7 +29,21 @@ export interface BalancedGroup {
   readonly strategy: RoutingStrategy | undefined;
   readonly needs: ReadonlySet<StrategyNeed>;
   readonly tiered: boolean;
+  /**
+   * The order while nothing cools, for a group kept in config order (no strategy, one tier, no
+   * capacity limits): built once, returned as is. Undefined when the order depends on the request.
+   */
+  readonly steady: GroupOrder | undefined;
 }
+
+/** Shared state a strategy or a capacity check reads, fetched with the circuits. */
+interface Reads {
+  readonly inFlight?: readonly number[] | undefined;
+  readonly latency?: readonly (number | undefined)[] | undefined;
+  readonly ttft?: readonly (number | undefined)[] | undefined;
+  readonly usage?: readonly UsageWindow[] | undefined;
+}
+const noReads: Reads = Object.freeze({});
 
 export function balancedGroup(group: ResolvedGroup, strategy: RoutingStrategy | undefined): BalancedGroup {
   const needs = new Set<StrategyNeed>(strategy?.needs ?? []);
@@ -38,8 +51,12 @@ export function balancedGroup(group: ResolvedGroup, strategy: RoutingStrategy | 
     if (d.maxConcurrent !== undefined) needs.add('inFlight');
     if (d.rpm !== undefined || d.tpm !== undefined) needs.add('usage');
   }
-  const tiers = new Set(group.deployments.map((d) => d.tier ?? 0));
-  return { group, ids: group.deployments.map((d) => d.id), strategy, needs, tiered: tiers.size > 1 };
+  const tiered = new Set(group.deployments.map((d) => d.tier ?? 0)).size > 1;
+  const steady =
+    strategy === undefined && !tiered && needs.size === 0 && group.deployments.length > 0
+      ? Object.freeze({ deployments: group.deployments, probes: Object.freeze([]), coolingUntil: undefined, atCapacity: false })
+      : undefined;
+  return { group, ids: group.deployments.map((d) => d.id), strategy, needs, tiered, steady };
 }
 
 export function atCapacity(d: Deployment, inFlight: number, usage: UsageWindow): boolean {
@@ -63,7 +80,11 @@ export async function orderGroup(
   input: OrderInput,
 ): Promise<GroupOrder> {
   const { ids, needs } = b;
-  const deployments = b.group.deployments;
+  if (needs.size === 0) {
+    const circuits = await state.circuits(ids, now);
+    if (b.steady !== undefined && circuits.every(isClosed)) return b.steady;
+    return select(b, state, now, probeTtlMs, input, circuits, noReads);
+  }
   const [circuits, inFlight, latency, ttft, usage] = await Promise.all([
     state.circuits(ids, now),
     needs.has('inFlight') ? state.inFlight(ids) : undefined,
@@ -71,6 +92,22 @@ export async function orderGroup(
     needs.has('latency') ? state.latencies(ids, 'ttft') : undefined,
     needs.has('usage') ? state.usage(ids, now) : undefined,
   ]);
+  return select(b, state, now, probeTtlMs, input, circuits, { inFlight, latency, ttft, usage });
+}
+
+const isClosed = (c: Circuit): boolean => c.state === 'closed';
+
+/** The per-deployment pass of `orderGroup`, given what was read from the shared state. */
+async function select(
+  b: BalancedGroup,
+  state: SharedState,
+  now: number,
+  probeTtlMs: number,
+  input: OrderInput,
+  circuits: readonly Circuit[],
+  { inFlight, latency, ttft, usage }: Reads,
+): Promise<GroupOrder> {
+  const deployments = b.group.deployments;
   const probes: string[] = [];
   let coolingUntil: number | undefined;
   let capacity = false;

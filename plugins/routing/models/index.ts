@@ -33,6 +33,8 @@ interface GroupRoute {
   readonly contentPolicyFallbacks: readonly Deployment[];
   readonly retry: Readonly<Record<string, RetryPolicy>>;
   readonly timeouts: RoutePlan['timeouts'];
+  /** The plan while every group of the chain is in its steady order (nothing cooling), built once. */
+  readonly steadyPlan: RoutePlan | undefined;
 }
 
 /**
@@ -58,18 +60,21 @@ export default definePlugin(ModelRoutingOptions, (options) => ({
       for (const g of groups.values()) {
         balanced.set(g.name, balancedGroup(g, g.routing === undefined ? undefined : gateway.strategies.get(g.routing)));
       }
+      const retry = Object.freeze(Object.fromEntries([...groups.values()].map((x) => [x.name, x.retry])));
       const out = new Map<string, GroupRoute>();
       for (const g of groups.values()) {
-        const chain = planGroups(groups, g);
-        out.set(g.name, Object.freeze({
+        const chain = planGroups(groups, g).map((c) => balanced.get(c.name) as BalancedGroup);
+        const route: Omit<GroupRoute, 'steadyPlan'> = {
           model: g.name,
-          chain: chain.map((c) => balanced.get(c.name) as BalancedGroup),
+          chain,
           maxAttempts: g.maxAttempts,
           contextWindowFallbacks: Object.freeze(deploymentsOf(groups, g.contextWindowFallbacks)),
           contentPolicyFallbacks: Object.freeze(deploymentsOf(groups, g.contentPolicyFallbacks)),
-          retry: Object.freeze(Object.fromEntries([...groups.values()].map((x) => [x.name, x.retry]))),
+          retry,
           timeouts: g.timeouts,
-        }));
+        };
+        const steady = chain.every((b) => b.steady !== undefined) ? chain.map((b) => b.steady as GroupOrder) : undefined;
+        out.set(g.name, Object.freeze({ ...route, steadyPlan: steady === undefined ? undefined : Object.freeze(planOf(route, steady)) }));
       }
       return out;
     };
@@ -106,21 +111,19 @@ export default definePlugin(ModelRoutingOptions, (options) => ({
       const route = (routes ??= buildRoutes()).get(model);
       if (route !== undefined) {
         const now = clock.now();
-        const input = { request: ctx.request, stream: ctx.stream };
-        const orders: GroupOrder[] = await Promise.all(route.chain.map((b) => orderGroup(b, state, now, probeTtlMs, input)));
-        const deployments = orders.length === 1 ? (orders[0] as GroupOrder).deployments : orders.flatMap((o) => o.deployments);
-        if (deployments.length === 0) throw unavailable(model, now, orders);
-        const probes = orders.length === 1 ? (orders[0] as GroupOrder).probes : orders.flatMap((o) => o.probes);
-        return {
-          model,
-          deployments,
-          maxAttempts: route.maxAttempts,
-          contextWindowFallbacks: route.contextWindowFallbacks,
-          contentPolicyFallbacks: route.contentPolicyFallbacks,
-          retry: route.retry,
-          ...(route.timeouts === undefined ? {} : { timeouts: route.timeouts }),
-          ...(probes.length === 0 ? {} : { probes }),
-        };
+        const chain = route.chain;
+        // The request itself is the strategies' OrderInput (it carries `request` and `stream`).
+        if (chain.length === 1) {
+          const b = chain[0] as BalancedGroup;
+          const order = await orderGroup(b, state, now, probeTtlMs, ctx);
+          if (order === b.steady && route.steadyPlan !== undefined) return route.steadyPlan;
+          if (order.deployments.length === 0) throw unavailable(model, now, [order]);
+          return planOf(route, [order]);
+        }
+        const orders = await Promise.all(chain.map((b) => orderGroup(b, state, now, probeTtlMs, ctx)));
+        if (route.steadyPlan !== undefined && allSteady(chain, orders)) return route.steadyPlan;
+        if (orders.every((o) => o.deployments.length === 0)) throw unavailable(model, now, orders);
+        return planOf(route, orders);
       }
       let named = namedPlans.get(model);
       if (named === undefined) {
@@ -146,6 +149,28 @@ export default definePlugin(ModelRoutingOptions, (options) => ({
     };
   },
 }));
+
+/** A group route's plan for these group orders (one per group of its chain). */
+function planOf(route: Omit<GroupRoute, 'steadyPlan'>, orders: readonly GroupOrder[]): RoutePlan {
+  const one = orders.length === 1 ? (orders[0] as GroupOrder) : undefined;
+  const deployments = one !== undefined ? one.deployments : orders.flatMap((o) => o.deployments);
+  const probes = one !== undefined ? one.probes : orders.flatMap((o) => o.probes);
+  return {
+    model: route.model,
+    deployments,
+    maxAttempts: route.maxAttempts,
+    contextWindowFallbacks: route.contextWindowFallbacks,
+    contentPolicyFallbacks: route.contentPolicyFallbacks,
+    retry: route.retry,
+    ...(route.timeouts === undefined ? {} : { timeouts: route.timeouts }),
+    ...(probes.length === 0 ? {} : { probes }),
+  };
+}
+
+function allSteady(chain: readonly BalancedGroup[], orders: readonly GroupOrder[]): boolean {
+  for (let i = 0; i < chain.length; i++) if (orders[i] !== (chain[i] as BalancedGroup).steady) return false;
+  return true;
+}
 
 export { deploymentsOf, planDeployments, planGroups, resolveGroups, splitProviderModel } from './resolve.ts';
 export { atCapacity, balancedGroup, orderGroup } from './balance.ts';

@@ -51,7 +51,8 @@ export function resolveGroups(groups: readonly ModelGroup[], settings: GatewaySe
     });
     out.set(group.name, {
       name: group.name,
-      deployments,
+      // Frozen: a steady route plan hands this very array to every request.
+      deployments: Object.freeze(deployments),
       fallbacks: group.fallbacks ?? [],
       contextWindowFallbacks: group.contextWindowFallbacks ?? [],
       contentPolicyFallbacks: group.contentPolicyFallbacks ?? [],

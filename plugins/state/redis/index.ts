@@ -33,7 +33,13 @@ export default definePlugin(RedisStateOptions, (options) => ({
       latencyTtlMs: options.latencyTtlMs ?? 3_600_000,
       log: gateway.log,
     });
-    gateway.provideState(state);
+    try {
+      gateway.provideState(state);
+    } catch (err) {
+      // Another plugin provides the state already: this connection would otherwise stay open.
+      await state.close();
+      throw err;
+    }
     gateway.readiness('shared-state', () => state.health());
     gateway.onClose(() => state.close());
     // Start-up does not wait for Redis: the gateway serves (per instance) until it connects.

@@ -1,11 +1,16 @@
 import { Redis } from 'ioredis';
 import {
+  circuitOf,
+  closedCircuit,
+  cooldownRecord,
   MemoryState,
+  noUsage,
   slidingUsage,
   usageWindowMs,
   type Circuit,
   type Cooldown,
   type CooldownInit,
+  type CooldownRecord,
   type LatencyKind,
   type Logger,
   type OutcomeCounts,
@@ -30,14 +35,6 @@ export interface RedisStateOptions {
   readonly latencyTtlMs: number;
   readonly log: Logger;
 }
-
-interface CooldownRecord {
-  until: number;
-  reason: string;
-  expires: number;
-}
-
-const zero: UsageWindow = Object.freeze({ requests: 0, tokens: 0 });
 
 /**
  * Shared state in Redis, so gateway instances agree on cooldowns, in-flight counts, latency and
@@ -118,7 +115,7 @@ export class RedisState implements SharedState {
   }
 
   setCooldown(id: string, init: CooldownInit): Promise<void> {
-    const record: CooldownRecord = { until: init.until, reason: init.reason, expires: init.until + init.halfOpenMs };
+    const record = cooldownRecord(init);
     const ttl = Math.max(1, Math.ceil(record.expires - init.now));
     return this.#use(
       async (r) => {
@@ -285,20 +282,15 @@ export class RedisState implements SharedState {
 
 function circuitFrom(raw: string | null, now: number): Circuit {
   if (raw === null) return closedCircuit;
-  let record: CooldownRecord;
   try {
-    record = JSON.parse(raw) as CooldownRecord;
+    return circuitOf(JSON.parse(raw) as CooldownRecord, now);
   } catch {
     return closedCircuit;
   }
-  if (now >= record.expires) return closedCircuit;
-  return { state: now < record.until ? 'open' : 'half-open', until: record.until, reason: record.reason };
 }
 
-const closedCircuit: Circuit = Object.freeze({ state: 'closed' });
-
 function windowFrom(reply: unknown): UsageWindow {
-  if (!Array.isArray(reply)) return zero;
+  if (!Array.isArray(reply)) return noUsage;
   return { requests: Number(reply[0] ?? 0), tokens: Number(reply[1] ?? 0) };
 }
 

@@ -102,6 +102,20 @@ describe('config validation reports every problem with its path', () => {
     await gateway.close();
     expect(order).toEqual(['setup one', 'setup two', 'close two', 'close one']);
   });
+
+  test('a failed setup closes the plugins set up before it (their connections and timers)', async () => {
+    const order: string[] = [];
+    const mk = definePlugin((name: string) => ({
+      name,
+      setup(api) {
+        if (name === 'broken') throw new Error('no luck');
+        api.onClose(() => void order.push(`close ${name}`));
+      },
+    }));
+    const resolved = await resolveConfig(defineConfig({ plugins: [mk('one'), mk('broken')] }));
+    await expect(Gateway.create(resolved, silent)).rejects.toMatchObject({ problems: [{ path: "plugin 'broken'" }] });
+    expect(order).toEqual(['close one']);
+  });
 });
 
 test('a plugin loaded by package name (the built-in ones are importable as switchyard/plugins/…)', async () => {

@@ -27,6 +27,20 @@ describe('route plan for a group: tiers, capacity, cooldowns', () => {
     expect(o.coolingUntil).toBe(now + 10_000);
   });
 
+  test('config order with nothing cooling is the order built at start-up; a cooldown still leaves its deployment out', async () => {
+    const state = new MemoryState();
+    const b = balancedGroup(group([d('a'), d('b')]), undefined);
+    const first = await orderGroup(b, state, now, 60_000, chatInput());
+    expect(first.deployments.map((x) => x.id)).toEqual(['g#0', 'g#1']);
+    expect(await orderGroup(b, state, now, 60_000, chatInput())).toBe(first);
+    await state.setCooldown('g#0', { now, until: now + 30_000, reason: 'x', halfOpenMs: 60_000 });
+    const cooled = await orderGroup(b, state, now, 60_000, chatInput());
+    expect(cooled.deployments.map((x) => x.id)).toEqual(['g#1']);
+    expect(cooled.coolingUntil).toBe(now + 30_000);
+    await state.clearCooldown('g#0');
+    expect(await orderGroup(b, state, now, 60_000, chatInput())).toBe(first);
+  });
+
   test('at capacity (maxConcurrent, rpm, tpm) is skipped, not called', async () => {
     const state = new MemoryState();
     const g = group([d('a', { maxConcurrent: 1 }), d('b', { rpm: 2 }), d('c', { tpm: 100 }), d('d')]);
