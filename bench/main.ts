@@ -16,7 +16,7 @@ import { detectPinning, memory, pinSelf, stop, type Pinning } from './lib/procs.
 import { newestProfile, renderProfile, summarise } from './lib/profile.ts';
 import { renderResults, type Plan, type Results } from './lib/report.ts';
 import { cacheHits, smokeTest } from './lib/smoke.ts';
-import { startAll, startRedisTarget } from './lib/start.ts';
+import { gatewayEntry, startAll, startRedisTarget } from './lib/start.ts';
 import type { Target, TargetId } from './lib/targets.ts';
 
 const root = new URL('../', import.meta.url);
@@ -35,6 +35,7 @@ const { values } = parseArgs({
     sat: { type: 'string' },
     render: { type: 'string' },
     'merge-soak': { type: 'string' },
+    source: { type: 'boolean', default: false },
   },
 });
 
@@ -68,7 +69,9 @@ async function main(): Promise<void> {
   log(`pinning: ${pinning.why}`);
   const logDir = values['keep-logs'] ? fileURLToPath(new URL('bench/logs/', root)) : undefined;
   if (logDir !== undefined) mkdirSync(logDir, { recursive: true });
-  const env = await startAll({ pinning, only, ...(logDir === undefined ? {} : { logDir }) });
+  const entry = gatewayEntry(values.source === true);
+  log(`gateway: ${values.source === true ? 'from source under tsx (--source)' : 'compiled (npm run build)'}`);
+  const env = await startAll({ pinning, entry, only, ...(logDir === undefined ? {} : { logDir }) });
   // Ctrl-C stops the targets too, not just the harness.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void env.stopAll().finally(() => process.exit(130)));
@@ -77,6 +80,7 @@ async function main(): Promise<void> {
     plan,
     machine: machineInfo(root),
     pinning,
+    gatewayBuild: values.source === true ? 'source' : 'compiled',
     targets: env.targets.map((t) => ({ id: t.id, label: t.label })),
     idleRssMb: {},
     saturation: {},
@@ -104,7 +108,7 @@ async function main(): Promise<void> {
     if (wanted('latency')) await runLatency(env.targets, results);
     if (wanted('streaming')) await runStreaming(env.targets, results, env.mockOrigin);
     if (wanted('open-streams')) await runOpenStreams(env.targets, results, env.mockOrigin);
-    if (wanted('cache')) await runCacheHit(env.targets, results, { pinning, mockOrigin: env.mockOrigin, ...(logDir === undefined ? {} : { logDir }) });
+    if (wanted('cache')) await runCacheHit(env.targets, results, { pinning, entry, mockOrigin: env.mockOrigin, ...(logDir === undefined ? {} : { logDir }) });
     if (values.soak !== undefined) await runSoak(env.targets, results, Number(values.soak));
   } finally {
     await closePools();
@@ -173,7 +177,7 @@ async function runOpenStreams(targets: Target[], results: Results, mockOrigin: s
  * Switchyard full's memory cache and, when REDIS_URL is set, from a Switchyard full with
  * `cache/redis` started for this scenario alone (its keys are deleted afterwards).
  */
-async function runCacheHit(targets: Target[], results: Results, start: { pinning: Pinning; mockOrigin: string; logDir?: string }): Promise<void> {
+async function runCacheHit(targets: Target[], results: Results, start: { pinning: Pinning; entry: string; mockOrigin: string; logDir?: string }): Promise<void> {
   const full = targets.find((t) => t.id === 'switchyard-full');
   const passthrough = targets.find((t) => t.id === 'passthrough');
   if (!results.cacheConfigured || full === undefined || passthrough === undefined) return;
@@ -250,6 +254,7 @@ async function profile(): Promise<void> {
   }
   const env = await startAll({
     pinning,
+    entry: gatewayEntry(values.source === true),
     only: ['switchyard', 'switchyard-full'],
     switchyardFlags: (id) => ['--cpu-prof', `--cpu-prof-dir=${dir(id)}`],
   });

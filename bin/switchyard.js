@@ -7,5 +7,4 @@ register();
 // A config in a folder without `"type": "module"` in its package.json is CommonJS to Node: tsx must
 // compile it on the require path too, or Node fails with ERR_REQUIRE_CYCLE_MODULE.
 registerCjs();
-const { main } = await import('../core/cli.ts');
-await main(process.argv.slice(2));
+await import('../core/main.ts');

@@ -40,6 +40,8 @@ export interface Results {
   plan: Plan;
   machine: MachineInfo;
   pinning: Pinning;
+  /** How the Switchyard targets ran: compiled (`npm run build`) or from source under tsx (`--source`). Absent in older results: source. */
+  gatewayBuild?: 'compiled' | 'source';
   targets: { id: TargetId; label: string }[];
   idleRssMb: Partial<Record<TargetId, number>>;
   saturation: PerTarget<SaturationResult>;
@@ -309,7 +311,9 @@ export function renderResults(results: Results, root: URL): string {
   p(`- Pinning: ${pinning.why}`);
   p(`- Node ${machine.node}; Switchyard commit ${machine.commit}`);
   p(`- ${Object.entries(machine.versions).map(([n, v]) => `${n} ${v}`).join(', ')}`);
-  p('- Targets: `direct` = the mock itself; `passthrough` = bench/targets/passthrough.mjs; `switchyard` = `node bin/switchyard.js` (default preset, ' +
+  p('- Targets: `direct` = the mock itself; `passthrough` = bench/targets/passthrough.mjs; `switchyard` = ' +
+    (results.gatewayBuild === 'compiled' ? '`npm run build`, then `node dist/core/main.js` (compiled JavaScript, no TypeScript loader;' : '`node bin/switchyard.js` (from source under tsx;') +
+    ' default preset, ' +
     'no master key, request log on, stdout to /dev/null); `switchyard-full` = bench/configs/full.ts (default preset + master key + model group with a fallback group' +
     (results.cacheConfigured ? ' + memory cache, missed' : '') + ')' + (results.cacheRedis === 'measured' ? '; `switchyard-redis` (cache-hit scenario only) = bench/configs/cache-redis.ts (the same with `cache/redis`)' : '') + '; `portkey` = `@portkey-ai/gateway --headless`, provider `openai` with `x-portkey-custom-host` pointing at the mock.');
   p();

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,19 @@ const path = (relative: string): string => fileURLToPath(new URL(relative, root)
 export const upstreamKey = 'sk-bench-upstream-0000000000000000';
 export const masterKey = 'sk-bench-master-0000000000000000';
 
+/**
+ * The gateway's entry point as the targets run it: compiled JavaScript by default (`npm run build`
+ * into bench/.tmp/dist, as production runs it, with no TypeScript loader thread), or the source
+ * under tsx (`bin/switchyard.js`, what `npm start` runs) with `--source`.
+ */
+export function gatewayEntry(source: boolean): string {
+  if (source) return path('bin/switchyard.js');
+  const out = path('bench/.tmp/dist');
+  const build = spawnSync(process.execPath, [path('scripts/build.js'), '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build.status !== 0) throw new Error('npm run build failed');
+  return join(out, 'core', 'main.js');
+}
+
 export interface Started {
   readonly mock: Proc;
   readonly mockOrigin: string;
@@ -22,6 +36,8 @@ export interface Started {
 
 export interface StartOptions {
   readonly pinning: Pinning;
+  /** The gateway's entry (see gatewayEntry). */
+  readonly entry: string;
   readonly only: readonly TargetId[];
   /** Extra node flags for a Switchyard process (e.g. --cpu-prof). */
   readonly switchyardFlags?: (id: TargetId) => readonly string[];
@@ -33,9 +49,9 @@ export interface StartOptions {
  * The cache-hit scenario's Redis target: bench/configs/cache-redis.ts (Switchyard full with
  * `cache/redis`), keys under `keyPrefix`. Started on its own, after the other scenarios.
  */
-export async function startRedisTarget(options: { pinning: Pinning; mockOrigin: string; redisUrl: string; keyPrefix: string; logDir?: string }): Promise<{ target: Target; proc: Proc }> {
+export async function startRedisTarget(options: { pinning: Pinning; entry: string; mockOrigin: string; redisUrl: string; keyPrefix: string; logDir?: string }): Promise<{ target: Target; proc: Proc }> {
   const port = await freePort();
-  const proc = spawnNode('switchyard-redis', [path('bin/switchyard.js'), '--config', path('bench/configs/cache-redis.ts'), '--port', String(port)], {
+  const proc = spawnNode('switchyard-redis', [options.entry, '--config', path('bench/configs/cache-redis.ts'), '--port', String(port)], {
     cpu: options.pinning.targetCpu,
     stdout: options.logDir === undefined ? '/dev/null' : join(options.logDir, 'switchyard-redis.log'),
     cwd: path('.'),
@@ -102,7 +118,7 @@ export async function startAll(options: StartOptions): Promise<Started> {
     if (want('switchyard')) {
       const port = await freePort();
       // Started from an empty folder: no gateway.config.ts there, so the CLI runs the default preset.
-      const proc = spawnNode('switchyard', [...flags('switchyard'), path('bin/switchyard.js'), '--port', String(port)], {
+      const proc = spawnNode('switchyard', [...flags('switchyard'), options.entry, '--port', String(port)], {
         cpu: pinning.targetCpu,
         stdout: out('switchyard'),
         cwd: mkdtempSync(join(tmpdir(), 'switchyard-bench-')),
@@ -117,7 +133,7 @@ export async function startAll(options: StartOptions): Promise<Started> {
     }
     if (want('switchyard-full')) {
       const port = await freePort();
-      const proc = spawnNode('switchyard-full', [...flags('switchyard-full'), path('bin/switchyard.js'), '--config', path('bench/configs/full.ts'), '--port', String(port)], {
+      const proc = spawnNode('switchyard-full', [...flags('switchyard-full'), options.entry, '--config', path('bench/configs/full.ts'), '--port', String(port)], {
         cpu: pinning.targetCpu,
         stdout: out('switchyard-full'),
         cwd: path('.'),

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ConfigError, type ConfigProblem } from '../errors.ts';
 import type { Plugin } from '../plugin.ts';
 import { compileConfigSchema } from '../validation.ts';
+import { importModule, resolveOwnSpecifier } from './import-module.ts';
 import type { GatewayConfig, PluginEntry } from './define.ts';
 import { defaults, GatewayConfigSchema, type GatewaySettings, type ModelGroup } from './schema.ts';
 
@@ -24,13 +24,13 @@ export interface ResolvedConfig {
   readonly models: readonly ModelGroup[];
 }
 
-/** Imports a config file (TypeScript is fine: the CLI registers a loader). Default export: config or (async) function. */
+/** Imports a config file (TypeScript is fine, see importModule). Default export: config or (async) function. */
 export async function importConfigFile(file: string): Promise<GatewayConfig> {
   const path = isAbsolute(file) ? file : resolve(process.cwd(), file);
   if (!existsSync(path)) throw new ConfigError([{ path: file, message: 'config file not found' }]);
   let mod: { default?: unknown };
   try {
-    mod = unwrapCommonJs((await import(pathToFileURL(path).href)) as { default?: unknown });
+    mod = unwrapCommonJs((await importModule(path)) as { default?: unknown });
   } catch (err) {
     throw new ConfigError([{ path: file, message: `could not load: ${(err as Error).message}` }]);
   }
@@ -124,7 +124,7 @@ async function resolvePluginEntry(
   }
   let exported: unknown;
   try {
-    const mod = (await import(resolveSpecifier(specifier, baseDir))) as { default?: unknown };
+    const mod = (await importPlugin(specifier, baseDir)) as { default?: unknown };
     exported = mod.default;
   } catch (err) {
     problems.push({ path, message: `cannot load '${specifier}': ${(err as Error).message}` });
@@ -148,14 +148,21 @@ async function resolvePluginEntry(
   return resolvePluginEntry(plugin, path, baseDir, problems);
 }
 
-/** Relative paths resolve against the config's folder; package names against the project. */
-function resolveSpecifier(specifier: string, baseDir: string): string {
-  if (specifier.startsWith('.') || isAbsolute(specifier)) return pathToFileURL(resolve(baseDir, specifier)).href;
+/**
+ * Relative paths resolve against the config's folder; `switchyard/…` to the running gateway's
+ * own modules; other package names against the project.
+ */
+async function importPlugin(specifier: string, baseDir: string): Promise<unknown> {
+  const own = resolveOwnSpecifier(specifier);
+  if (own !== undefined) return import(own);
+  if (specifier.startsWith('.') || isAbsolute(specifier)) return importModule(resolve(baseDir, specifier));
+  let path: string;
   try {
-    return pathToFileURL(createRequire(resolve(baseDir, 'package.json')).resolve(specifier)).href;
+    path = createRequire(resolve(baseDir, 'package.json')).resolve(specifier);
   } catch {
-    return specifier;
+    return import(specifier);
   }
+  return importModule(path);
 }
 
 /** Names and dependencies; `positions` maps each plugin back to its entry in `plugins[]` for the paths. */

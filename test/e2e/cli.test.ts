@@ -1,43 +1,19 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { root, runNode, startGatewayProcess, type CliRun, type ServingGateway } from '../helpers/cli.ts';
 import { mockOpenAIKey, startMockOpenAI } from '../helpers/mock-upstream/openai.ts';
 import type { MockServer } from '../helpers/mock-upstream/server.ts';
 
 // The `switchyard` bin as users run it: a child process, configured by the environment only.
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = join(root, 'bin', 'switchyard.js');
 const key = 'sy-cli-master-key';
 
-/** A port that was free a moment ago (the CLI prints no port when given 0). */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
-}
-
-/** Only what the CLI should read: no stray provider keys from the machine. */
-function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...extra };
-}
-
-function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, timeout: 20_000, killSignal: 'SIGKILL', env: cliEnv(env) }, (err, stdout, stderr) =>
-      done({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : null, stdout, stderr }),
-    );
-  });
-}
+const runCli = (args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> => runNode(bin, args, env);
 
 describe('switchyard check', () => {
   let dir: string;
@@ -97,41 +73,26 @@ describe('switchyard check', () => {
 
 describe('switchyard serving, and its graceful shutdown', () => {
   let upstream: MockServer;
+  let gateway: ServingGateway;
   let child: ChildProcess;
   let port: number;
-  let output = '';
   let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   beforeAll(async () => {
     // One character per chunk, 40 ms apart: a stream that lasts about two seconds.
     upstream = await startMockOpenAI({ chunkSize: 1, chunkGapMs: 40 });
-    port = await freePort();
     // cwd is the repository: the CLI loads its gateway.config.ts (shutdownGraceMs 10 s).
-    child = spawn(process.execPath, [bin], {
-      cwd: root,
-      env: cliEnv({
-        OPENAI_API_KEY: mockOpenAIKey,
-        OPENAI_BASE_URL: `${upstream.url}/v1`,
-        SWITCHYARD_MASTER_KEY: key,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-      }),
-      stdio: ['ignore', 'pipe', 'pipe'],
+    gateway = await startGatewayProcess(bin, [], {
+      OPENAI_API_KEY: mockOpenAIKey,
+      OPENAI_BASE_URL: `${upstream.url}/v1`,
+      SWITCHYARD_MASTER_KEY: key,
     });
-    child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    ({ child, port } = gateway);
     exited = new Promise((done) => child.once('exit', (code, signal) => done({ code, signal })));
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
-      if (ok) break;
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the gateway did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
   }, 25_000);
 
   afterAll(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    gateway?.kill();
     await upstream.close();
   });
 
@@ -193,7 +154,7 @@ describe('switchyard serving, and its graceful shutdown', () => {
     expect(text).toBe(`echo: ${content}`);
 
     const { code, signal } = await exited;
-    expect({ code, signal }, output).toEqual({ code: 0, signal: null });
+    expect({ code, signal }, gateway.output()).toEqual({ code: 0, signal: null });
     // Well inside the 10 s grace period: the gateway stopped once the stream was done.
     expect(Date.now() - signalledAt).toBeLessThan(8_000);
   }, 20_000);
