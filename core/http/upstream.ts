@@ -1,7 +1,4 @@
-import { Agent, errors as undiciErrors, request } from 'undici';
-import type { Dispatcher } from 'undici';
-import { Stream, type Readable } from 'node:stream';
-import { collect } from './collect.ts';
+import { Agent, errors as undiciErrors } from 'undici';
 import { clientClosed, GatewayError, upstreamTimeout, upstreamUnreachable } from '../errors.ts';
 
 /**
@@ -49,26 +46,8 @@ export interface UpstreamCall {
   readonly connectTimeoutMs?: number | undefined;
 }
 
-export type UpstreamResponse = Dispatcher.ResponseData;
-
 /** The default time to first byte allowed upstream when neither deployment nor group sets one. */
 export const defaultUpstreamTimeoutMs = 600_000;
-
-export async function callUpstream(call: UpstreamCall): Promise<UpstreamResponse> {
-  try {
-    return await request(call.url, {
-      method: call.method,
-      headers: call.headers,
-      body: call.body ?? null,
-      signal: call.signal,
-      dispatcher: upstreamAgent(call.connectTimeoutMs),
-      headersTimeout: call.timeoutMs,
-      bodyTimeout: call.idleTimeoutMs ?? call.timeoutMs,
-    });
-  } catch (err) {
-    throw upstreamFailure(err, call);
-  }
-}
 
 /** Maps a transport failure (not an HTTP status) to a GatewayError. */
 export function upstreamFailure(err: unknown, call: Pick<UpstreamCall, 'provider' | 'signal' | 'timeoutMs'>): GatewayError {
@@ -121,22 +100,4 @@ export function clearDeadline(signal: AbortSignal): void {
   deadlines.delete(signal);
   clearTimeout(deadline.timer);
   deadline.source.removeEventListener('abort', deadline.onAbort);
-}
-
-function tooLarge(limit: number): Error {
-  return new Error(`upstream body over ${limit} bytes`);
-}
-
-/** Reads a whole body, refusing more than `limit` bytes (an upstream gone wrong must not fill memory). */
-export async function readBody(body: Readable | AsyncIterable<Uint8Array>, limit = 256 * 1024 * 1024): Promise<Buffer> {
-  // Node streams (undici's bodies) take the cheaper listener path; other iterables are looped.
-  if (body instanceof Stream) return collect(body as Readable, limit, tooLarge);
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const part of body) {
-    size += part.length;
-    if (size > limit) throw tooLarge(limit);
-    parts.push(part as Buffer);
-  }
-  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size);
 }

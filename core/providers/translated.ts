@@ -13,7 +13,7 @@ import type {
 import { completeResult, JsonBody, StreamEvent, streamResult, type CallResult } from '../result.ts';
 import type { Deployment } from '../routing/types.ts';
 import { primeStream } from '../stream/primed.ts';
-import { parseSse } from '../stream/sse.ts';
+import { SseDecoder, type SseMessage } from '../stream/sse.ts';
 import type {
   ChatTranslation,
   CompletionsTranslation,
@@ -23,7 +23,7 @@ import type {
 } from './define.ts';
 import { fanOutComplete, fanOutStream } from './fan-out.ts';
 import { encodeEmbeddings } from './translation-helpers.ts';
-import { endCall, readJson, send, sentCallFailure, type SentCall } from './transport.ts';
+import { endCall, sendJson, sendStream, sentCallFailure, type SentCall } from './transport.ts';
 
 /** Chat and legacy completions share one shape of translation; the core treats them alike. */
 type TextTranslation = ChatTranslation | CompletionsTranslation;
@@ -78,15 +78,21 @@ async function singleCall(
   const t = translation as ChatTranslation;
   const req = request as ChatRequest;
   const body = JSON.stringify(t.toRequest(req, target));
-  const sent = await send(def, ctx.signal, target, { operation: ctx.operation as Operation, stream: ctx.stream, body });
+  const info = { operation: ctx.operation as Operation, stream: ctx.stream, body };
   if (!ctx.stream) {
-    const upstream = await readJson<unknown>(def, sent);
+    const upstream = await sendJson<unknown>(def, ctx.signal, target, info);
     return completeResult(JsonBody.of<FinalResult>(t.fromResponse(upstream, target, req)));
   }
+  const sent = await sendStream(def, ctx.signal, target, info);
   const events = translatedEvents(def, t, req, target, sent);
   return streamResult(await primeStream(events));
 }
 
+/**
+ * The provider's stream translated to chunks. An error event's text is the provider's (Cohere's
+ * `delta.error`, a Bedrock exception frame): sentCallFailure scrubs it of the keys we sent, as
+ * transport.ts does for an error status.
+ */
 async function* translatedEvents(
   def: ProviderDefinition,
   t: ChatTranslation,
@@ -108,22 +114,31 @@ async function* translatedEvents(
   }
 }
 
-/**
- * An error event's text is the provider's (Cohere's `delta.error`, a Bedrock exception frame):
- * it is scrubbed of the keys we sent, as transport.ts does for an error status.
- */
-
+/** The body's SSE events with JSON data; fed from the body here rather than through parseSse (one async layer fewer). */
 async function* decodeSseJson(def: ProviderDefinition, body: AsyncIterable<Uint8Array>): AsyncGenerator<DecodedEvent> {
-  for await (const message of parseSse(body)) {
-    if (message.data === '[DONE]' || message.data === '') continue;
-    let data: unknown;
-    try {
-      data = JSON.parse(message.data);
-    } catch {
-      throw upstreamInvalid(def.id, 'stream event is not JSON');
+  const sse = new SseDecoder();
+  for await (const bytes of body) {
+    for (const message of sse.feed(bytes)) {
+      const event = jsonEvent(def, message);
+      if (event !== undefined) yield event;
     }
-    yield { name: message.event, data };
   }
+  for (const message of sse.end()) {
+    const event = jsonEvent(def, message);
+    if (event !== undefined) yield event;
+  }
+}
+
+/** An SSE event's JSON; undefined for `[DONE]` and empty events. */
+function jsonEvent(def: ProviderDefinition, message: SseMessage): DecodedEvent | undefined {
+  if (message.data === '[DONE]' || message.data === '') return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(message.data);
+  } catch {
+    throw upstreamInvalid(def.id, 'stream event is not JSON');
+  }
+  return { name: message.event, data };
 }
 
 /** Values SDKs and frameworks send by default; they ask for nothing, so they are never an error. */
@@ -201,8 +216,8 @@ async function embedOnce(
   target: Deployment,
 ): Promise<CreateEmbeddingResponse> {
   const body = JSON.stringify(t.toRequest(request, target));
-  const sent = await send(def, ctx.signal, target, { operation: 'embeddings', stream: false, body });
-  return t.fromResponse(await readJson<unknown>(def, sent), target, request);
+  const upstream = await sendJson<unknown>(def, ctx.signal, target, { operation: 'embeddings', stream: false, body });
+  return t.fromResponse(upstream, target, request);
 }
 
 function mergeEmbeddings(parts: CreateEmbeddingResponse[], batchSize: number): CreateEmbeddingResponse {

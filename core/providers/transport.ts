@@ -1,22 +1,15 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError, upstreamInvalid } from '../errors.ts';
-import { callUpstreamComplete } from '../http/complete.ts';
-import {
-  callUpstream,
-  clearDeadline,
-  defaultUpstreamTimeoutMs,
-  readBody,
-  upstreamFailure,
-  withDeadline,
-  type UpstreamCall,
-  type UpstreamResponse,
-} from '../http/upstream.ts';
+import { callUpstreamComplete, errorBodyLimit } from '../http/complete.ts';
+import { callUpstreamStream, type UpstreamStream } from '../http/stream.ts';
+import { clearDeadline, defaultUpstreamTimeoutMs, upstreamFailure, withDeadline, type UpstreamCall } from '../http/upstream.ts';
 import type { Deployment } from '../routing/types.ts';
 import type { CallInfo, ProviderDefinition, UpstreamInit } from './define.ts';
 import { providerError, rateLimitResetMs, retryAfterSeconds, scrubSecrets } from './upstream-errors.ts';
 
+/** A streamed call whose headers are in; read `response.body`, then `endCall`. */
 export interface SentCall {
-  readonly response: UpstreamResponse;
+  readonly response: UpstreamStream;
   readonly init: UpstreamInit;
   readonly timeoutMs: number;
   /** The signal the call runs under: the client's, bounded by the deployment's whole-call deadline. */
@@ -39,11 +32,11 @@ function upstreamCall(def: ProviderDefinition, signal: AbortSignal, target: Depl
 }
 
 /**
- * Sends one call; an error status becomes a GatewayError with the provider's message, scrubbed.
- * `payload` is what goes on the wire when it is not `info.body` (the client's own bytes). The
- * caller reads the answer with `readAll`/`readJson` or, for streams, calls `endCall` when done.
+ * Sends one streamed call; an error status becomes a GatewayError with the provider's message,
+ * scrubbed. `payload` is what goes on the wire when it is not `info.body` (the client's own
+ * bytes). The caller reads `response.body` and calls `endCall` when the stream is over.
  */
-export async function send(
+export async function sendStream(
   def: ProviderDefinition,
   signal: AbortSignal,
   target: Deployment,
@@ -52,9 +45,9 @@ export async function send(
 ): Promise<SentCall> {
   const init = await def.request(target, info);
   const call = upstreamCall(def, signal, target, init, payload);
-  let response: UpstreamResponse;
+  let response: UpstreamStream;
   try {
-    response = await callUpstream(call);
+    response = await callUpstreamStream(call);
     if (response.statusCode >= 400) throw await errorFromResponse(def, response, init);
   } catch (err) {
     clearDeadline(call.signal);
@@ -65,7 +58,7 @@ export async function send(
 
 /**
  * A non-streamed call read whole (no response stream; see callUpstreamComplete): the answer's
- * bytes, or the same GatewayErrors as `send` followed by `readAll`.
+ * bytes, or a GatewayError (an error status with the provider's message, scrubbed, as `sendStream`).
  */
 export async function sendComplete(
   def: ProviderDefinition,
@@ -82,24 +75,44 @@ export async function sendComplete(
   } finally {
     clearDeadline(call.signal);
   }
-  if (answer.statusCode >= 400) {
-    // As errorFromResponse: an error body over 1 MiB is not read.
-    const text = answer.bytes.length > errorBodyLimit ? '' : answer.bytes.toString('utf8');
-    throw errorFromText(def, answer.statusCode, answer.headers, text, init);
-  }
+  // An error body over errorBodyLimit was not read (its bytes are empty).
+  if (answer.statusCode >= 400) throw errorFromText(def, answer.statusCode, answer.headers, answer.bytes.toString('utf8'), init);
   return answer.bytes;
 }
 
-const errorBodyLimit = 1024 * 1024;
-
-async function errorFromResponse(def: ProviderDefinition, response: UpstreamResponse, init: UpstreamInit): Promise<GatewayError> {
-  let text = '';
+/** A non-streamed JSON answer, parsed; garbage becomes a 502 naming the provider. */
+export async function sendJson<T>(
+  def: ProviderDefinition,
+  signal: AbortSignal,
+  target: Deployment,
+  info: CallInfo,
+  payload: string | Buffer | undefined = info.body,
+): Promise<T> {
+  const bytes = await sendComplete(def, signal, target, info, payload);
   try {
-    text = (await readBody(response.body, errorBodyLimit)).toString('utf8');
+    return JSON.parse(bytes.toString('utf8')) as T;
   } catch {
-    response.body.destroy();
+    throw upstreamInvalid(def.id, 'body is not JSON');
   }
-  return errorFromText(def, response.statusCode, response.headers, text, init);
+}
+
+/** An error status's body, read up to errorBodyLimit (past it, or on a failure, the status alone speaks). */
+async function errorFromResponse(def: ProviderDefinition, response: UpstreamStream, init: UpstreamInit): Promise<GatewayError> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const part of response.body) {
+      size += part.length;
+      if (size > errorBodyLimit) {
+        parts.length = 0;
+        break;
+      }
+      parts.push(part);
+    }
+  } catch {
+    parts.length = 0;
+  }
+  return errorFromText(def, response.statusCode, response.headers, Buffer.concat(parts).toString('utf8'), init);
 }
 
 function errorFromText(def: ProviderDefinition, statusCode: number, headers: IncomingHttpHeaders, text: string, init: UpstreamInit): GatewayError {
@@ -148,25 +161,4 @@ export function sentCallFailure(def: ProviderDefinition, sent: SentCall, err: un
 /** The call is over (a stream ended or was abandoned): its deadline timer goes. */
 export function endCall(sent: SentCall): void {
   clearDeadline(sent.signal);
-}
-
-/** Reads a whole upstream body; a reset or a stall mid-body becomes a GatewayError. */
-export async function readAll(def: ProviderDefinition, sent: SentCall): Promise<Buffer> {
-  try {
-    return await readBody(sent.response.body);
-  } catch (err) {
-    throw sentCallFailure(def, sent, err);
-  } finally {
-    endCall(sent);
-  }
-}
-
-/** Reads and parses a JSON body; garbage becomes a 502 naming the provider. */
-export async function readJson<T>(def: ProviderDefinition, sent: SentCall): Promise<T> {
-  const bytes = await readAll(def, sent);
-  try {
-    return JSON.parse(bytes.toString('utf8')) as T;
-  } catch {
-    throw upstreamInvalid(def.id, 'body is not JSON');
-  }
 }

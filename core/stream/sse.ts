@@ -1,4 +1,4 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 
 /** One parsed server-sent event. `event` is undefined for plain `data:` events. */
 export type SseMessage = EventSourceMessage;
@@ -8,20 +8,47 @@ export type SseMessage = EventSourceMessage;
  * messages, never raw text. Multi-byte characters split across reads are decoded correctly.
  */
 export async function* parseSse(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseMessage, void, undefined> {
-  const decoder = new TextDecoder('utf-8');
-  let pending: SseMessage[] = [];
-  const parser = createParser({ onEvent: (message) => void pending.push(message) });
-  for await (const bytes of body) {
-    parser.feed(decoder.decode(bytes, { stream: true }));
-    if (pending.length === 0) continue;
-    const ready = pending;
-    pending = [];
-    yield* ready;
+  const sse = new SseDecoder();
+  for await (const bytes of body) yield* sse.feed(bytes);
+  yield* sse.end();
+}
+
+const none: readonly SseMessage[] = Object.freeze([]);
+
+/**
+ * The framing behind `parseSse`, fed by hand: the core's stream readers loop over the upstream
+ * body themselves and take the events of each read, one async layer fewer per event than
+ * iterating `parseSse`.
+ */
+export class SseDecoder {
+  readonly #decoder = new TextDecoder('utf-8');
+  readonly #parser: EventSourceParser;
+  #pending: SseMessage[] = [];
+
+  constructor() {
+    this.#parser = createParser({ onEvent: (message) => void this.#pending.push(message) });
   }
-  parser.feed(decoder.decode());
-  // A stream that ends without the blank line after its last event still delivers that event.
-  parser.feed('\n\n');
-  yield* pending;
+
+  /** The events completed by one read of the body. */
+  feed(bytes: Uint8Array): readonly SseMessage[] {
+    this.#parser.feed(this.#decoder.decode(bytes, { stream: true }));
+    return this.#take();
+  }
+
+  /** The events left when the body ends. */
+  end(): readonly SseMessage[] {
+    this.#parser.feed(this.#decoder.decode());
+    // A stream that ends without the blank line after its last event still delivers that event.
+    this.#parser.feed('\n\n');
+    return this.#take();
+  }
+
+  #take(): readonly SseMessage[] {
+    const ready = this.#pending;
+    if (ready.length === 0) return none;
+    this.#pending = [];
+    return ready;
+  }
 }
 
 /** What a client receives, frame by frame. */

@@ -30,6 +30,11 @@ const routes: Record<string, Route> = {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.write('{"a":');
   },
+  '/big-error': (_req, res) => {
+    res.writeHead(500, { 'content-type': 'text/html' });
+    res.write(Buffer.alloc(1024 * 1024, 'x'));
+    res.write(Buffer.alloc(1024, 'x'));
+  },
   '/big': (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.write(Buffer.alloc(4096, 'x'));
@@ -128,6 +133,13 @@ describe('callUpstreamComplete', () => {
     expect(err.status).toBe(502);
     expect(err.extra.code).toBe('upstream_unreachable');
     await expect.poll(() => closed.filter((p) => p === '/big').length, { timeout: 2000 }).toBe(1);
+  });
+
+  test('an error status with a body over 1 MiB: answered with an empty body, the call aborted', async () => {
+    const answer = await callUpstreamComplete(call('/big-error', { timeoutMs: 5000 }));
+    expect(answer.statusCode).toBe(500);
+    expect(answer.bytes.length).toBe(0);
+    await expect.poll(() => closed.filter((p) => p === '/big-error').length, { timeout: 2000 }).toBe(1);
   });
 
   test('nothing listening → 502', async () => {
