@@ -16,7 +16,7 @@ import { detectPinning, memory, pinSelf, stop, type Pinning } from './lib/procs.
 import { newestProfile, renderProfile, summarise } from './lib/profile.ts';
 import { renderResults, type Plan, type Results } from './lib/report.ts';
 import { cacheHits, smokeTest } from './lib/smoke.ts';
-import { gatewayEntry, startAll, startRedisTarget } from './lib/start.ts';
+import { gatewayEntry, productionNodeFlags, startAll, startRedisTarget } from './lib/start.ts';
 import type { Target, TargetId } from './lib/targets.ts';
 
 const root = new URL('../', import.meta.url);
@@ -36,6 +36,7 @@ const { values } = parseArgs({
     render: { type: 'string' },
     'merge-soak': { type: 'string' },
     source: { type: 'boolean', default: false },
+    'node-flags': { type: 'string' },
   },
 });
 
@@ -71,7 +72,11 @@ async function main(): Promise<void> {
   if (logDir !== undefined) mkdirSync(logDir, { recursive: true });
   const entry = gatewayEntry(values.source === true);
   log(`gateway: ${values.source === true ? 'from source under tsx (--source)' : 'compiled (npm run build)'}`);
-  const env = await startAll({ pinning, entry, only, ...(logDir === undefined ? {} : { logDir }) });
+  // Node flags for the Switchyard processes: `npm run start:dist`'s for the compiled gateway, none
+  // from source; `--node-flags=...` replaces them (tuning experiments; `--node-flags=` for none).
+  const nodeFlags = values['node-flags']?.split(' ').filter((f) => f !== '') ?? (values.source === true ? [] : productionNodeFlags());
+  if (nodeFlags.length > 0) log(`gateway node flags: ${nodeFlags.join(' ')}`);
+  const env = await startAll({ pinning, entry, only, switchyardFlags: () => nodeFlags, ...(logDir === undefined ? {} : { logDir }) });
   // Ctrl-C stops the targets too, not just the harness.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void env.stopAll().finally(() => process.exit(130)));
@@ -81,6 +86,7 @@ async function main(): Promise<void> {
     machine: machineInfo(root),
     pinning,
     gatewayBuild: values.source === true ? 'source' : 'compiled',
+    nodeFlags,
     targets: env.targets.map((t) => ({ id: t.id, label: t.label })),
     idleRssMb: {},
     saturation: {},
@@ -108,7 +114,7 @@ async function main(): Promise<void> {
     if (wanted('latency')) await runLatency(env.targets, results);
     if (wanted('streaming')) await runStreaming(env.targets, results, env.mockOrigin);
     if (wanted('open-streams')) await runOpenStreams(env.targets, results, env.mockOrigin);
-    if (wanted('cache')) await runCacheHit(env.targets, results, { pinning, entry, mockOrigin: env.mockOrigin, ...(logDir === undefined ? {} : { logDir }) });
+    if (wanted('cache')) await runCacheHit(env.targets, results, { pinning, entry, nodeFlags, mockOrigin: env.mockOrigin, ...(logDir === undefined ? {} : { logDir }) });
     if (values.soak !== undefined) await runSoak(env.targets, results, Number(values.soak));
   } finally {
     await closePools();
@@ -177,7 +183,7 @@ async function runOpenStreams(targets: Target[], results: Results, mockOrigin: s
  * Switchyard full's memory cache and, when REDIS_URL is set, from a Switchyard full with
  * `cache/redis` started for this scenario alone (its keys are deleted afterwards).
  */
-async function runCacheHit(targets: Target[], results: Results, start: { pinning: Pinning; entry: string; mockOrigin: string; logDir?: string }): Promise<void> {
+async function runCacheHit(targets: Target[], results: Results, start: { pinning: Pinning; entry: string; nodeFlags: readonly string[]; mockOrigin: string; logDir?: string }): Promise<void> {
   const full = targets.find((t) => t.id === 'switchyard-full');
   const passthrough = targets.find((t) => t.id === 'passthrough');
   if (!results.cacheConfigured || full === undefined || passthrough === undefined) return;
@@ -256,7 +262,7 @@ async function profile(): Promise<void> {
     pinning,
     entry: gatewayEntry(values.source === true),
     only: ['switchyard', 'switchyard-full'],
-    switchyardFlags: (id) => ['--cpu-prof', `--cpu-prof-dir=${dir(id)}`],
+    switchyardFlags: (id) => [...(values.source === true ? [] : productionNodeFlags()), '--cpu-prof', `--cpu-prof-dir=${dir(id)}`],
   });
   const seconds = plan.satS * 2;
   try {

@@ -42,6 +42,8 @@ export interface Results {
   pinning: Pinning;
   /** How the Switchyard targets ran: compiled (`npm run build`) or from source under tsx (`--source`). Absent in older results: source. */
   gatewayBuild?: 'compiled' | 'source';
+  /** Node/V8 flags given to the Switchyard processes (`--node-flags`), if any. */
+  nodeFlags?: string[];
   targets: { id: TargetId; label: string }[];
   idleRssMb: Partial<Record<TargetId, number>>;
   saturation: PerTarget<SaturationResult>;
@@ -309,7 +311,7 @@ export function renderResults(results: Results, root: URL): string {
   p();
   p(`- CPU: ${machine.cpu}, ${machine.cpus} CPUs, ${machine.memoryGb} GB RAM, ${machine.kernel}, ${machine.virtualised}`);
   p(`- Pinning: ${pinning.why}`);
-  p(`- Node ${machine.node}; Switchyard commit ${machine.commit}`);
+  p(`- Node ${machine.node}; Switchyard commit ${machine.commit}${results.nodeFlags?.length ? `; Switchyard processes run with \`${results.nodeFlags.join(' ')}\`` : ''}`);
   p(`- ${Object.entries(machine.versions).map(([n, v]) => `${n} ${v}`).join(', ')}`);
   p('- Targets: `direct` = the mock itself; `passthrough` = bench/targets/passthrough.mjs; `switchyard` = ' +
     (results.gatewayBuild === 'compiled' ? '`npm run build`, then `node dist/core/main.js` (compiled JavaScript, no TypeScript loader;' : '`node bin/switchyard.js` (from source under tsx;') +

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,16 @@ export function gatewayEntry(source: boolean): string {
   return join(out, 'core', 'main.js');
 }
 
+/**
+ * The Node flags production runs the compiled gateway with: those of `npm run start:dist` in
+ * package.json (one source of truth), so the benchmark measures what `start:dist` runs.
+ */
+export function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(path('package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const words = (pkg.scripts?.['start:dist'] ?? '').split(/\s+/);
+  return words.filter((w) => w.startsWith('--'));
+}
+
 export interface Started {
   readonly mock: Proc;
   readonly mockOrigin: string;
@@ -49,9 +59,9 @@ export interface StartOptions {
  * The cache-hit scenario's Redis target: bench/configs/cache-redis.ts (Switchyard full with
  * `cache/redis`), keys under `keyPrefix`. Started on its own, after the other scenarios.
  */
-export async function startRedisTarget(options: { pinning: Pinning; entry: string; mockOrigin: string; redisUrl: string; keyPrefix: string; logDir?: string }): Promise<{ target: Target; proc: Proc }> {
+export async function startRedisTarget(options: { pinning: Pinning; entry: string; nodeFlags: readonly string[]; mockOrigin: string; redisUrl: string; keyPrefix: string; logDir?: string }): Promise<{ target: Target; proc: Proc }> {
   const port = await freePort();
-  const proc = spawnNode('switchyard-redis', [options.entry, '--config', path('bench/configs/cache-redis.ts'), '--port', String(port)], {
+  const proc = spawnNode('switchyard-redis', [...options.nodeFlags, options.entry, '--config', path('bench/configs/cache-redis.ts'), '--port', String(port)], {
     cpu: options.pinning.targetCpu,
     stdout: options.logDir === undefined ? '/dev/null' : join(options.logDir, 'switchyard-redis.log'),
     cwd: path('.'),
