@@ -21,10 +21,17 @@ export function callHeaders(ctx: RequestContext, base: Readonly<Record<string, s
   return headers;
 }
 
+/**
+ * A JSON answer with its length: `writeHead` fixes the headers at once, so without
+ * `content-length` Node would send the body chunked (size line, body, terminator: more to write,
+ * and more for the client to parse).
+ */
 export function writeJson(ctx: RequestContext, res: ServerResponse, body: string | Buffer): void {
-  res.writeHead(200, callHeaders(ctx, { 'content-type': jsonType }));
+  res.writeHead(200, callHeaders(ctx, { 'content-type': jsonType, 'content-length': String(byteLength(body)) }));
   res.end(body);
 }
+
+const byteLength = (body: string | Buffer): number => (typeof body === 'string' ? Buffer.byteLength(body) : body.length);
 
 /**
  * Sends an error the only way still possible: the JSON envelope with its status, or, once a
@@ -37,7 +44,7 @@ export function writeError(ctx: RequestContext | undefined, res: ServerResponse,
     res.end(sseFrame(body));
     return;
   }
-  const base: Record<string, string> = { 'content-type': jsonType };
+  const base: Record<string, string> = { 'content-type': jsonType, 'content-length': String(Buffer.byteLength(body)) };
   if (error.extra.retryAfterS !== undefined) base['retry-after'] = String(error.extra.retryAfterS);
   // A body we refused to read is still arriving: close the connection rather than drain it.
   if (error.status === 413) base.connection = 'close';

@@ -42,6 +42,30 @@ describe('HTTP surface', () => {
     expect(wrong.status).toBe(405);
   });
 
+  test('JSON answers and errors of model calls carry content-length, not chunked encoding', async () => {
+    const ok = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'smart', messages: [{ role: 'user', content: 'héllo ✓' }] }),
+    });
+    const okBytes = Buffer.from(await ok.arrayBuffer());
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('transfer-encoding')).toBeNull();
+    expect(ok.headers.get('content-length')).toBe(String(okBytes.length));
+    expect(JSON.parse(okBytes.toString('utf8')).choices[0].message.content).toBe('echo: héllo ✓');
+
+    const bad = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'no-such-model-é', messages: [{ role: 'user', content: 'x' }] }),
+    });
+    const badBytes = Buffer.from(await bad.arrayBuffer());
+    expect(bad.status).toBe(404);
+    expect(bad.headers.get('transfer-encoding')).toBeNull();
+    expect(bad.headers.get('content-length')).toBe(String(badBytes.length));
+    expect(JSON.parse(badBytes.toString('utf8')).error.message).toContain('no-such-model-é');
+  });
+
   test('the client request id is echoed', async () => {
     const res = await fetch(`${gw.url}/v1/models`, { headers: { 'x-request-id': 'abc-123' } });
     expect(res.headers.get('x-request-id')).toBe('abc-123');
