@@ -6,19 +6,34 @@ import { StreamEvent } from '../result.ts';
 import { sseDone, sseFrame, sseHeaders } from '../stream/sse.ts';
 
 const jsonType = 'application/json';
+/** sseHeaders as a flat list, copied per stream (callHeaders appends to it). */
+const sseHeaderList: readonly string[] = Object.entries(sseHeaders).flat();
 
-/** Headers of every model-call response: who answered, after how many tries, cache status. */
-export function callHeaders(ctx: RequestContext, base: Readonly<Record<string, string>>): Record<string, string> {
-  const headers: Record<string, string> = { ...base, 'x-request-id': ctx.id };
+/**
+ * Headers of every model-call response — who answered, after how many tries, cache status, and
+ * what plugins set — appended to `headers`, the flat `[name, value, …]` list `writeHead` takes
+ * (Node walks it as is; an object would be built, then walked with `for…in`).
+ */
+export function callHeaders(ctx: RequestContext, headers: string[]): string[] {
+  headers.push('x-request-id', ctx.id);
   const d = ctx.deployment;
-  if (d !== undefined) {
-    headers['x-switchyard-provider'] = d.provider;
-    headers['x-switchyard-model'] = d.model;
-  }
-  if (ctx.attempts.length > 0) headers['x-switchyard-attempts'] = String(ctx.attempts.length);
-  if (ctx.cacheStatus !== undefined) headers['x-switchyard-cache'] = ctx.cacheStatus;
-  for (const name in ctx.responseHeaders) headers[name] = ctx.responseHeaders[name] as string;
+  if (d !== undefined) headers.push('x-switchyard-provider', d.provider, 'x-switchyard-model', d.model);
+  if (ctx.attempts.length > 0) headers.push('x-switchyard-attempts', String(ctx.attempts.length));
+  if (ctx.cacheStatus !== undefined) headers.push('x-switchyard-cache', ctx.cacheStatus);
+  for (const name in ctx.responseHeaders) setHeader(headers, name, ctx.responseHeaders[name] as string);
   return headers;
+}
+
+/** A plugin's header replaces one of ours of the same name (never sent twice). */
+function setHeader(headers: string[], name: string, value: string): void {
+  const lower = name.toLowerCase();
+  for (let i = 0; i < headers.length; i += 2) {
+    if ((headers[i] as string).toLowerCase() === lower) {
+      headers[i + 1] = value;
+      return;
+    }
+  }
+  headers.push(name, value);
 }
 
 /**
@@ -27,7 +42,7 @@ export function callHeaders(ctx: RequestContext, base: Readonly<Record<string, s
  * and more for the client to parse).
  */
 export function writeJson(ctx: RequestContext, res: ServerResponse, body: string | Buffer): void {
-  res.writeHead(200, callHeaders(ctx, { 'content-type': jsonType, 'content-length': String(byteLength(body)) }));
+  res.writeHead(200, callHeaders(ctx, ['content-type', jsonType, 'content-length', String(byteLength(body))]));
   res.end(body);
 }
 
@@ -44,11 +59,12 @@ export function writeError(ctx: RequestContext | undefined, res: ServerResponse,
     res.end(sseFrame(body));
     return;
   }
-  const base: Record<string, string> = { 'content-type': jsonType, 'content-length': String(Buffer.byteLength(body)) };
-  if (error.extra.retryAfterS !== undefined) base['retry-after'] = String(error.extra.retryAfterS);
+  const headers = ['content-type', jsonType, 'content-length', String(Buffer.byteLength(body))];
+  if (error.extra.retryAfterS !== undefined) headers.push('retry-after', String(error.extra.retryAfterS));
   // A body we refused to read is still arriving: close the connection rather than drain it.
-  if (error.status === 413) base.connection = 'close';
-  const headers = ctx === undefined ? { ...base, 'x-request-id': requestId } : callHeaders(ctx, base);
+  if (error.status === 413) headers.push('connection', 'close');
+  if (ctx === undefined) headers.push('x-request-id', requestId);
+  else callHeaders(ctx, headers);
   res.writeHead(error.status, headers);
   res.end(body);
 }
@@ -69,7 +85,7 @@ export async function writeStream(
   transform: ChunkTransform | undefined,
 ): Promise<GatewayError | undefined> {
   const iterator = events[Symbol.asyncIterator]();
-  res.writeHead(200, callHeaders(ctx, sseHeaders));
+  res.writeHead(200, callHeaders(ctx, sseHeaderList.slice()));
   try {
     for (;;) {
       const next = await iterator.next();
