@@ -240,8 +240,20 @@ async function runSoak(targets: Target[], results: Results, seconds: number): Pr
     const res = await openLoop(t, 1000, seconds, { warmupSeconds: 0 });
     clearInterval(timer);
     samples.push(memory(t.pid).rssMb);
-    soak.targets[t.id] = { startMb: samples[0] as number, endMb: samples.at(-1) as number, maxMb: Math.max(...samples), p50: res.p50, p99: res.p99, failures: res.failures, dropped: res.dropped };
-    log(`soak ${t.id}: rss ${samples[0]?.toFixed(0)} → ${samples.at(-1)?.toFixed(0)} MB (max ${Math.max(...samples).toFixed(0)})`);
+    // The sample 60 s in (index 6), or the middle one in a shorter soak.
+    const warmMb = samples[Math.min(6, Math.floor((samples.length - 1) / 2))] as number;
+    soak.targets[t.id] = {
+      startMb: samples[0] as number,
+      warmMb,
+      samplesMb: samples,
+      endMb: samples.at(-1) as number,
+      maxMb: Math.max(...samples),
+      p50: res.p50,
+      p99: res.p99,
+      failures: res.failures,
+      dropped: res.dropped,
+    };
+    log(`soak ${t.id}: rss ${samples[0]?.toFixed(0)} idle → ${warmMb.toFixed(0)} warm → ${samples.at(-1)?.toFixed(0)} MB (max ${Math.max(...samples).toFixed(0)})`);
   }
   results.soak = soak;
 }
