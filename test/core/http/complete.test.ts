@@ -1,15 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { GatewayError } from 'switchyard';
 import { callUpstreamComplete } from '../../../core/http/complete.ts';
 import { withDeadline, type UpstreamCall } from '../../../core/http/upstream.ts';
+import { gatewayFailure, startRouteServer, type Route, type RouteServer } from '../../helpers/route-server.ts';
 
 /**
  * Non-streamed upstream calls through Dispatcher.dispatch(): the same timeouts, abort, error
  * mapping and body limit as request() + readBody, against a real loopback server.
  */
-type Route = (req: IncomingMessage, res: ServerResponse) => void;
 const routes: Record<string, Route> = {
   '/ok': (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'x-extra': 'yes' });
@@ -42,48 +39,13 @@ const routes: Record<string, Route> = {
   },
 };
 
-let server: Server;
-let origin: string;
-const sockets = new Set<Socket>();
-const closed: string[] = [];
+let upstream: RouteServer;
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    res.on('close', () => {
-      if (!res.writableFinished) closed.push(req.url ?? '');
-    });
-    (routes[req.url ?? ''] ?? ((_q, r) => r.writeHead(404).end()))(req, res);
-  });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  upstream = await startRouteServer(routes);
 });
-afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => upstream.close());
 
-const call = (path: string, extra: Partial<UpstreamCall> = {}): UpstreamCall => ({
-  provider: 'mock',
-  url: `${origin}${path}`,
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: '{}',
-  signal: new AbortController().signal,
-  timeoutMs: 2000,
-  ...extra,
-});
-
-async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(GatewayError);
-  return err as GatewayError;
-}
+const call = (path: string, extra: Partial<UpstreamCall> = {}): UpstreamCall => upstream.call(path, extra);
 
 describe('callUpstreamComplete', () => {
   test('gathers status, headers and a body sent in parts', async () => {
@@ -106,44 +68,44 @@ describe('callUpstreamComplete', () => {
   });
 
   test('no headers in time → 504; a body that stalls → 504', async () => {
-    expect((await failure(callUpstreamComplete(call('/hang', { timeoutMs: 100 })))).status).toBe(504);
-    expect((await failure(callUpstreamComplete(call('/stall', { timeoutMs: 1000, idleTimeoutMs: 100 })))).status).toBe(504);
+    expect((await gatewayFailure(callUpstreamComplete(call('/hang', { timeoutMs: 100 })))).status).toBe(504);
+    expect((await gatewayFailure(callUpstreamComplete(call('/stall', { timeoutMs: 1000, idleTimeoutMs: 100 })))).status).toBe(504);
   });
 
   test('the whole-call deadline → 504, and the upstream request is torn down', async () => {
     const signal = withDeadline(new AbortController().signal, 150);
-    const err = await failure(callUpstreamComplete(call('/stall', { signal, timeoutMs: 5000 })));
+    const err = await gatewayFailure(callUpstreamComplete(call('/stall', { signal, timeoutMs: 5000 })));
     expect(err.status).toBe(504);
-    await expect.poll(() => closed.filter((p) => p === '/stall').length, { timeout: 2000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => upstream.closed.filter((p) => p === '/stall').length, { timeout: 2000 }).toBeGreaterThanOrEqual(2);
   });
 
   test('the client going away → 499 and the upstream request is torn down', async () => {
     const controller = new AbortController();
-    const before = closed.filter((p) => p === '/hang').length;
+    const before = upstream.closed.filter((p) => p === '/hang').length;
     const pending = callUpstreamComplete(call('/hang', { signal: controller.signal, timeoutMs: 5000 }));
     setTimeout(() => controller.abort(), 50);
-    expect((await failure(pending)).status).toBe(499);
-    await expect.poll(() => closed.filter((p) => p === '/hang').length, { timeout: 2000 }).toBe(before + 1);
+    expect((await gatewayFailure(pending)).status).toBe(499);
+    await expect.poll(() => upstream.closed.filter((p) => p === '/hang').length, { timeout: 2000 }).toBe(before + 1);
     // Already aborted before the call: never answered, still 499.
-    expect((await failure(callUpstreamComplete(call('/ok', { signal: AbortSignal.abort() })))).status).toBe(499);
+    expect((await gatewayFailure(callUpstreamComplete(call('/ok', { signal: AbortSignal.abort() })))).status).toBe(499);
   });
 
   test('past the body limit → 502, the call aborted', async () => {
-    const err = await failure(callUpstreamComplete(call('/big', { timeoutMs: 5000 }), 6000));
+    const err = await gatewayFailure(callUpstreamComplete(call('/big', { timeoutMs: 5000 }), 6000));
     expect(err.status).toBe(502);
     expect(err.extra.code).toBe('upstream_unreachable');
-    await expect.poll(() => closed.filter((p) => p === '/big').length, { timeout: 2000 }).toBe(1);
+    await expect.poll(() => upstream.closed.filter((p) => p === '/big').length, { timeout: 2000 }).toBe(1);
   });
 
   test('an error status with a body over 1 MiB: answered with an empty body, the call aborted', async () => {
     const answer = await callUpstreamComplete(call('/big-error', { timeoutMs: 5000 }));
     expect(answer.statusCode).toBe(500);
     expect(answer.bytes.length).toBe(0);
-    await expect.poll(() => closed.filter((p) => p === '/big-error').length, { timeout: 2000 }).toBe(1);
+    await expect.poll(() => upstream.closed.filter((p) => p === '/big-error').length, { timeout: 2000 }).toBe(1);
   });
 
   test('nothing listening → 502', async () => {
-    const err = await failure(callUpstreamComplete(call('/ok', { url: 'http://127.0.0.1:1/ok' })));
+    const err = await gatewayFailure(callUpstreamComplete(call('/ok', { url: 'http://127.0.0.1:1/ok' })));
     expect(err.status).toBe(502);
   });
 });

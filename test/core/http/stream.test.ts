@@ -1,16 +1,14 @@
 import { getEventListeners } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { GatewayError } from 'switchyard';
 import { callUpstreamStream, type UpstreamBody } from '../../../core/http/stream.ts';
 import { clearDeadline, withDeadline, type UpstreamCall } from '../../../core/http/upstream.ts';
+import { gatewayFailure, startRouteServer, type Route, type RouteServer } from '../../helpers/route-server.ts';
 
 /**
  * Streamed upstream calls through Dispatcher.dispatch(): chunks as they arrive, backpressure, the
  * timeouts, abort and error mapping of request(), against a real loopback server.
  */
-type Route = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** The response of the `/held` route, written to by the test itself. */
 let held: ServerResponse | undefined;
@@ -54,53 +52,18 @@ const routes: Record<string, Route> = {
   },
 };
 
-let server: Server;
-let origin: string;
-const sockets = new Set<Socket>();
-const closed: string[] = [];
-const closedCount = (path: string): number => closed.filter((p) => p === path).length;
+let upstream: RouteServer;
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    res.on('close', () => {
-      if (!res.writableFinished) closed.push(req.url ?? '');
-    });
-    (routes[req.url ?? ''] ?? ((_q, r) => r.writeHead(404).end()))(req, res);
-  });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  upstream = await startRouteServer(routes);
 });
 afterEach(() => {
   held?.destroy();
   held = undefined;
 });
-afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => upstream.close());
 
-const call = (path: string, extra: Partial<UpstreamCall> = {}): UpstreamCall => ({
-  provider: 'mock',
-  url: `${origin}${path}`,
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: '{}',
-  signal: new AbortController().signal,
-  timeoutMs: 2000,
-  ...extra,
-});
-
-async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(GatewayError);
-  return err as GatewayError;
-}
+const call = (path: string, extra: Partial<UpstreamCall> = {}): UpstreamCall => upstream.call(path, extra);
+const closedCount = (path: string): number => upstream.closed.filter((p) => p === path).length;
 
 async function text(body: UpstreamBody): Promise<string> {
   let out = '';
@@ -160,7 +123,7 @@ describe('callUpstreamStream', () => {
 
   test('no headers in time → 504', async () => {
     const signal = new AbortController().signal;
-    expect((await failure(callUpstreamStream(call('/hang', { signal, timeoutMs: 100 })))).status).toBe(504);
+    expect((await gatewayFailure(callUpstreamStream(call('/hang', { signal, timeoutMs: 100 })))).status).toBe(504);
     expect(listening(signal)).toBe(0);
   });
 
@@ -168,7 +131,7 @@ describe('callUpstreamStream', () => {
     const signal = new AbortController().signal;
     const { body } = await callUpstreamStream(call('/stall', { signal, timeoutMs: 1000, idleTimeoutMs: 100 }));
     expect(await nextText(body)).toBe('data: 1\n\n');
-    const err = await failure(body.next());
+    const err = await gatewayFailure(body.next());
     expect(err.status).toBe(504);
     expect(err.extra.code).toBe('upstream_timeout');
     expect(listening(signal)).toBe(0);
@@ -180,7 +143,7 @@ describe('callUpstreamStream', () => {
     try {
       const { body } = await callUpstreamStream(call('/stall', { signal, timeoutMs: 5000 }));
       expect(await nextText(body)).toBe('data: 1\n\n');
-      expect((await failure(body.next())).status).toBe(504);
+      expect((await gatewayFailure(body.next())).status).toBe(504);
       await expect.poll(() => closedCount('/stall'), { timeout: 2000 }).toBe(before + 1);
     } finally {
       clearDeadline(signal);
@@ -194,10 +157,10 @@ describe('callUpstreamStream', () => {
     expect(await nextText(body)).toBe('one');
     const pending = body.next();
     controller.abort();
-    expect((await failure(pending)).status).toBe(499);
+    expect((await gatewayFailure(pending)).status).toBe(499);
     await expect.poll(() => closedCount('/held'), { timeout: 2000 }).toBe(before + 1);
     // Already aborted before the call: never answered, still 499.
-    expect((await failure(callUpstreamStream(call('/stall', { signal: AbortSignal.abort() })))).status).toBe(499);
+    expect((await gatewayFailure(callUpstreamStream(call('/stall', { signal: AbortSignal.abort() })))).status).toBe(499);
   });
 
   test('a reader that stops early tears the upstream request down', async () => {
@@ -219,20 +182,20 @@ describe('callUpstreamStream', () => {
     expect(await nextText(body)).toBe('one');
     const pending = body.next();
     body.destroy();
-    expect((await failure(pending)).status).toBe(502);
+    expect((await gatewayFailure(pending)).status).toBe(502);
     await expect.poll(() => closedCount('/held'), { timeout: 2000 }).toBe(before + 1);
   });
 
   test('a connection reset mid-body → 502 after the chunks that came', async () => {
     const { body } = await callUpstreamStream(call('/reset'));
     expect(await nextText(body)).toBe('data: 1\n\n');
-    const err = await failure(body.next());
+    const err = await gatewayFailure(body.next());
     expect(err.status).toBe(502);
     expect(err.extra.code).toBe('upstream_unreachable');
   });
 
   test('nothing listening → 502', async () => {
-    expect((await failure(callUpstreamStream(call('/stall', { url: 'http://127.0.0.1:1/stall' })))).status).toBe(502);
+    expect((await gatewayFailure(callUpstreamStream(call('/stall', { url: 'http://127.0.0.1:1/stall' })))).status).toBe(502);
   });
 
   test('a deadline cleared after the stream leaves no timer behind', async () => {
