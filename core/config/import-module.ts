@@ -12,10 +12,22 @@ const compiled = import.meta.url.endsWith('.js');
 
 const typeScript = /\.[cm]?tsx?$/;
 
+/**
+ * TypeScript modules compiled so far, by path: a file named by two plugin entries is compiled and
+ * evaluated once, as Node's module cache does when running from source. (A file the config itself
+ * imports is bundled into the config's module, so it is a copy of its own.)
+ */
+const compiledModules = new Map<string, Promise<unknown>>();
+
 /** Imports a config or plugin module by absolute path, TypeScript included. */
-export async function importModule(path: string): Promise<unknown> {
+export function importModule(path: string): Promise<unknown> {
   if (!compiled || !typeScript.test(path)) return import(pathToFileURL(path).href);
-  return importCompiledTypeScript(path);
+  let loaded = compiledModules.get(path);
+  if (loaded === undefined) {
+    loaded = importCompiledTypeScript(path);
+    compiledModules.set(path, loaded);
+  }
+  return loaded;
 }
 
 /**
@@ -34,6 +46,7 @@ export function resolveOwnSpecifier(specifier: string): string | undefined {
  * packages resolve from the same folder, and `import.meta.url` points there), imported, removed.
  * No loader thread is started for the life of the process (tsx's costs ~33 MB).
  */
+let compilations = 0;
 async function importCompiledTypeScript(path: string): Promise<unknown> {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
@@ -49,7 +62,7 @@ async function importCompiledTypeScript(path: string): Promise<unknown> {
     plugins: [ownPackage],
   });
   const code = result.outputFiles[0]?.text ?? '';
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${Date.now()}.mjs`);
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${Date.now()}-${++compilations}.mjs`);
   await writeFile(temp, code);
   try {
     return await import(pathToFileURL(temp).href);
