@@ -1,10 +1,8 @@
 #!/usr/bin/env node
-// Registers the TypeScript loader, so the gateway and its TypeScript config run without a build step.
-import { register as registerCjs } from 'tsx/cjs/api';
+// Registers the TypeScript loader, so the gateway runs from source without a build step. Configs and
+// in-house plugins are not loaded through it: core/config/import-module.ts bundles them as ES modules
+// bound to this gateway's own modules, whatever the user's folder says about module types.
 import { register } from 'tsx/esm/api';
 
 register();
-// A config in a folder without `"type": "module"` in its package.json is CommonJS to Node: tsx must
-// compile it on the require path too, or Node fails with ERR_REQUIRE_CYCLE_MODULE.
-registerCjs();
 await import('../core/main.ts');

@@ -1,3 +1,6 @@
+// First of all: a second copy of the core in one process must fail loudly (see single-copy.ts).
+import './single-copy.ts';
+
 /** HTTP statuses the gateway answers with. A union, so a typo fails to compile. */
 export type GatewayStatus = 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 499 | 500 | 502 | 503 | 504;
 

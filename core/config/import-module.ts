@@ -1,53 +1,53 @@
-import { unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Plugin as EsbuildPlugin } from 'esbuild';
+import type { Loader, Plugin as EsbuildPlugin } from 'esbuild';
 
 /**
- * True when this module runs as compiled JavaScript (`npm run build`, then `dist/`): no
- * TypeScript loader is registered, so `.ts` configs and plugins are compiled here on the way in.
- * From source (bin/switchyard.js registers tsx; vitest) Node imports them as they are.
+ * Config and plugin files are loaded the same way whether the gateway runs from source (under
+ * tsx) or compiled (`dist/`, no TypeScript loader): esbuild bundles the file and its relative
+ * imports into one ES module, with every `switchyard` import pointed at the running gateway's own
+ * modules. So a config in a user's folder shares the gateway's one copy of the core (one
+ * `GatewayError` class, one hook registry) whatever that folder's package.json says: without
+ * `"type": "module"` Node (and tsx) would load the file as CommonJS, its `require('switchyard')`
+ * would build a second module graph, and every `instanceof GatewayError` would quietly fail.
  */
-const compiled = import.meta.url.endsWith('.js');
-
-const typeScript = /\.[cm]?tsx?$/;
+const bundled = /\.(?:[cm]?[jt]sx?)$/;
 
 /**
- * TypeScript modules compiled so far, by path: a file named by two plugin entries is compiled and
- * evaluated once, as Node's module cache does when running from source. (A file the config itself
- * imports is bundled into the config's module, so it is a copy of its own.)
+ * Files bundled so far, by path: a file named by two plugin entries is compiled and evaluated
+ * once, as Node's module cache would. (A file the config itself imports is bundled into the
+ * config's module, so it is a copy of its own.)
  */
-const compiledModules = new Map<string, Promise<unknown>>();
+const bundledModules = new Map<string, Promise<unknown>>();
 
 /** Imports a config or plugin module by absolute path, TypeScript included. */
 export function importModule(path: string): Promise<unknown> {
-  if (!compiled || !typeScript.test(path)) return import(pathToFileURL(path).href);
-  let loaded = compiledModules.get(path);
+  if (!bundled.test(path) || path.includes('/node_modules/')) return import(pathToFileURL(path).href);
+  let loaded = bundledModules.get(path);
   if (loaded === undefined) {
-    loaded = importCompiledTypeScript(path);
-    compiledModules.set(path, loaded);
+    loaded = importBundled(path);
+    bundledModules.set(path, loaded);
   }
   return loaded;
 }
 
 /**
  * How `switchyard` and `switchyard/…` resolve for config and plugin modules: to the running
- * gateway's own modules (in compiled mode, dist/'s), so a config never loads a second copy of the
- * core from source (two `GatewayError` classes, two hook registries).
+ * gateway's own modules (source or dist/, whichever is running), never to another install.
  */
 export function resolveOwnSpecifier(specifier: string): string | undefined {
   if (specifier !== 'switchyard' && !specifier.startsWith('switchyard/')) return undefined;
-  return compiled ? import.meta.resolve(specifier) : undefined;
+  return import.meta.resolve(specifier);
 }
 
 /**
- * Compiles a TypeScript module with esbuild, as Vite does its config: one ES module bundling
- * the file and its relative imports, packages left to Node, written next to the source (so
- * packages resolve from the same folder, and `import.meta.url` points there), imported, removed.
- * No loader thread is started for the life of the process (tsx's costs ~33 MB).
+ * Bundles a module with esbuild, as Vite does its config: one ES module holding the file and its
+ * relative imports, packages left to Node, written next to the source (so packages resolve from
+ * the same folder), imported, removed. No loader thread is started for the life of the process.
  */
 let compilations = 0;
-async function importCompiledTypeScript(path: string): Promise<unknown> {
+async function importBundled(path: string): Promise<unknown> {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
     entryPoints: [path],
@@ -59,7 +59,8 @@ async function importCompiledTypeScript(path: string): Promise<unknown> {
     sourcemap: 'inline',
     write: false,
     logLevel: 'silent',
-    plugins: [ownPackage],
+    define: { __dirname: dirnameVar, __filename: filenameVar, 'import.meta.url': importMetaUrlVar },
+    plugins: [ownPackage, fileLocals],
   });
   const code = result.outputFiles[0]?.text ?? '';
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${Date.now()}-${++compilations}.mjs`);
@@ -75,9 +76,39 @@ async function importCompiledTypeScript(path: string): Promise<unknown> {
 const ownPackage: EsbuildPlugin = {
   name: 'switchyard-own-package',
   setup(build) {
-    build.onResolve({ filter: /^switchyard(\/|$)/ }, (args) => {
-      const url = resolveOwnSpecifier(args.path);
-      return url === undefined ? undefined : { path: url, external: true };
+    build.onResolve({ filter: /^switchyard(\/|$)/ }, (args) => ({ path: resolveOwnSpecifier(args.path) as string, external: true }));
+  },
+};
+
+const dirnameVar = '__switchyard_dirname';
+const filenameVar = '__switchyard_filename';
+const importMetaUrlVar = '__switchyard_import_meta_url';
+
+const loaders: Record<string, Loader> = {
+  '.ts': 'ts',
+  '.mts': 'ts',
+  '.cts': 'ts',
+  '.tsx': 'tsx',
+  '.js': 'js',
+  '.mjs': 'js',
+  '.cjs': 'js',
+  '.jsx': 'jsx',
+};
+
+/**
+ * Each bundled file keeps its own `__dirname`, `__filename` and `import.meta.url` (a config that
+ * was CommonJS to Node may use the first two), rather than the temporary bundle's.
+ */
+const fileLocals: EsbuildPlugin = {
+  name: 'switchyard-file-locals',
+  setup(build) {
+    build.onLoad({ filter: bundled }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const locals =
+        `const ${dirnameVar} = ${JSON.stringify(dirname(args.path))};` +
+        `const ${filenameVar} = ${JSON.stringify(args.path)};` +
+        `const ${importMetaUrlVar} = ${JSON.stringify(pathToFileURL(args.path).href)};`;
+      return { contents: locals + source, loader: loaders[extname(args.path)] ?? 'ts' };
     });
   },
 };
