@@ -180,6 +180,40 @@ export function admissionContract(h: AdmissionHarness): void {
     admitted(await a.admit({ scopes: [{ ...k, budget: { maxNanoUsd: 1_000, window: next } }], tokens: 0 }));
   });
 
+  test('budget: the real cost is charged to every budget of the request, in its admission windows, once', async () => {
+    const a = await h.make();
+    const keyWindow = { id: 'month-1', endsAt: h.now() + 3_600_000 };
+    const teamWindow = { id: 'day-1', endsAt: h.now() + 60_000 };
+    const k = key('spend', { budget: { maxNanoUsd: 1_000, window: keyWindow } });
+    const t = team('spend', { budget: { maxNanoUsd: 5_000, window: teamWindow } });
+    const r = admitted(await a.admit({ scopes: [k, t], tokens: 0 }));
+    expect(r.lease.budgets).toEqual([{ scopeId: k.id, window: keyWindow }, { scopeId: t.id, window: teamWindow }]);
+    await a.settleSpend(r.lease, 300);
+    await a.settleSpend(r.lease, 300);
+    expect(await a.spent(k.id, keyWindow)).toBe(300);
+    expect(await a.spent(t.id, teamWindow)).toBe(300);
+  });
+
+  test('budget reserve mode: concurrent estimates cannot overshoot; settling refunds or charges the difference', async () => {
+    const a = await h.make();
+    const window = { id: 'w', endsAt: h.now() + 3_600_000 };
+    const k = key('reserve', { budget: { maxNanoUsd: 1_000, window } });
+    const results = await Promise.all(Array.from({ length: 5 }, () => a.admit({ scopes: [k], tokens: 0, costNanoUsd: 300 })));
+    const held = results.filter((r): r is Admitted => r.admitted);
+    expect(held).toHaveLength(3);
+    for (const r of results) if (!r.admitted) expect(r).toMatchObject({ limit: 'budget', value: 1_000 });
+    expect(await a.spent(k.id, window)).toBe(900);
+    await a.settleSpend((held[0] as Admitted).lease, 100);
+    await a.settleSpend((held[1] as Admitted).lease, 0);
+    expect(await a.spent(k.id, window)).toBe(400);
+    admitted(await a.admit({ scopes: [k], tokens: 0, costNanoUsd: 600 }));
+    expect(await a.spent(k.id, window)).toBe(1_000);
+    // At the cap: refused in both modes, and the refusal reserved nothing.
+    refused(await a.admit({ scopes: [k], tokens: 0 }));
+    refused(await a.admit({ scopes: [k], tokens: 0, costNanoUsd: 1 }));
+    expect(await a.spent(k.id, window)).toBe(1_000);
+  });
+
   test('several refusals: a budget wins; otherwise the limit with the longest wait is named', async () => {
     const a = await h.make();
     const window = { id: 'w', endsAt: h.now() + 3_600_000 };

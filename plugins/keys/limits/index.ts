@@ -12,7 +12,7 @@ export type {
   ScopeKind,
   ScopeLimits,
 } from './types.ts';
-export { Lease } from './lease.ts';
+export { Lease, type BudgetHold } from './lease.ts';
 export { AdmissionStoreError } from './errors.ts';
 export { MemoryAdmission, type MemoryAdmissionOptions } from './memory.ts';
 export { RedisAdmission, type RedisAdmissionOptions } from './redis.ts';

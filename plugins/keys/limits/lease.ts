@@ -1,7 +1,25 @@
+import type { BudgetWindow } from './types.ts';
+
+/** A budget the request counts against: the window it was admitted in, whatever the clock says at the end. */
+export interface BudgetHold {
+  readonly scopeId: string;
+  readonly window: BudgetWindow;
+}
+
+export interface LeaseInit {
+  readonly id: string;
+  readonly bucket: number;
+  readonly tpmScopes: readonly string[];
+  readonly parallelScopes: readonly string[];
+  readonly budgets: readonly BudgetHold[];
+  readonly tokens: number;
+  readonly nanoUsd: number;
+}
+
 /**
- * What an admitted request holds until it ends: the tpm reservation to reconcile and the parallel
- * slots to free. Both operations are safe to repeat: `reconcile` charges only the difference from
- * what is already charged, `release` frees the slots once.
+ * What an admitted request holds until it ends: the tpm reservation to reconcile, the parallel
+ * slots to free and the budgets to charge. Every operation is safe to repeat: `reconcile` and
+ * `settleSpend` charge only the difference from what is already charged, `release` frees once.
  */
 export class Lease {
   /** Member name of this request in every parallel-lease set ('' when no scope has max_parallel). */
@@ -12,20 +30,30 @@ export class Lease {
   readonly tpmScopes: readonly string[];
   /** Ids of the scopes with max_parallel (holding a slot). */
   readonly parallelScopes: readonly string[];
+  /** Every budget of the request, charged by `settleSpend`. */
+  readonly budgets: readonly BudgetHold[];
   #tokens: number;
+  #nanoUsd: number;
   #released = false;
 
-  constructor(id: string, bucket: number, tpmScopes: readonly string[], parallelScopes: readonly string[], tokens: number) {
-    this.id = id;
-    this.bucket = bucket;
-    this.tpmScopes = tpmScopes;
-    this.parallelScopes = parallelScopes;
-    this.#tokens = tokens;
+  constructor(init: LeaseInit) {
+    this.id = init.id;
+    this.bucket = init.bucket;
+    this.tpmScopes = init.tpmScopes;
+    this.parallelScopes = init.parallelScopes;
+    this.budgets = init.budgets;
+    this.#tokens = init.tokens;
+    this.#nanoUsd = init.nanoUsd;
   }
 
   /** Tokens charged to the tpm limits so far: the estimate, then the reconciled count. */
   get tokens(): number {
     return this.#tokens;
+  }
+
+  /** Spend charged to the budgets so far: the reserved estimate (budgetMode 'reserve') or 0, then the real cost. */
+  get nanoUsd(): number {
+    return this.#nanoUsd;
   }
 
   get released(): boolean {
@@ -39,6 +67,13 @@ export class Lease {
     return this.tpmScopes.length === 0 ? 0 : delta;
   }
 
+  /** As settleTokens, for spend. */
+  settleSpend(actual: number): number {
+    const delta = actual - this.#nanoUsd;
+    this.#nanoUsd = actual;
+    return this.budgets.length === 0 ? 0 : delta;
+  }
+
   /** True the first time only, so a double release costs no store call. */
   markReleased(): boolean {
     if (this.#released) return false;
@@ -47,7 +82,9 @@ export class Lease {
   }
 }
 
-/** The lease of a request admitted without the store (onStoreError 'open'): nothing to undo. */
-export function unheldLease(tokens: number): Lease {
-  return new Lease('', 0, [], [], tokens);
+const none: readonly never[] = Object.freeze([]);
+
+/** The lease of a request admitted without the store (onStoreError 'open'): nothing to undo or charge. */
+export function unheldLease(tokens: number, nanoUsd: number): Lease {
+  return new Lease({ id: '', bucket: 0, tpmScopes: none, parallelScopes: none, budgets: none, tokens, nanoUsd });
 }

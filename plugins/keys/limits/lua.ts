@@ -9,11 +9,12 @@ import { luaScript } from './script.ts';
  * Data: rpm and tpm are hashes of bucket number -> count (bucket = floor(ms / bucket ms), the
  * window the last WINDOW buckets), each key expiring when its newest bucket leaves the window;
  * parallel leases are a sorted set of lease id -> expiry ms (a crashed instance's lease ages out);
- * budget spend is a counter per window, only read here.
+ * budget spend is a counter per window, read here and, with a cost estimate (reserve mode), debited.
  *
  * KEYS: per scope, in order, one for each limit it has: rpm hash, tpm hash, lease set, budget counter.
  * ARGV: [1] bucket ms, [2] window buckets, [3] tokens, [4] lease id, [5] lease ttl ms,
- *       [6] parallel retry ms, [7] scope count, then 5 per scope: rpm, tpm, max parallel,
+ *       [6] parallel retry ms, [7] scope count, [8] cost estimate nano-USD (0: check only),
+ *       [9] spend counter grace ms, then 5 per scope: rpm, tpm, max parallel,
  *       budget max, budget window end ms ('' when the scope has no such limit).
  * Returns: admitted (1|0), now ms, bucket, then rpm limit, remaining, reset ms, tpm limit,
  *       remaining, reset ms (-1 when no such limit), refused scope (1-based), refused limit
@@ -26,6 +27,8 @@ local bms = tonumber(ARGV[1])
 local win = tonumber(ARGV[2])
 local tokens = tonumber(ARGV[3])
 local ttl = tonumber(ARGV[5])
+local cost = tonumber(ARGV[8])
+local grace = tonumber(ARGV[9])
 local bucket = math.floor(now / bms)
 local oldest = bucket - win + 1
 
@@ -70,9 +73,10 @@ end
 local rk, rl, ru, rn = {}, {}, {}, {}
 local tk, tl, tu, tn = {}, {}, {}, {}
 local pk = {}
+local bk, be = {}, {}
 local k = 1
 for s = 1, tonumber(ARGV[7]) do
-  local a = 7 + (s - 1) * 5
+  local a = 9 + (s - 1) * 5
   if ARGV[a + 1] ~= '' then
     local limit = tonumber(ARGV[a + 1])
     local used, newest, live, counts = window(KEYS[k])
@@ -97,11 +101,15 @@ for s = 1, tonumber(ARGV[7]) do
   end
   if ARGV[a + 4] ~= '' then
     local spent = tonumber(redis.call('GET', KEYS[k]) or '0')
-    if spent >= tonumber(ARGV[a + 4]) then
-      local left = tonumber(ARGV[a + 5]) - now
+    local max = tonumber(ARGV[a + 4])
+    local ends = tonumber(ARGV[a + 5])
+    -- Check only: the request that crosses completes. Reserve: the estimate must fit too.
+    if spent >= max or (cost > 0 and spent + cost > max) then
+      local left = ends - now
       if left < 0 then left = 0 end
       refuse(s, 4, left)
     end
+    bk[#bk + 1], be[#be + 1] = KEYS[k], ends
     k = k + 1
   end
 end
@@ -123,6 +131,12 @@ if admitted then
     redis.call('ZADD', pk[i], now + ttl, ARGV[4])
     -- Every lease has the same ttl, so the newest one decides when the set may go.
     redis.call('PEXPIRE', pk[i], ttl)
+  end
+  if cost > 0 then
+    for i = 1, #bk do
+      redis.call('INCRBY', bk[i], cost)
+      redis.call('PEXPIREAT', bk[i], be[i] + grace)
+    end
   end
 end
 
@@ -184,9 +198,11 @@ for i = 1, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
 return 1
 `);
 
-/** KEYS[1] spend counter; ARGV[1] nano-USD, ARGV[2] expire-at ms (window end + grace). */
+/** KEYS: spend counters; ARGV[1] nano-USD (negative refunds a reservation), ARGV[1 + i] expire-at ms of KEYS[i]. */
 export const spendScript = luaScript(`
-local v = redis.call('INCRBY', KEYS[1], ARGV[1])
-redis.call('PEXPIREAT', KEYS[1], ARGV[2])
-return v
+for i = 1, #KEYS do
+  redis.call('INCRBY', KEYS[i], ARGV[1])
+  redis.call('PEXPIREAT', KEYS[i], ARGV[i + 1])
+end
+return 1
 `);

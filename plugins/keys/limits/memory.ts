@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Lease } from './lease.ts';
+import { Lease, type BudgetHold } from './lease.ts';
 import type { Admission, AdmissionOptions, AdmissionRequest, AdmissionResult, BudgetWindow, LimitKind, RateHeadroom, ScopeLimits } from './types.ts';
 import { BucketWindow } from './memory-window.ts';
 import {
@@ -56,7 +56,9 @@ export class MemoryAdmission implements Admission {
 
   async admit(request: AdmissionRequest): Promise<AdmissionResult> {
     const { scopes, tokens } = request;
+    const cost = request.costNanoUsd ?? 0;
     assertCount('tokens', tokens);
+    assertCount('costNanoUsd', cost);
     const now = this.#now();
     this.#sweep(now);
     const bms = this.#bucketMs;
@@ -88,7 +90,9 @@ export class MemoryAdmission implements Admission {
       }
       if (scope.budget !== undefined) {
         const spent = this.#spend.get(spendKey(scope.id, scope.budget.window))?.nanoUsd ?? 0;
-        if (spent >= scope.budget.maxNanoUsd) {
+        const max = scope.budget.maxNanoUsd;
+        // Check only: the request that crosses completes. Reserve: the estimate must fit too.
+        if (spent >= max || (cost > 0 && spent + cost > max)) {
           refuse(verdict, scope, 'budget', scope.budget.maxNanoUsd, Math.max(0, scope.budget.window.endsAt - now));
         }
       }
@@ -109,6 +113,7 @@ export class MemoryAdmission implements Admission {
     const leaseId = needsLease ? randomUUID() : '';
     const tpmScopes: string[] = [];
     const parallelScopes: string[] = [];
+    const budgets: BudgetHold[] = [];
     for (const scope of scopes) {
       if (scope.rpm !== undefined) windowOf(this.#rpm, scope.id).add(bucket, 1);
       if (scope.tpm !== undefined) {
@@ -121,10 +126,14 @@ export class MemoryAdmission implements Admission {
         set.set(leaseId, now + this.#leaseTtlMs);
         parallelScopes.push(scope.id);
       }
+      if (scope.budget !== undefined) {
+        budgets.push({ scopeId: scope.id, window: scope.budget.window });
+        if (cost > 0) this.#addSpend(scope.id, scope.budget.window, cost);
+      }
     }
     return {
       admitted: true,
-      lease: new Lease(leaseId, bucket, tpmScopes, parallelScopes, tokens),
+      lease: new Lease({ id: leaseId, bucket, tpmScopes, parallelScopes, budgets, tokens, nanoUsd: cost }),
       failedOpen: false,
       requests: this.#headroom(rpm, 1, bucket, now),
       tokens: this.#headroom(tpm, tokens, bucket, now),
@@ -150,8 +159,19 @@ export class MemoryAdmission implements Admission {
     for (const id of lease.parallelScopes) this.#leases.get(id)?.delete(lease.id);
   }
 
+  async settleSpend(lease: Lease, actualNanoUsd: number): Promise<void> {
+    assertCount('actualNanoUsd', actualNanoUsd);
+    const delta = lease.settleSpend(actualNanoUsd);
+    if (delta === 0) return;
+    for (const b of lease.budgets) this.#addSpend(b.scopeId, b.window, delta);
+  }
+
   async recordSpend(scopeId: string, window: BudgetWindow, nanoUsd: number): Promise<void> {
     assertInteger('nanoUsd', nanoUsd);
+    this.#addSpend(scopeId, window, nanoUsd);
+  }
+
+  #addSpend(scopeId: string, window: BudgetWindow, nanoUsd: number): void {
     const key = spendKey(scopeId, window);
     const spend = this.#spend.get(key);
     if (spend === undefined) this.#spend.set(key, { nanoUsd, expiresAt: window.endsAt + SPEND_GRACE_MS });

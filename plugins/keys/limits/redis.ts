@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { AdmissionStoreError } from './errors.ts';
-import { Lease, unheldLease } from './lease.ts';
+import { Lease, unheldLease, type BudgetHold } from './lease.ts';
 import { admitScript, reconcileScript, releaseScript, spendScript } from './lua.ts';
 import { runScript, type LuaScript } from './script.ts';
 import type { Admission, AdmissionOptions, AdmissionRequest, AdmissionResult, BudgetWindow, LimitKind, RateHeadroom, ScopeLimits } from './types.ts';
@@ -24,6 +24,8 @@ export interface RedisAdmissionOptions extends AdmissionOptions {
   /** Prepended to every key. On Redis Cluster, put a hash tag in it (`{sy}:`): one script touches all of a request's keys. */
   readonly prefix: string;
 }
+
+const SPEND_GRACE = String(SPEND_GRACE_MS);
 
 /** The script's refused-limit codes, 1-based. */
 const LIMITS: readonly LimitKind[] = ['rpm', 'tpm', 'parallel', 'budget'];
@@ -56,13 +58,26 @@ export class RedisAdmission implements Admission {
 
   async admit(request: AdmissionRequest): Promise<AdmissionResult> {
     const { scopes, tokens } = request;
+    const cost = request.costNanoUsd ?? 0;
     assertCount('tokens', tokens);
+    assertCount('costNanoUsd', cost);
     // Not connected: fail at once rather than queue behind a dead connection.
-    if (this.#redis.status !== 'ready') return this.#storeDown(new Error(`redis ${this.#redis.status}`), tokens);
+    if (this.#redis.status !== 'ready') return this.#storeDown(new Error(`redis ${this.#redis.status}`), tokens, cost);
     const keys: string[] = [];
-    const args: string[] = [this.#bucketMs, this.#window, String(tokens), '', this.#leaseTtlMs, this.#parallelRetryMs, String(scopes.length)];
+    const args: string[] = [
+      this.#bucketMs,
+      this.#window,
+      String(tokens),
+      '',
+      this.#leaseTtlMs,
+      this.#parallelRetryMs,
+      String(scopes.length),
+      String(cost),
+      SPEND_GRACE,
+    ];
     const tpmScopes: string[] = [];
     const parallelScopes: string[] = [];
+    const budgets: BudgetHold[] = [];
     for (const s of scopes) {
       const p = this.#p;
       args.push(
@@ -81,7 +96,10 @@ export class RedisAdmission implements Admission {
         keys.push(`${p}par:${s.id}`);
         parallelScopes.push(s.id);
       }
-      if (s.budget !== undefined) keys.push(`${p}bud:${s.id}:${s.budget.window.id}`);
+      if (s.budget !== undefined) {
+        keys.push(`${p}bud:${s.id}:${s.budget.window.id}`);
+        budgets.push({ scopeId: s.id, window: s.budget.window });
+      }
     }
     const leaseId = parallelScopes.length > 0 ? randomUUID() : '';
     args[3] = leaseId;
@@ -90,7 +108,7 @@ export class RedisAdmission implements Admission {
     try {
       raw = await runScript(this.#redis, admitScript, keys.length, keys.concat(args));
     } catch (err) {
-      return this.#storeDown(err, tokens);
+      return this.#storeDown(err, tokens, cost);
     }
     const r = numbers(raw, 12);
     const requests = headroom(r[3], r[4], r[5]);
@@ -98,7 +116,7 @@ export class RedisAdmission implements Admission {
     if (r[0] === 1) {
       return {
         admitted: true,
-        lease: new Lease(leaseId, r[2] as number, tpmScopes, parallelScopes, tokens),
+        lease: new Lease({ id: leaseId, bucket: r[2] as number, tpmScopes, parallelScopes, budgets, tokens, nanoUsd: cost }),
         failedOpen: false,
         requests,
         tokens: tokensHeadroom,
@@ -123,6 +141,17 @@ export class RedisAdmission implements Admission {
     const argv = lease.parallelScopes.map((id) => `${this.#p}par:${id}`);
     argv.push(lease.id);
     await this.#script('release', releaseScript, lease.parallelScopes.length, argv);
+  }
+
+  async settleSpend(lease: Lease, actualNanoUsd: number): Promise<void> {
+    assertCount('actualNanoUsd', actualNanoUsd);
+    const delta = lease.settleSpend(actualNanoUsd);
+    if (delta === 0) return;
+    const argv: string[] = [];
+    for (const b of lease.budgets) argv.push(this.#spendKey(b.scopeId, b.window));
+    argv.push(String(delta));
+    for (const b of lease.budgets) argv.push(String(b.window.endsAt + SPEND_GRACE_MS));
+    await this.#script('spend', spendScript, lease.budgets.length, argv);
   }
 
   async recordSpend(scopeId: string, window: BudgetWindow, nanoUsd: number): Promise<void> {
@@ -150,9 +179,9 @@ export class RedisAdmission implements Admission {
   }
 
   /** Fail closed (throw, the plugin answers 503) or, when configured, admit unchecked. */
-  #storeDown(err: unknown, tokens: number): AdmissionResult {
+  #storeDown(err: unknown, tokens: number, cost: number): AdmissionResult {
     if (!this.#open) throw new AdmissionStoreError('admission', err);
-    return { admitted: true, lease: unheldLease(tokens), failedOpen: true, requests: undefined, tokens: undefined };
+    return { admitted: true, lease: unheldLease(tokens, cost), failedOpen: true, requests: undefined, tokens: undefined };
   }
 
   /** Everything but admission throws in both modes: the plugin logs it (leases expire on their own). */

@@ -43,6 +43,12 @@ export interface AdmissionRequest {
   readonly scopes: readonly ScopeLimits[];
   /** Tokens reserved against every tpm limit now, reconciled with the real count later. */
   readonly tokens: number;
+  /**
+   * Estimated cost reserved against every budget now (the plugin's `budgetMode: 'reserve'`, for
+   * strict caps under concurrency): refused when spend + estimate exceeds the budget. Absent or 0:
+   * budgets are only checked (refused when spend >= max; the request that crosses completes).
+   */
+  readonly costNanoUsd?: number;
 }
 
 /** OpenAI's `x-ratelimit-*` triple for one limit. */
@@ -92,7 +98,12 @@ export interface Admission {
   reconcile(lease: Lease, actualTokens: number): Promise<void>;
   /** Frees the lease's parallel slots; a second call does nothing. */
   release(lease: Lease): Promise<void>;
-  /** Adds spend to a scope's budget window (integer nano-USD). */
+  /**
+   * Charges the request's real cost to every budget it was admitted against (in the windows of its
+   * admission), minus what was reserved: one store call for all scopes.
+   */
+  settleSpend(lease: Lease, actualNanoUsd: number): Promise<void>;
+  /** Adds spend to a scope's budget window (integer nano-USD), outside any request. */
   recordSpend(scopeId: string, window: BudgetWindow, nanoUsd: number): Promise<void>;
   /** The spend counted so far in a window, nano-USD. */
   spent(scopeId: string, window: BudgetWindow): Promise<number>;

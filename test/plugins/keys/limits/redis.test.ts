@@ -52,7 +52,7 @@ describe('RedisAdmission against real Redis: several instances', () => {
     const sid = id('ttl');
     const window = { id: 'w', endsAt: Date.now() + 60_000 };
     const scope = { id: sid, kind: 'key', rpm: 5, tpm: 500, maxParallel: 2, budget: { maxNanoUsd: 100, window } } as const;
-    const r = (await a.admit({ scopes: [scope], tokens: 50 })) as Admitted;
+    const r = (await a.admit({ scopes: [scope], tokens: 50, costNanoUsd: 5 })) as Admitted;
     await a.reconcile(r.lease, 70);
     await a.recordSpend(sid, window, 10);
     const probe = new Redis(redisUrl);
@@ -107,6 +107,7 @@ describe('RedisAdmission while Redis is unreachable', () => {
     // Nothing was taken, so ending the request needs no store.
     const lease = (r as Admitted).lease;
     await open.reconcile(lease, 50);
+    await open.settleSpend(lease, 5);
     await open.release(lease);
     conn.disconnect();
   });
