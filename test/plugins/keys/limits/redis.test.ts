@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test, vi } from 'vitest';
 import { AdmissionStoreError, RedisAdmission, type Admitted } from '../../../../plugins/keys/limits/index.ts';
 import { admissionContract } from '../../../helpers/admission-contract.ts';
 import { redisAdmissions, redisUrl } from '../../../helpers/redis-admission.ts';
@@ -45,6 +45,25 @@ describe('RedisAdmission against real Redis: several instances', () => {
     expect(await two.admit({ scopes: [scope], tokens: 30 })).toMatchObject({ admitted: false, limit: 'tpm' });
     await two.reconcile(held.lease, 20);
     expect(await two.admit({ scopes: [scope], tokens: 30 })).toMatchObject({ admitted: true, tokens: { remaining: 50 } });
+  });
+
+  test('one round trip per admission, however many scopes and limits', async () => {
+    const conn = await redis.connect();
+    const a = await redis.make({ connection: conn });
+    const window = { id: 'w', endsAt: Date.now() + 60_000 };
+    const limits = { rpm: 100, tpm: 10_000, maxParallel: 10, budget: { maxNanoUsd: 1_000, window } };
+    const scopes = [
+      { id: id('rt-key'), kind: 'key', ...limits },
+      { id: id('rt-team'), kind: 'team', ...limits },
+      { id: id('rt-km'), kind: 'key-model', ...limits },
+    ] as const;
+    // The first run may meet NOSCRIPT on a fresh server; after that the script is cached.
+    await a.admit({ scopes, tokens: 10 });
+    const sent = vi.spyOn(conn, 'sendCommand');
+    const r = await a.admit({ scopes, tokens: 10, costNanoUsd: 5 });
+    expect(r.admitted).toBe(true);
+    expect(sent).toHaveBeenCalledTimes(1);
+    expect(sent.mock.calls[0]?.[0].name).toBe('evalsha');
   });
 
   test('every key it writes has a TTL, so nothing accumulates', async () => {
