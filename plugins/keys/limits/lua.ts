@@ -129,8 +129,8 @@ if admitted then
   end
   for i = 1, #pk do
     redis.call('ZADD', pk[i], now + ttl, ARGV[4])
-    -- Every lease has the same ttl, so the newest one decides when the set may go.
-    redis.call('PEXPIRE', pk[i], ttl)
+    -- The set lives as long as its longest lease (instances may be configured with other ttls).
+    if redis.call('PTTL', pk[i]) < ttl then redis.call('PEXPIRE', pk[i], ttl) end
   end
   if cost > 0 then
     for i = 1, #bk do
