@@ -5,7 +5,7 @@ import type { KeysStore } from './types.ts';
 /** Where the store lives: PostgreSQL when a URL is given, else an SQLite file in a folder. */
 export type StoreLocation =
   | { readonly kind: 'sqlite'; readonly dataDir: string }
-  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string };
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly onIdleError?: (err: Error) => void };
 
 export interface OpenedStore {
   readonly store: KeysStore;

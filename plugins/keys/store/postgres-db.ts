@@ -10,6 +10,11 @@ export interface PostgresDbOptions {
   readonly schema?: string;
   /** Pool size (default 5): spend batches and admin calls are few, requests never read here. */
   readonly max?: number;
+  /**
+   * An idle pooled connection failed (the server restarted). pg emits this on the pool, and an
+   * unhandled 'error' event would end the gateway; the next query reconnects or fails on its own.
+   */
+  readonly onIdleError?: (err: Error) => void;
 }
 
 export interface PostgresDb extends SqlDb {
@@ -39,6 +44,7 @@ export async function openPostgresDb(options: PostgresDbOptions, now: () => numb
     max: options.max ?? 5,
     ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
   });
+  pool.on('error', options.onIdleError ?? (() => undefined));
   return new PostgresAdapter(pool, now);
 }
 
@@ -101,6 +107,8 @@ class PostgresAdapter implements PostgresDb {
 
   async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
+    // A connection whose ROLLBACK failed is in an unknown state: destroyed, not returned to the pool.
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       try {
@@ -108,11 +116,13 @@ class PostgresAdapter implements PostgresDb {
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK');
+        await client.query('ROLLBACK').catch((rollbackErr: unknown) => {
+          broken = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
+        });
         throw err;
       }
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 

@@ -90,6 +90,8 @@ class SqliteAdapter implements SqliteDb {
   #prepare(sql: string): Statement {
     let statement = this.#statements.get(sql);
     if (statement === undefined) {
+      // IN lists and multi-row inserts make texts of many lengths: keep the cache bounded.
+      if (this.#statements.size >= 256) this.#statements.clear();
       statement = this.#db.prepare(sql);
       this.#statements.set(sql, statement);
     }
