@@ -103,7 +103,9 @@ async function rollUp(tx: SqlRunner, rows: readonly SpendRow[]): Promise<void> {
   }
   const counters = ['requests', 'failed_requests', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'spend', 'unpriced_requests'];
   const update = counters.map((c) => `${c} = spend_daily.${c} + excluded.${c}`).join(', ');
-  for (const { key, v } of sums.values()) {
+  // Sorted, like keys and teams: two instances' batches take row locks in one order.
+  const ordered = [...sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [, { key, v }] of ordered) {
     await tx.run(
       `INSERT INTO spend_daily (day, api_key, team_id, model, ${counters.join(', ')}) VALUES (${marks(4 + counters.length)})
        ON CONFLICT (day, api_key, team_id, model) DO UPDATE SET ${update}`,

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
+import { hashKey } from '../../../../plugins/keys/key-format.ts';
 import { openKeysStore } from '../../../../plugins/keys/store/index.ts';
 import { sqliteMigrations } from '../../../../plugins/keys/store/migrations/sqlite.ts';
 import { postgresMigrations } from '../../../../plugins/keys/store/migrations/postgres.ts';
@@ -64,6 +65,47 @@ describe.skipIf(!databaseUrl)('PostgreSQL keys store', () => {
     const tables = await queryIn(schema, `SELECT table_name FROM information_schema.tables WHERE table_schema = '${schema}' ORDER BY table_name`);
     expect(tables.map((t) => t.table_name)).toEqual(['audit_log', 'keys', 'schema_migrations', 'spend_daily', 'spend_logs', 'teams']);
     // Two Node starts under tsx on a shared 2-core machine: generous, and not a timing assertion.
+  }, 60_000);
+
+  test('two instances flushing batches for the same keys at once: every cent counted, no deadlock', async () => {
+    const schema = await newSchema('batches');
+    const a = (await openKeysStore({ kind: 'postgres', url, schema })).store;
+    const b = (await openKeysStore({ kind: 'postgres', url, schema })).store;
+    try {
+      const keys = [hashKey('one'), hashKey('two'), hashKey('three')];
+      for (const token of keys) await a.createKey({ token, key_name: 'sk-...x', team_id: 'eng' });
+      await a.createTeam({ team_id: 'eng' });
+      const t = Date.UTC(2026, 2, 18, 12);
+      let n = 0;
+      const row = (api_key: string, model: string) => ({
+        request_id: `r${++n}`, call_type: 'acompletion', api_key, key_alias: null, team_id: 'eng', user: null, model,
+        model_group: null, custom_llm_provider: null, model_id: null, startTime: t + n, endTime: t + n, completionStartTime: null,
+        request_duration_ms: 1, prompt_tokens: 1, completion_tokens: 1, total_tokens: 2, cache_read_input_tokens: 0,
+        cache_creation_input_tokens: 0, reasoning_tokens: 0, spend: 10, cache_hit: false, status: 'success' as const,
+        status_code: 200, error_type: null, attempts: 1, metadata: {},
+      });
+      // Each batch touches every key and both models, in an order of its own.
+      const batches = Array.from({ length: 12 }, (_, i) => {
+        const order = i % 2 === 0 ? keys : [...keys].reverse();
+        return order.flatMap((k) => [row(k, i % 3 === 0 ? 'm1' : 'm2'), row(k, i % 3 === 0 ? 'm2' : 'm1')]);
+      });
+      await Promise.all(batches.map((batch, i) => (i % 2 === 0 ? a : b).recordSpend(batch)));
+      for (const token of keys) expect((await b.getKey(token))?.spend).toBe(12 * 2 * 10);
+      expect((await a.getTeam('eng'))?.spend).toBe(12 * 6 * 10);
+      const daily = await b.dailySpend({});
+      expect(daily.reduce((sum, d) => sum + d.requests, 0)).toBe(72);
+      expect(daily.reduce((sum, d) => sum + d.spend, 0)).toBe(720);
+      // Master-key rows lock no key row: only the roll-ups' own order keeps these batches apart.
+      const models = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6'];
+      const master = Array.from({ length: 16 }, (_, i) =>
+        (i % 2 === 0 ? models : [...models].reverse()).map((m) => ({ ...row(keys[0] ?? '', m), api_key: null, team_id: null })),
+      );
+      await Promise.all(master.map((batch, i) => (i % 2 === 0 ? a : b).recordSpend(batch)));
+      const masterDaily = (await a.dailySpend({})).filter((d) => d.api_key === null);
+      expect(masterDaily.map((d) => [d.model, d.requests])).toEqual(models.map((m) => [m, 16]));
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   }, 60_000);
 
   test('a store in another schema sees none of these rows', async () => {
