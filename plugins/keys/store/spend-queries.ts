@@ -1,0 +1,162 @@
+import { StoreError } from './errors.ts';
+import { checkPage, pageOf } from './paging.ts';
+import { SPEND_COLUMNS, spendParams, toDailyRow, toSpendRow } from './rows.ts';
+import { accrue, type BudgetState } from './spend-accrual.ts';
+import { marks, toInt, toIntOrNull, toStrOrNull, type SqlParam, type SqlRunner } from './sql.ts';
+import type { DailySpendFilter, DailySpendRow, Page, PageQuery, RecordSpendResult, SpendFilter, SpendRow } from './types.ts';
+
+/** Rows per INSERT: 27 parameters each stays far below both dialects' parameter limits. */
+const CHUNK = 200;
+
+const INT_FIELDS = [
+  'startTime', 'endTime', 'request_duration_ms', 'prompt_tokens', 'completion_tokens', 'total_tokens',
+  'cache_read_input_tokens', 'cache_creation_input_tokens', 'reasoning_tokens', 'attempts',
+] as const satisfies readonly (keyof SpendRow)[];
+
+function check(row: SpendRow): void {
+  for (const field of INT_FIELDS) {
+    const v = row[field];
+    if (!Number.isSafeInteger(v) || v < 0) throw new StoreError('invalid_value', `${field} must be a non-negative integer`, field);
+  }
+  if (row.spend !== null && (!Number.isSafeInteger(row.spend) || row.spend < 0)) {
+    throw new StoreError('invalid_value', 'spend must be null or non-negative integer nano-USD', 'spend');
+  }
+}
+
+/** `YYYY-MM-DD` of a time, in UTC. */
+export function utcDay(at: number): string {
+  return new Date(at).toISOString().slice(0, 10);
+}
+
+/**
+ * One batch in one transaction: the rows (a request_id seen before is skipped, so a retried batch
+ * is not counted twice), then window spend and last_active per key and per team, then the
+ * roll-ups. Keys and teams are updated in sorted order so two instances' batches cannot deadlock.
+ */
+export async function insertSpend(tx: SqlRunner, rows: readonly SpendRow[], lock: string): Promise<RecordSpendResult> {
+  const unique = [...new Map(rows.map((r) => [r.request_id, r])).values()];
+  unique.forEach(check);
+  const inserted = new Set<string>();
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const chunk = unique.slice(i, i + CHUNK);
+    const values = chunk.map(() => `(${marks(SPEND_COLUMNS.length)})`).join(', ');
+    const done = await tx.all(
+      `INSERT INTO spend_logs (${SPEND_COLUMNS.join(', ')}) VALUES ${values} ON CONFLICT (request_id) DO NOTHING RETURNING request_id`,
+      chunk.flatMap(spendParams),
+    );
+    for (const d of done) inserted.add(String(d.request_id));
+  }
+  const fresh = unique.filter((r) => inserted.has(r.request_id)).sort((a, b) => a.startTime - b.startTime);
+  await accrueAll(tx, 'keys', 'token', group(fresh, (r) => r.api_key), lock);
+  await accrueAll(tx, 'teams', 'team_id', group(fresh, (r) => r.team_id), lock);
+  await rollUp(tx, fresh);
+  return { inserted: fresh.length, duplicates: rows.length - fresh.length };
+}
+
+function group(rows: readonly SpendRow[], by: (r: SpendRow) => string | null): Map<string, SpendRow[]> {
+  const out = new Map<string, SpendRow[]>();
+  for (const r of rows) {
+    const id = by(r);
+    if (id === null) continue;
+    const list = out.get(id) ?? [];
+    list.push(r);
+    out.set(id, list);
+  }
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+async function accrueAll(
+  tx: SqlRunner,
+  table: 'keys' | 'teams',
+  id: 'token' | 'team_id',
+  byId: ReadonlyMap<string, readonly SpendRow[]>,
+  lock: string,
+): Promise<void> {
+  for (const [value, list] of byId) {
+    const [found] = await tx.all(`SELECT spend, budget_duration, budget_reset_at FROM ${table} WHERE ${id} = ?${lock}`, [value]);
+    // A deleted key's late spend stays in the log; its row is never re-created.
+    if (found === undefined) continue;
+    let state: BudgetState = {
+      spend: toInt(found.spend),
+      budget_duration: toStrOrNull(found.budget_duration),
+      budget_reset_at: toIntOrNull(found.budget_reset_at),
+    };
+    for (const r of list) if (r.spend !== null) state = accrue(state, r.spend, r.startTime);
+    if (!Number.isSafeInteger(state.spend)) throw new RangeError(`${table} spend would pass the safe integer range`);
+    const lastActive = Math.max(...list.map((r) => r.endTime));
+    const activity = table === 'keys' ? ', last_active = CASE WHEN last_active IS NULL OR last_active < ? THEN ? ELSE last_active END' : '';
+    await tx.run(`UPDATE ${table} SET spend = ?, budget_reset_at = ?${activity} WHERE ${id} = ?`, [
+      state.spend, state.budget_reset_at, ...(table === 'keys' ? [lastActive, lastActive] : []), value,
+    ]);
+  }
+}
+
+async function rollUp(tx: SqlRunner, rows: readonly SpendRow[]): Promise<void> {
+  const sums = new Map<string, { key: [string, string, string, string]; v: number[] }>();
+  for (const r of rows) {
+    const key: [string, string, string, string] = [utcDay(r.startTime), r.api_key ?? '', r.team_id ?? '', r.model];
+    const id = key.join('\u0000');
+    const entry = sums.get(id) ?? { key, v: [0, 0, 0, 0, 0, 0, 0] };
+    const add = [1, r.status === 'success' ? 0 : 1, r.prompt_tokens, r.completion_tokens, r.total_tokens, r.spend ?? 0, r.spend === null ? 1 : 0];
+    entry.v = entry.v.map((x, i) => x + (add[i] ?? 0));
+    sums.set(id, entry);
+  }
+  const counters = ['requests', 'failed_requests', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'spend', 'unpriced_requests'];
+  const update = counters.map((c) => `${c} = spend_daily.${c} + excluded.${c}`).join(', ');
+  // Sorted, like keys and teams: two instances' batches take row locks in one order.
+  const ordered = [...sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [, { key, v }] of ordered) {
+    await tx.run(
+      `INSERT INTO spend_daily (day, api_key, team_id, model, ${counters.join(', ')}) VALUES (${marks(4 + counters.length)})
+       ON CONFLICT (day, api_key, team_id, model) DO UPDATE SET ${update}`,
+      [...key, ...v],
+    );
+  }
+}
+
+function spendWhere(f: SpendFilter): { clause: string; params: SqlParam[] } {
+  const where: string[] = [];
+  const params: SqlParam[] = [];
+  const eq = [['api_key', f.api_key], ['team_id', f.team_id], ['key_alias', f.key_alias], ['model', f.model], ['status', f.status]] as const;
+  for (const [column, value] of eq) {
+    if (value !== undefined) {
+      where.push(`${column} = ?`);
+      params.push(value);
+    }
+  }
+  if (f.start !== undefined) {
+    where.push('start_time >= ?');
+    params.push(f.start);
+  }
+  if (f.end !== undefined) {
+    where.push('start_time < ?');
+    params.push(f.end);
+  }
+  return { clause: where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`, params };
+}
+
+export async function pageSpend(r: SqlRunner, f: SpendFilter, q: PageQuery): Promise<Page<SpendRow>> {
+  checkPage(q);
+  const { clause, params } = spendWhere(f);
+  const [count] = await r.all(`SELECT COUNT(*) AS n FROM spend_logs ${clause}`, params);
+  const rows = await r.all(
+    `SELECT * FROM spend_logs ${clause} ORDER BY start_time DESC, request_id DESC LIMIT ? OFFSET ?`,
+    [...params, q.size, (q.page - 1) * q.size],
+  );
+  return pageOf(rows.map(toSpendRow), toInt(count?.n), q);
+}
+
+export async function selectDaily(r: SqlRunner, f: DailySpendFilter): Promise<DailySpendRow[]> {
+  const where: string[] = [];
+  const params: SqlParam[] = [];
+  const conditions = [['day >= ?', f.start_day], ['day <= ?', f.end_day], ['api_key = ?', f.api_key], ['team_id = ?', f.team_id], ['model = ?', f.model]] as const;
+  for (const [condition, value] of conditions) {
+    if (value !== undefined) {
+      where.push(condition);
+      params.push(value);
+    }
+  }
+  const clause = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
+  const rows = await r.all(`SELECT * FROM spend_daily ${clause} ORDER BY day, api_key, team_id, model`, params);
+  return rows.map(toDailyRow);
+}
