@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bodyTooLarge, clientClosed } from '../errors.ts';
+import { bodyTooLarge, clientClosed, type GatewayError } from '../errors.ts';
 
 /**
  * How much of a refused body is still read (and thrown away) after the 413 is written. A client
@@ -100,6 +100,18 @@ function onClose(this: ReadRequest): void {
   if (s === undefined) return;
   detach(this);
   s.reject?.(clientClosed());
+}
+
+/**
+ * Ends a read still waiting for the body with `error`: the request has been answered from
+ * below (Node's request timeout), and no 'end' or 'close' may ever come for it, since Node
+ * forgets a request once its response has finished.
+ */
+export function stopReading(req: IncomingMessage, error: GatewayError): void {
+  const s = (req as ReadRequest)[reading];
+  if (s === undefined) return;
+  detach(req as ReadRequest);
+  s.reject?.(error);
 }
 
 /**

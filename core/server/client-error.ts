@@ -3,6 +3,7 @@ import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { GatewayError } from '../errors.ts';
+import { stopReading } from './body.ts';
 import { requestIdFrom } from './request-id.ts';
 import { writeError } from './respond.ts';
 
@@ -44,8 +45,9 @@ export function onClientError(err: Error & { code?: string }, duplex: Duplex): v
   // An http.Server's connections are net.Sockets (the listener's type says Duplex for TLS and others).
   const socket = duplex as ServerSocket;
   const inFlight = socket._httpMessage ?? undefined;
-  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent === true) {
-    // Gone, or an answer is already on the wire: nothing more can be said on this connection.
+  if (err.code === 'ECONNRESET' || err.code === 'HPE_INVALID_EOF_STATE' || !socket.writable || inFlight?.headersSent === true) {
+    // Gone (reset, or closed mid-request), or an answer is already on the wire: nothing more can
+    // be said on this connection. A request being read then fails as a 499 (client closed).
     socket.destroy();
     return;
   }
@@ -54,6 +56,7 @@ export function onClientError(err: Error & { code?: string }, duplex: Duplex): v
     // A request is being served (its body came too slowly): answer it through its response.
     inFlight.shouldKeepAlive = false;
     writeError(undefined, inFlight, refusal, requestIdFrom(inFlight.req.headers));
+    stopReading(inFlight.req, refusal);
     return;
   }
   const body = JSON.stringify(refusal.toBody());
