@@ -24,7 +24,7 @@ export function headerValue(value: string): string {
 function encodeChar(char: string): string {
   // A lone surrogate (a cut pair, or one sent on purpose) has no UTF-8 form: encodeURIComponent throws.
   const code = char.charCodeAt(0);
-  if (code >= 0xd800 && code <= 0xdfff) return '%EF%BF%BD';
+  if (char.length === 1 && code >= 0xd800 && code <= 0xdfff) return '%EF%BF%BD';
   return encodeURIComponent(char);
 }
 
