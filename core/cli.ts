@@ -6,6 +6,7 @@ import { configDir, importConfigFile, inspectConfig, type ResolvedConfig } from 
 import { ConfigError, type ConfigProblem } from './errors.ts';
 import { deploymentProblems, Gateway } from './gateway.ts';
 import { createRootLogger } from './log.ts';
+import { installProcessGuard } from './process-guard.ts';
 import { startGateway } from './start.ts';
 
 const usage = `usage:
@@ -82,6 +83,8 @@ async function serve(file: string | undefined, port: number | undefined, host: s
       log,
       baseDir: configDir(loaded.file),
     });
+    // From here on, a failure one request (or a plugin's stray callback) escapes with is logged, not fatal.
+    installProcessGuard(log);
     const stop = (signal: string): void => {
       log.info({ signal }, 'signal received');
       void running.close().then(() => process.exit(0));

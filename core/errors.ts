@@ -1,8 +1,15 @@
 // First of all: a second copy of the core in one process must fail loudly (see single-copy.ts).
 import './single-copy.ts';
+import { cutEcho, echoLimit } from './echo.ts';
 
 /** HTTP statuses the gateway answers with. A union, so a typo fails to compile. */
-export type GatewayStatus = 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 499 | 500 | 502 | 503 | 504;
+export type GatewayStatus = 400 | 401 | 403 | 404 | 405 | 408 | 413 | 415 | 429 | 431 | 499 | 500 | 502 | 503 | 504;
+
+/**
+ * Longest error message sent or logged. Messages built here cut the client text they quote to
+ * `echoLimit`; this bounds the rest (a provider's message that quotes a huge model name back).
+ */
+export const messageLimit = 4 * echoLimit;
 
 /** OpenAI's `error.type` values, plus the few a gateway needs. */
 export type ErrorType =
@@ -51,10 +58,11 @@ export class GatewayError extends Error {
   readonly extra: GatewayErrorExtra;
 
   constructor(status: GatewayStatus, type: ErrorType, message: string, extra: GatewayErrorExtra = {}) {
-    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    super(cutEcho(message, messageLimit), extra.cause === undefined ? undefined : { cause: extra.cause });
     this.status = status;
     this.type = type;
-    this.extra = extra;
+    // `param` may hold a client's key (`logit_bias.<key>`): bounded like any echo.
+    this.extra = extra.param !== undefined && extra.param.length > echoLimit ? { ...extra, param: cutEcho(extra.param) } : extra;
   }
 
   toBody(): OpenAIErrorBody {
@@ -124,16 +132,16 @@ export const unauthorized = (message: string) =>
 export const forbidden = (message: string, code = 'forbidden') => new GatewayError(403, 'permission_error', message, { code });
 
 export const routeNotFound = (method: string, path: string) =>
-  new GatewayError(404, 'invalid_request_error', `no route for ${method} ${path}`, { code: 'unknown_url' });
+  new GatewayError(404, 'invalid_request_error', `no route for ${cutEcho(method)} ${cutEcho(path)}`, { code: 'unknown_url' });
 
 export const modelNotFound = (model: string) =>
-  new GatewayError(404, 'invalid_request_error', `model '${model}' is not served here`, {
+  new GatewayError(404, 'invalid_request_error', `model '${cutEcho(model)}' is not served here`, {
     param: 'model',
     code: 'model_not_found',
   });
 
 export const operationNotSupported = (model: string, operation: string) =>
-  new GatewayError(400, 'invalid_request_error', `model '${model}' does not support ${operation}`, {
+  new GatewayError(400, 'invalid_request_error', `model '${cutEcho(model)}' does not support ${operation}`, {
     param: 'model',
     code: 'operation_not_supported',
   });
@@ -166,13 +174,13 @@ export const upstreamTimeout = (provider: string, ms: number) =>
   });
 
 export const noHealthyDeployment = (model: string) =>
-  new GatewayError(503, 'service_unavailable_error', `no healthy deployment for model '${model}'`, {
+  new GatewayError(503, 'service_unavailable_error', `no healthy deployment for model '${cutEcho(model)}'`, {
     code: 'no_healthy_deployment',
   });
 
 /** The client went away; nothing is sent, the log records 499. */
-export const clientClosed = () =>
-  new GatewayError(499, 'invalid_request_error', 'client closed the request', { code: 'client_closed' });
+export const clientClosed = (cause?: unknown) =>
+  new GatewayError(499, 'invalid_request_error', 'client closed the request', cause === undefined ? { code: 'client_closed' } : { code: 'client_closed', cause });
 
 export const internalError = (message = 'internal gateway error') =>
   new GatewayError(500, 'server_error', message, { code: 'internal_error' });

@@ -54,6 +54,7 @@ export {
   upstreamTimeout,
   upstreamUnreachable,
 } from './errors.ts';
+export { cutEcho, echoLimit } from './echo.ts';
 export { JsonBody, StreamEvent, completeResult, streamResult, type CallResult, type CompleteResult, type StreamResult } from './result.ts';
 export {
   defineProvider,

@@ -3,6 +3,7 @@ import { RequestContext, type ContextOperation } from './context.ts';
 import {
   GatewayError,
   PluginError,
+  internalError,
   modelNotFound,
   noHealthyDeployment,
   toGatewayError,
@@ -14,7 +15,8 @@ import { validateRequest } from './openai/schemas.ts';
 import type { Outcome } from './outcome.ts';
 import { JsonBody, type CallResult } from './result.ts';
 import type { RoutePlan } from './routing/types.ts';
-import { parseJsonBody, readBodyBytes } from './server/body.ts';
+import { readBodyBytes } from './server/body.ts';
+import { parseJsonBody } from './server/parse-body.ts';
 import { requestIdFrom } from './server/request-id.ts';
 import { writeError, writeJson, writeStream, type ChunkTransform } from './server/respond.ts';
 import { ChatStreamAssembler, CompletionStreamAssembler } from './stream/assemble.ts';
@@ -77,20 +79,39 @@ export class Pipeline {
     ctx.principal = principal;
   }
 
-  /** Serves one model call, start to finish. Never throws. */
+  /**
+   * Serves one model call, start to finish. Never rejects: the server's listener does not wait
+   * for it, so a rejection here would be unhandled, and Node ends the process on one.
+   */
   async handle(operation: Operation, req: IncomingMessage, res: ServerResponse, requestId?: string): Promise<void> {
-    const ctx = this.createContext(operation, req, res, requestId);
-    let outcome: Outcome;
+    let ctx: RequestContext | undefined;
     try {
-      await this.authenticate(ctx);
-      await this.#readRequest(ctx, operation, req);
-      const plan = await this.#route(ctx);
-      const result = (await this.#lookup(ctx)) ?? (await this.#call(ctx, plan));
-      outcome = await this.#respond(ctx, res, result);
+      ctx = this.createContext(operation, req, res, requestId);
+      let outcome: Outcome;
+      try {
+        await this.authenticate(ctx);
+        await this.#readRequest(ctx, operation, req);
+        const plan = await this.#route(ctx);
+        const result = (await this.#lookup(ctx)) ?? (await this.#call(ctx, plan));
+        outcome = await this.#respond(ctx, res, result);
+      } catch (err) {
+        outcome = this.fail(ctx, res, err);
+      }
+      this.#finish(ctx, outcome);
     } catch (err) {
-      outcome = this.fail(ctx, res, err);
+      // Only a bug gets here (fail and finish do not throw by design): it costs this request, a 500.
+      this.escaped(res, err, ctx?.id ?? requestId ?? requestIdFrom(req.headers));
     }
-    this.#finish(ctx, outcome);
+  }
+
+  /** Logs and answers (500 envelope, or a reset once headers are out) what escaped a request's own handling. */
+  escaped(res: ServerResponse, err: unknown, requestId: string): void {
+    try {
+      this.#gateway.log.error({ err, reqId: requestId }, 'request handler failed');
+    } catch {
+      // A value the logger cannot serialise must not stop the answer.
+    }
+    writeError(undefined, res, internalError(), requestId);
   }
 
   async #readRequest(ctx: RequestContext, operation: Operation, req: IncomingMessage): Promise<void> {

@@ -1,5 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
+import { cutEcho } from '../echo.ts';
 import { invalidParam, invalidRequest } from '../errors.ts';
 import { pointerToPath } from '../validation.ts';
 import type { CanonicalRequest, Operation } from './types.ts';
@@ -166,9 +167,11 @@ export function validateRequest(operation: Operation, body: unknown): CanonicalR
   let path = pointerToPath(error.instancePath);
   if (error.keyword === 'required') {
     const missing = (error.params as { missingProperty: string }).missingProperty;
-    path = path === '' ? missing : `${path}.${missing}`;
+    path = cutEcho(path === '' ? missing : `${path}.${missing}`);
     throw invalidParam(path, `'${path}' is required`);
   }
+  // A path may hold a client's own key (`logit_bias.<key>`): echoed cut.
+  path = cutEcho(path);
   throw invalidParam(path, `'${path}' ${describe(error, validate.errors ?? [])}`);
 }
 

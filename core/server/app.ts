@@ -47,9 +47,11 @@ export function createRequestListener(deps: AppDeps): RequestListener {
   return (req, res) => {
     const operation = req.method === 'POST' ? modelCallPaths.get(req.url ?? '') : undefined;
     if (operation === undefined) {
-      void koa(req, res);
+      // koa catches what its middleware throws; this catches what its own error handling might.
+      koa(req, res).catch((err: unknown) => pipeline.escaped(res, err, requestIdFrom(req.headers)));
       return;
     }
+    // Never rejects (see Pipeline.handle), so no handler (and no closure) is attached per call.
     void pipeline.handle(operation, req, res, requestIdFrom(req.headers));
   };
 }

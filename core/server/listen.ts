@@ -2,6 +2,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import type { ResolvedConfig } from '../config/load.ts';
+import { onClientError } from './client-error.ts';
 
 export interface Listening {
   readonly server: Server;
@@ -27,6 +28,8 @@ export async function listen(
   http.requestTimeout = server.requestTimeoutMs;
   http.headersTimeout = Math.min(server.headersTimeoutMs, server.requestTimeoutMs || server.headersTimeoutMs);
   http.keepAliveTimeout = server.keepAliveTimeoutMs;
+  // Node's own refusals (431, 408, 400) are bare status lines; ours carry the envelope.
+  http.on('clientError', onClientError);
 
   let inFlight = 0;
   let draining = false;

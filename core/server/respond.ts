@@ -4,6 +4,8 @@ import { clientClosed, GatewayError, toGatewayError } from '../errors.ts';
 import type { StreamChunk } from '../openai/types.ts';
 import { StreamEvent } from '../result.ts';
 import { sseDone, sseFrame, sseHeaders } from '../stream/sse.ts';
+import { endAfterBody } from './body.ts';
+import { headerValue, isHeaderName } from './header-value.ts';
 
 const jsonType = 'application/json';
 /** sseHeaders as a flat list, copied per stream (callHeaders appends to it). */
@@ -15,12 +17,16 @@ const sseHeaderList: readonly string[] = Object.entries(sseHeaders).flat();
  * (Node walks it as is; an object would be built, then walked with `for…in`).
  */
 export function callHeaders(ctx: RequestContext, headers: string[]): string[] {
+  // The request id is a checked token or a UUID (request-id.ts); provider and model may come from
+  // the client's `model` (`provider/<anything>`), plugin headers from anywhere: made safe to send.
   headers.push('x-request-id', ctx.id);
   const d = ctx.deployment;
-  if (d !== undefined) headers.push('x-switchyard-provider', d.provider, 'x-switchyard-model', d.model);
+  if (d !== undefined) headers.push('x-switchyard-provider', headerValue(d.provider), 'x-switchyard-model', headerValue(d.model));
   if (ctx.attempts.length > 0) headers.push('x-switchyard-attempts', String(ctx.attempts.length));
   if (ctx.cacheStatus !== undefined) headers.push('x-switchyard-cache', ctx.cacheStatus);
-  for (const name in ctx.responseHeaders) setHeader(headers, name, ctx.responseHeaders[name] as string);
+  for (const name in ctx.responseHeaders) {
+    if (isHeaderName(name)) setHeader(headers, name, headerValue(String(ctx.responseHeaders[name])));
+  }
   return headers;
 }
 
@@ -51,22 +57,57 @@ const byteLength = (body: string | Buffer): number => (typeof body === 'string' 
 /**
  * Sends an error the only way still possible: the JSON envelope with its status, or, once a
  * stream has started, a final `data: {"error":…}` event. Nothing is written to a closed socket.
+ * Never throws: it is what every failure ends in, and a throw here used to escape the request
+ * handler and end the process. If even the plain envelope cannot be written, the socket is
+ * destroyed (the client sees a reset, every other client is still served).
  */
 export function writeError(ctx: RequestContext | undefined, res: ServerResponse, error: GatewayError, requestId: string): void {
   if (res.destroyed || res.writableEnded) return;
   const body = JSON.stringify(error.toBody());
-  if (res.headersSent) {
-    res.end(sseFrame(body));
-    return;
+  try {
+    if (res.headersSent) {
+      res.end(sseFrame(body));
+      return;
+    }
+    const headers = errorHeaders(error, body);
+    if (ctx === undefined) headers.push('x-request-id', requestId);
+    else callHeaders(ctx, headers);
+    sendError(res, error.status, headers, body);
+  } catch {
+    retryPlain(res, error, body, requestId);
   }
+}
+
+/** The envelope without the call's headers (who answered, plugins'): the last try before a reset. */
+function retryPlain(res: ServerResponse, error: GatewayError, body: string, requestId: string): void {
+  try {
+    if (res.headersSent) throw new Error('headers already sent');
+    const headers = errorHeaders(error, body);
+    headers.push('x-request-id', requestId);
+    sendError(res, error.status, headers, body);
+  } catch {
+    res.destroy();
+  }
+}
+
+function errorHeaders(error: GatewayError, body: string): string[] {
   const headers = ['content-type', jsonType, 'content-length', String(Buffer.byteLength(body))];
   if (error.extra.retryAfterS !== undefined) headers.push('retry-after', String(error.extra.retryAfterS));
-  // A body we refused to read is still arriving: close the connection rather than drain it.
+  // A refused body may still be arriving: this connection reads no further request.
   if (error.status === 413) headers.push('connection', 'close');
-  if (ctx === undefined) headers.push('x-request-id', requestId);
-  else callHeaders(ctx, headers);
-  res.writeHead(error.status, headers);
-  res.end(body);
+  return headers;
+}
+
+function sendError(res: ServerResponse, status: number, headers: string[], body: string): void {
+  res.writeHead(status, headers);
+  if (status !== 413) {
+    res.end(body);
+    return;
+  }
+  // Written now, so the client can read it while still sending; the connection is closed only
+  // once the rest of the body is drained, or a reset would discard the answer (body.ts).
+  res.write(body);
+  endAfterBody(res);
 }
 
 /** Fires for each chunk the client is sent; the pipeline assembles the stream with it. */
@@ -85,8 +126,9 @@ export async function writeStream(
   transform: ChunkTransform | undefined,
 ): Promise<GatewayError | undefined> {
   const iterator = events[Symbol.asyncIterator]();
-  res.writeHead(200, callHeaders(ctx, sseHeaderList.slice()));
   try {
+    // Inside the try: if the head cannot be written, the upstream stream is still stopped.
+    res.writeHead(200, callHeaders(ctx, sseHeaderList.slice()));
     for (;;) {
       const next = await iterator.next();
       if (next.done) break;

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { definePlugin, type Outcome, type RequestContext } from 'switchyard';
+import { cutEcho, definePlugin, type Outcome, type RequestContext } from 'switchyard';
 
 export const RequestLogOptions = Type.Object(
   {
@@ -19,10 +19,11 @@ export function requestLine(ctx: RequestContext, outcome: Outcome): Record<strin
     reqId: ctx.id,
     op: ctx.operation,
     principal: ctx.principal?.id,
-    model: ctx.model,
-    deployment: ctx.deployment?.id,
+    // The model, and a deployment named after it (`provider/<model>`), are the client's text: cut.
+    model: cutEcho(ctx.model),
+    deployment: ctx.deployment === undefined ? undefined : cutEcho(ctx.deployment.id),
     provider: ctx.deployment?.provider,
-    upstreamModel: ctx.deployment?.model,
+    upstreamModel: ctx.deployment === undefined ? undefined : cutEcho(ctx.deployment.model),
     stream: outcome.stream,
     status: outcome.status,
     latencyMs: end === undefined ? undefined : round(end - start),
@@ -32,7 +33,7 @@ export function requestLine(ctx: RequestContext, outcome: Outcome): Record<strin
     attempts: ctx.attempts.length,
     trail:
       ctx.attempts.length > 1
-        ? ctx.attempts.map((a) => ({ deployment: a.deployment.id, outcome: a.outcome, status: a.status, ms: round(a.durationMs), error: a.error }))
+        ? ctx.attempts.map((a) => ({ deployment: cutEcho(a.deployment.id), outcome: a.outcome, status: a.status, ms: round(a.durationMs), error: a.error }))
         : undefined,
     error: outcome.error === undefined ? undefined : { type: outcome.error.type, code: outcome.error.extra.code, message: outcome.error.message },
   };

@@ -1,4 +1,5 @@
 import {
+  cutEcho,
   GatewayError,
   noUsage,
   type Candidate,
@@ -168,13 +169,13 @@ export function unavailable(model: string, now: number, orders: readonly GroupOr
   const capacity = orders.some((o) => o.atCapacity);
   if (capacity && until === undefined) {
     const retryAfterS = Math.max(1, Math.ceil((60_000 - (now % 60_000)) / 1000));
-    return new GatewayError(429, 'rate_limit_error', `every deployment of model '${model}' is at capacity`, {
+    return new GatewayError(429, 'rate_limit_error', `every deployment of model '${cutEcho(model)}' is at capacity`, {
       code: 'deployments_at_capacity',
       retryAfterS,
     });
   }
   const retryAfterS = until === undefined ? undefined : Math.max(1, Math.ceil((until - now) / 1000));
-  return new GatewayError(503, 'service_unavailable_error', `no healthy deployment for model '${model}': every deployment is cooling down or at capacity`, {
+  return new GatewayError(503, 'service_unavailable_error', `no healthy deployment for model '${cutEcho(model)}': every deployment is cooling down or at capacity`, {
     code: 'no_healthy_deployment',
     ...(retryAfterS === undefined ? {} : { retryAfterS }),
   });

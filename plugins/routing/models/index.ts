@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { LRUCache } from 'lru-cache';
-import { definePlugin, Order, systemClock, type Circuit, type Clock, type Deployment, type RetryPolicy, type RoutePlan } from 'switchyard';
+import { cutEcho, definePlugin, Order, systemClock, type Circuit, type Clock, type Deployment, type RetryPolicy, type RoutePlan } from 'switchyard';
 import { balancedGroup, orderGroup, unavailable, type BalancedGroup, type GroupOrder } from './balance.ts';
 import { deploymentsOf, planGroups, resolveGroups } from './resolve.ts';
 
@@ -84,8 +84,10 @@ export default definePlugin(ModelRoutingOptions, (options) => ({
 
     const direct = (model: string, provider: string, upstreamModel: string): NamedRoute => {
       const deployment: Deployment = Object.freeze({
-        id: `${provider}/${upstreamModel}`,
-        group: model,
+        // Id and group name the client's own text, and end up in logs and state keys: cut (a
+        // name past `echoLimit` is no real model; two such names sharing a circuit is harmless).
+        id: cutEcho(`${provider}/${upstreamModel}`),
+        group: cutEcho(model),
         provider,
         model: upstreamModel,
         ...(gateway.settings.timeout === undefined ? {} : { timeoutMs: gateway.settings.timeout }),
