@@ -43,6 +43,12 @@ export interface StageHooks {
   readonly close: AsyncSeriesHook<[]>;
 }
 
+/**
+ * The bail stages one plugin may take over entirely (`Plugin.owns`): a tap there that never
+ * passes hides every later tap, so at most one plugin may claim each.
+ */
+export type ExclusiveStage = 'auth' | 'route' | 'cache.lookup' | 'call';
+
 /** tapable `stage` values; lower runs earlier. Named so ordering reads as intent. */
 export const Order = { first: -100, early: -10, normal: 0, late: 10, last: 100 } as const;
 

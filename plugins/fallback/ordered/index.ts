@@ -22,6 +22,8 @@ export const OrderedFallbackOptions = Type.Object(
  */
 export default definePlugin(OrderedFallbackOptions, (options) => ({
   name: 'fallback-ordered',
+  // Its tap answers or throws, never passes: another call strategy beside it would never run.
+  owns: ['call'],
   setup(gateway) {
     const baseDelay = options.retryDelayMs ?? 200;
     const maxDelay = options.maxRetryDelayMs ?? 5_000;
