@@ -38,6 +38,7 @@ export {
   type OpenAIErrorBody,
   bodyTooLarge,
   clientClosed,
+  credentialsRejected,
   forbidden,
   internalError,
   invalidJson,
