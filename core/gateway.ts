@@ -12,6 +12,9 @@ import type { ModelGroup } from './config/schema.ts';
 import { StrategyRegistry } from './routing/strategy.ts';
 import { StateSlot } from './state/slot.ts';
 
+/** Readiness and start-up say this when no plugin registered a provider. */
+export const noProviderMessage = 'no provider is configured: every model call answers 404 (add a provider plugin, or set a provider key variable)';
+
 type ReadinessCheck = () => ReadinessReport | Promise<ReadinessReport>;
 
 export interface ReadinessSummary {
@@ -150,12 +153,13 @@ export class Gateway {
       if (report.status === 'down') status = 'down';
       else if (report.status === 'degraded' && status === 'ok') status = 'degraded';
     }
-    return {
-      status,
-      plugins: this.config.plugins.map((p) => p.name),
-      providers: this.providers.list().map((p) => p.id),
-      checks,
-    };
+    const providers = this.providers.list().map((p) => p.id);
+    if (providers.length === 0) {
+      // Nothing can be served: a load balancer must not send traffic here.
+      checks.providers = { status: 'down', detail: { error: noProviderMessage } };
+      status = 'down';
+    }
+    return { status, plugins: this.config.plugins.map((p) => p.name), providers, checks };
   }
 
   /** Runs the `close` stage and every `onClose`, in reverse set-up order. Idempotent. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { GatewayConfig } from './config/define.ts';
 import { resolveConfig, type ResolvedConfig } from './config/load.ts';
-import { Gateway } from './gateway.ts';
+import { Gateway, noProviderMessage } from './gateway.ts';
 import { closeUpstreamAgent } from './http/upstream.ts';
 import { createRootLogger, type Logger } from './log.ts';
 import { Pipeline } from './pipeline.ts';
@@ -63,6 +63,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   }
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   const url = `http://${shownHost}:${listening.port}`;
+  if (gateway.providers.list().length === 0) log.warn(noProviderMessage);
   log.info({ url, plugins: resolved.plugins.map((p) => p.name), providers: gateway.providers.list().map((p) => p.id) }, 'gateway listening');
 
   let closing: Promise<void> | undefined;

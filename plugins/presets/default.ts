@@ -3,6 +3,7 @@ import masterKey from '../auth/master-key/index.ts';
 import orderedFallback from '../fallback/ordered/index.ts';
 import requestLog from '../log/pino/index.ts';
 import modelRouting from '../routing/models/index.ts';
+import { noProviders } from './no-providers.ts';
 import { providersFromEnv, type Env } from './providers-from-env.ts';
 
 /** What the default preset lets a config change without rebuilding the list by hand. */
@@ -32,8 +33,10 @@ export function masterKeyFromEnv(env: Env): string | undefined {
  */
 export function defaultPlugins(env: Env = process.env, options: PresetOptions = {}): Plugin[] {
   const key = masterKeyFromEnv(env);
+  const providers = providersFromEnv(env);
   return [
-    ...providersFromEnv(env),
+    // None enabled (no key set, or a mistyped name): say so at start-up and in every 404.
+    ...(providers.length > 0 ? providers : [noProviders(env)]),
     masterKey(key === undefined ? {} : { key }),
     modelRouting({}),
     options.fallback ?? orderedFallback({}),
