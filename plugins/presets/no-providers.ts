@@ -4,7 +4,8 @@ import type { Env } from './providers-from-env.ts';
 
 /** The variables that enable a provider in the default preset, as one would set them. */
 export function providerVariables(): string[] {
-  const compatible = Object.values(presets).map((p) => ('apiKeyEnv' in p ? p.apiKeyEnv : p.baseURLEnv));
+  // Local servers (Ollama, vLLM, LM Studio) are enabled by their base URL, not a key.
+  const compatible = Object.values(presets).map((p) => ('local' in p && p.local ? p.baseURLEnv : 'apiKeyEnv' in p ? p.apiKeyEnv : p.baseURLEnv));
   return [
     ...compatible.slice(0, 1),
     'ANTHROPIC_API_KEY',
