@@ -167,6 +167,12 @@ export const noHealthyDeployment = (model: string) =>
     code: 'no_healthy_deployment',
   });
 
+/** The gateway is draining: new model calls, and those still open when the grace period ends. */
+export const serverShuttingDown = () =>
+  new GatewayError(503, 'service_unavailable_error', 'the gateway is shutting down; retry the request', {
+    code: 'server_shutting_down',
+  });
+
 /** The client went away; nothing is sent, the log records 499. */
 export const clientClosed = () =>
   new GatewayError(499, 'invalid_request_error', 'client closed the request', { code: 'client_closed' });

@@ -1,9 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import type { RequestContext } from '../context.ts';
-import { clientClosed, GatewayError, toGatewayError } from '../errors.ts';
+import { clientClosed, GatewayError, serverShuttingDown, toGatewayError } from '../errors.ts';
 import type { StreamChunk } from '../openai/types.ts';
 import { StreamEvent } from '../result.ts';
 import { sseDone, sseFrame, sseHeaders } from '../stream/sse.ts';
+import { cutByShutdown } from './cut.ts';
 
 const jsonType = 'application/json';
 /** sseHeaders as a flat list, copied per stream (callHeaders appends to it). */
@@ -61,8 +62,9 @@ export function writeError(ctx: RequestContext | undefined, res: ServerResponse,
   }
   const headers = ['content-type', jsonType, 'content-length', String(Buffer.byteLength(body))];
   if (error.extra.retryAfterS !== undefined) headers.push('retry-after', String(error.extra.retryAfterS));
-  // A body we refused to read is still arriving: close the connection rather than drain it.
-  if (error.status === 413) headers.push('connection', 'close');
+  // A body we refused to read is still arriving, or the gateway is going away: close the
+  // connection rather than drain it or keep it alive.
+  if (error.status === 413 || error.extra.code === 'server_shutting_down') headers.push('connection', 'close');
   if (ctx === undefined) headers.push('x-request-id', requestId);
   else callHeaders(ctx, headers);
   res.writeHead(error.status, headers);
@@ -105,7 +107,8 @@ export async function writeStream(
   } catch (err) {
     // Stop the upstream before anything else; `return()` on a finished iterator is harmless.
     void iterator.return?.()?.catch(() => undefined);
-    const error = res.destroyed || ctx.signal.aborted ? clientClosed() : toGatewayError(err);
+    // Cut by the shutdown, the client is still there and gets a final `server_shutting_down` event.
+    const error = res.destroyed ? clientClosed() : cutByShutdown(ctx.signal) ? serverShuttingDown() : ctx.signal.aborted ? clientClosed() : toGatewayError(err);
     writeError(ctx, res, error, ctx.id);
     if (!(err instanceof GatewayError)) ctx.log.error({ err }, 'stream failed in the gateway');
     return error;
