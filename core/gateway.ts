@@ -11,6 +11,7 @@ import type { Deployment } from './routing/types.ts';
 import type { ModelGroup } from './config/schema.ts';
 import { StrategyRegistry } from './routing/strategy.ts';
 import { StateSlot } from './state/slot.ts';
+import { unreachableTaps, type TapRecord } from './tap-order.ts';
 
 /** Readiness and start-up say this when no plugin registered a provider. */
 export const noProviderMessage = 'no provider is configured: every model call answers 404 (add a provider plugin, or set a provider key variable)';
@@ -38,6 +39,8 @@ export class Gateway {
   readonly strategies = new StrategyRegistry();
   readonly #closers: { plugin: string; fn: () => void | Promise<void> }[] = [];
   readonly #readiness = new Map<string, ReadinessCheck>();
+  /** Every tap made at set-up, in order, to find taps an owned stage would never reach. */
+  readonly #taps: TapRecord[] = [];
   #closed = false;
 
   private constructor(config: ResolvedConfig, log: Logger) {
@@ -60,7 +63,7 @@ export class Gateway {
         throw new ConfigError([{ path: `plugin '${plugin.name}'`, message: `setup failed: ${(err as Error).message}` }]);
       }
     }
-    const problems = gateway.#deploymentProblems();
+    const problems = [...unreachableTaps(config.plugins, gateway.#taps), ...gateway.#deploymentProblems()];
     if (problems.length > 0) {
       await gateway.close();
       throw new ConfigError(problems);
@@ -71,7 +74,7 @@ export class Gateway {
   #apiFor(plugin: Plugin): GatewayApi {
     const providers = this.providers;
     return Object.freeze({
-      hooks: pluginHooks(this.hooks, plugin.name),
+      hooks: pluginHooks(this.hooks, plugin.name, (hook, stage) => void this.#taps.push({ plugin: plugin.name, hook, stage })),
       providers: {
         register: providers.register.bind(providers),
         get: providers.get.bind(providers),

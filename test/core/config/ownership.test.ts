@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ConfigError, definePlugin, defineConfig } from 'switchyard';
+import { ConfigError, definePlugin, defineConfig, Order, type Plugin } from 'switchyard';
+import { Gateway } from '../../../core/gateway.ts';
+import { createRootLogger } from '../../../core/log.ts';
 import { resolveConfig } from '../../../core/config/load.ts';
 import resilient from '../../../plugins/fallback/resilient/index.ts';
 import { defaultPlugins } from '../../../plugins/presets/default.ts';
@@ -38,6 +40,39 @@ describe('exclusive stages (Plugin.owns)', () => {
     expect(await problemsOf([claim('route-a'), claim('route-b')])).toEqual([
       expect.stringMatching(/^plugins\[1\]: plugins 'route-a' \(plugins\[0\]\) and 'route-b' both own the 'route' stage/),
     ]);
+  });
+});
+
+describe('a tap an owned stage would never reach', () => {
+  /** An in-house call strategy that does not claim the stage, tapping at `stage`. */
+  const inHouse = (stage: number): Plugin =>
+    definePlugin(() => ({
+      name: 'acme-call',
+      setup({ hooks }) {
+        hooks.call.tapPromise({ stage }, async () => undefined);
+      },
+    }))();
+
+  async function setupProblems(plugins: Plugin[]): Promise<string[]> {
+    const resolved = await resolveConfig(defineConfig({ plugins }));
+    try {
+      const gateway = await Gateway.create(resolved, createRootLogger({ level: 'silent', sync: true }));
+      await gateway.close();
+      return [];
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      return err.problems.map((p) => `${p.path}: ${p.message}`);
+    }
+  }
+
+  test('after the owner: a start-up problem naming both', async () => {
+    expect(await setupProblems([...defaultPlugins(env), inHouse(Order.last)])).toEqual([
+      "plugin 'acme-call': taps the 'call' stage after 'fallback-ordered', which owns it and answers every call: the tap would never run (tap at an earlier stage, or keep one of the two)",
+    ]);
+  });
+
+  test('before the owner (it may pass to it): fine', async () => {
+    expect(await setupProblems([...defaultPlugins(env), inHouse(Order.normal)])).toEqual([]);
   });
 });
 
