@@ -82,20 +82,27 @@ async function openCalls(port: number): Promise<{ stream: Promise<Answer>; hung:
   return { stream, hung };
 }
 
+/** Polls readiness until it answers 503 (the drain has begun); returns the status it reported. */
+async function draining(port: number): Promise<string> {
+  for (;;) {
+    const res = await fetch(`http://127.0.0.1:${port}/health/readiness`).catch(() => undefined);
+    if (res?.status === 503) return ((await res.json()) as { status: string }).status;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 const errorEvent = /data: (\{"error":.*\})\n\n$/;
 
 describe('SIGTERM with calls still open when the grace period ends', () => {
   test('the drain answers health checks (readiness 503), refuses new calls with 503 + Connection: close; open calls end with an answer, not a reset', { timeout: 20_000 }, async () => {
-    const child = await start(1_500);
+    const child = await start(2_500);
     const port = (gw as ServingGateway).port;
     const { stream, hung } = await openCalls(port);
     child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 200));
 
     // During the drain: connections are accepted, readiness says no, model calls are refused.
-    const ready = await fetch(`http://127.0.0.1:${port}/health/readiness`);
-    expect(ready.status).toBe(503);
-    expect(((await ready.json()) as { status: string }).status).toBe('shutting_down');
+    const ready = await draining(port);
+    expect(ready).toBe('shutting_down');
     const refused = await call(port, plain);
     expect(refused.status).toBe(503);
     expect(refused.headers.connection).toBe('close');
@@ -127,12 +134,7 @@ describe('a second SIGTERM during the drain', () => {
     const port = (gw as ServingGateway).port;
     const { stream, hung } = await openCalls(port);
     child.kill('SIGTERM');
-    // The drain has begun once readiness says so.
-    for (;;) {
-      const r = await fetch(`http://127.0.0.1:${port}/health/readiness`).then((res) => res.status, () => 0);
-      if (r === 503) break;
-      await new Promise((res) => setTimeout(res, 20));
-    }
+    await draining(port);
     const secondAt = Date.now();
     child.kill('SIGTERM');
     expect(await exited, (gw as ServingGateway).output()).toEqual({ code: 0, signal: null });
