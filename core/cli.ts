@@ -85,12 +85,25 @@ async function serve(file: string | undefined, port: number | undefined, host: s
     });
     // From here on, a failure one request (or a plugin's stray callback) escapes with is logged, not fatal.
     installProcessGuard(log);
-    const stop = (signal: string): void => {
-      log.info({ signal }, 'signal received');
-      void running.close().then(() => process.exit(0));
+    let signals = 0;
+    const stop = (signal: NodeJS.Signals): void => {
+      signals += 1;
+      if (signals === 1) {
+        log.info({ signal }, 'signal received');
+        void running.close().then(() => process.exit(0));
+        return;
+      }
+      // A second signal during the drain (an impatient operator, a process manager's second
+      // try): stop now, but as a decision, not a crash: cut open requests with their final
+      // answer, close plugins briefly, flush the logs, exit 0.
+      if (signals === 2) {
+        log.warn({ signal }, 'second signal during shutdown: stopping now');
+        void running.stopNow().then(() => process.exit(0));
+      }
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    // `on`, not `once`: with no listener left, a second signal would kill the process outright.
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   } catch (err) {
     if (err instanceof ConfigError) {
       printProblems(err, loaded?.file ?? file);

@@ -178,6 +178,12 @@ export const noHealthyDeployment = (model: string) =>
     code: 'no_healthy_deployment',
   });
 
+/** The gateway is draining: new model calls, and those still open when the grace period ends. */
+export const serverShuttingDown = () =>
+  new GatewayError(503, 'service_unavailable_error', 'the gateway is shutting down; retry the request', {
+    code: 'server_shutting_down',
+  });
+
 /** The client went away; nothing is sent, the log records 499. */
 export const clientClosed = (cause?: unknown) =>
   new GatewayError(499, 'invalid_request_error', 'client closed the request', cause === undefined ? { code: 'client_closed' } : { code: 'client_closed', cause });
@@ -193,13 +199,29 @@ export function toGatewayError(err: unknown): GatewayError {
 }
 
 /**
- * Whether another attempt (the same deployment later, or another one) can help: connection
- * failures, timeouts, 408, 429 and 5xx from upstream, and an upstream that refused our own
- * credentials (sent to the client as 502, since the client's key was fine). Other 4xx are the
- * request's fault and would fail again anywhere.
+ * Whether the provider refused the gateway's own credentials (401/403 upstream, or a provider's
+ * own way of saying so, such as Gemini's 400 `API_KEY_INVALID`): the provider answered, and said no. Judged by what the upstream
+ * answered, not by the 502 we send for it: calling the same deployment again cannot help, but
+ * another deployment (another key or account) can.
+ */
+export function credentialsRejected(err: unknown): boolean {
+  if (!(err instanceof GatewayError) || err.extra.provider === undefined) return false;
+  const upstream = err.extra.upstreamStatus;
+  // No upstream answer (a token provider that failed to fetch a token) may be transient.
+  if (upstream === undefined) return false;
+  return upstream === 401 || upstream === 403 || err.extra.code === 'upstream_auth_failed';
+}
+
+/**
+ * Whether calling the same deployment again can help: connection failures, timeouts, 408, 429
+ * and 5xx from upstream. Judged by the upstream's answer, not our mapped status: a refused
+ * credential is sent as 502 but fails the same way every time (see `credentialsRejected`, which
+ * call strategies use to move to another deployment instead). Other 4xx are the request's fault
+ * and would fail again anywhere.
  */
 export function isRetryable(err: unknown): boolean {
   if (!(err instanceof GatewayError) || err.extra.provider === undefined) return false;
+  if (credentialsRejected(err)) return false;
   if (err.extra.upstreamStatus === 408) return true;
   return err.status === 429 || err.status >= 500;
 }

@@ -11,6 +11,10 @@ import type { Deployment } from './routing/types.ts';
 import type { ModelGroup } from './config/schema.ts';
 import { StrategyRegistry } from './routing/strategy.ts';
 import { StateSlot } from './state/slot.ts';
+import { unreachableTaps, type TapRecord } from './tap-order.ts';
+
+/** Readiness and start-up say this when no plugin registered a provider. */
+export const noProviderMessage = 'no provider is configured: every model call answers 404 (add a provider plugin, or set a provider key variable)';
 
 type ReadinessCheck = () => ReadinessReport | Promise<ReadinessReport>;
 
@@ -35,6 +39,8 @@ export class Gateway {
   readonly strategies = new StrategyRegistry();
   readonly #closers: { plugin: string; fn: () => void | Promise<void> }[] = [];
   readonly #readiness = new Map<string, ReadinessCheck>();
+  /** Every tap made at set-up, in order, to find taps an owned stage would never reach. */
+  readonly #taps: TapRecord[] = [];
   #closed = false;
 
   private constructor(config: ResolvedConfig, log: Logger) {
@@ -57,7 +63,7 @@ export class Gateway {
         throw new ConfigError([{ path: `plugin '${plugin.name}'`, message: `setup failed: ${(err as Error).message}` }]);
       }
     }
-    const problems = gateway.#deploymentProblems();
+    const problems = [...unreachableTaps(config.plugins, gateway.#taps), ...gateway.#deploymentProblems()];
     if (problems.length > 0) {
       await gateway.close();
       throw new ConfigError(problems);
@@ -68,7 +74,7 @@ export class Gateway {
   #apiFor(plugin: Plugin): GatewayApi {
     const providers = this.providers;
     return Object.freeze({
-      hooks: pluginHooks(this.hooks, plugin.name),
+      hooks: pluginHooks(this.hooks, plugin.name, (hook, stage) => void this.#taps.push({ plugin: plugin.name, hook, stage })),
       providers: {
         register: providers.register.bind(providers),
         get: providers.get.bind(providers),
@@ -150,12 +156,13 @@ export class Gateway {
       if (report.status === 'down') status = 'down';
       else if (report.status === 'degraded' && status === 'ok') status = 'degraded';
     }
-    return {
-      status,
-      plugins: this.config.plugins.map((p) => p.name),
-      providers: this.providers.list().map((p) => p.id),
-      checks,
-    };
+    const providers = this.providers.list().map((p) => p.id);
+    if (providers.length === 0) {
+      // Nothing can be served: a load balancer must not send traffic here.
+      checks.providers = { status: 'down', detail: { error: noProviderMessage } };
+      status = 'down';
+    }
+    return { status, plugins: this.config.plugins.map((p) => p.name), providers, checks };
   }
 
   /** Runs the `close` stage and every `onClose`, in reverse set-up order. Idempotent. */

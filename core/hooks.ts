@@ -43,6 +43,12 @@ export interface StageHooks {
   readonly close: AsyncSeriesHook<[]>;
 }
 
+/**
+ * The bail stages one plugin may take over entirely (`Plugin.owns`): a tap there that never
+ * passes hides every later tap, so at most one plugin may claim each.
+ */
+export type ExclusiveStage = 'auth' | 'route' | 'cache.lookup' | 'call';
+
 /** tapable `stage` values; lower runs earlier. Named so ordering reads as intent. */
 export const Order = { first: -100, early: -10, normal: 0, late: 10, last: 100 } as const;
 
@@ -122,10 +128,14 @@ function tag(err: unknown, plugin: string, stage: string): unknown {
   return new PluginError(plugin, stage, err);
 }
 
-function promiseTaps(hook: TapableAsync, plugin: string): PromiseTaps<never[], unknown> {
+/** Told of every tap a plugin makes (at set-up), with the hook's name and the tap's `stage`. */
+export type TapRecorder = (hook: string, stage: number) => void;
+
+function promiseTaps(hook: TapableAsync, plugin: string, record?: TapRecorder): PromiseTaps<never[], unknown> {
   const stage = hook.name ?? 'unknown';
   return {
     tapPromise(options, fn) {
+      record?.(stage, typeof options === 'string' ? 0 : (options.stage ?? 0));
       // Wrapped once, at tap time: a failing tap is reported with its plugin and stage.
       const wrapped = async (...args: never[]) => {
         try {
@@ -158,8 +168,8 @@ function syncTaps(hook: TapableSync, plugin: string): SyncTaps<never[], unknown>
 }
 
 /** The tap-only view of the stages given to one plugin. Built once per plugin, at set-up. */
-export function pluginHooks(hooks: StageHooks, plugin: string): PluginHooks {
-  const p = (h: unknown) => promiseTaps(h as TapableAsync, plugin);
+export function pluginHooks(hooks: StageHooks, plugin: string, record?: TapRecorder): PluginHooks {
+  const p = (h: unknown) => promiseTaps(h as TapableAsync, plugin, record);
   return Object.freeze({
     auth: p(hooks.auth),
     transform: Object.freeze({

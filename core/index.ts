@@ -5,7 +5,7 @@
 export { defineConfig, type GatewayConfig, type PluginEntry } from './config/define.ts';
 export type { DeploymentConfig, GatewaySettings, ModelGroup, RetrySettings, ServerSettings, TimeoutSettings } from './config/schema.ts';
 export { definePlugin, type GatewayApi, type Plugin, type PluginFactory, type ReadinessReport } from './plugin.ts';
-export { Order, type PluginHooks, type StageHooks, type TapOptions } from './hooks.ts';
+export { Order, type ExclusiveStage, type PluginHooks, type StageHooks, type TapOptions } from './hooks.ts';
 export { RequestContext, type ContextState, type Principal, type Timings } from './context.ts';
 export type { Outcome } from './outcome.ts';
 export type { Attempt, Deployment, RetryPolicy, RoutePlan, TimeoutPolicy } from './routing/types.ts';
@@ -38,6 +38,7 @@ export {
   type OpenAIErrorBody,
   bodyTooLarge,
   clientClosed,
+  credentialsRejected,
   forbidden,
   internalError,
   invalidJson,

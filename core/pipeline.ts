@@ -6,6 +6,7 @@ import {
   internalError,
   modelNotFound,
   noHealthyDeployment,
+  serverShuttingDown,
   toGatewayError,
   unauthorized,
 } from './errors.ts';
@@ -19,6 +20,7 @@ import { readBodyBytes } from './server/body.ts';
 import { parseJsonBody } from './server/parse-body.ts';
 import { requestIdFrom } from './server/request-id.ts';
 import { writeError, writeJson, writeStream, type ChunkTransform } from './server/respond.ts';
+import { cutByShutdown, shutdownCut } from './server/cut.ts';
 import { ChatStreamAssembler, CompletionStreamAssembler } from './stream/assemble.ts';
 
 const anonymous = Object.freeze({ id: 'anonymous', role: 'anonymous' as const });
@@ -65,6 +67,18 @@ export class Pipeline {
       signal: controller.signal,
       rootLog: this.#gateway.log,
     });
+  }
+
+  /**
+   * Ends a model call still open when the shutdown's grace period is over: its upstream call is
+   * aborted, and the call answers 503 or ends its stream with a `server_shutting_down` event.
+   * Returns false for a response that is not a model call (health, docs: left to finish).
+   */
+  cut(res: ServerResponse): boolean {
+    const controller = controllers.get(res);
+    if (controller === undefined) return false;
+    controller.abort(shutdownCut);
+    return true;
   }
 
   /** The auth stage alone (also used by routes that are not model calls). */
@@ -182,12 +196,14 @@ export class Pipeline {
 
   /** Turns anything thrown into a response (or nothing, if the client left). */
   fail(ctx: RequestContext, res: ServerResponse, err: unknown): Outcome {
-    const error = toGatewayError(err);
-    if (!(err instanceof GatewayError)) {
+    // Cut by the shutdown: whatever the aborted call threw, the client is owed a 503.
+    const cut = cutByShutdown(ctx.signal);
+    const error = cut ? serverShuttingDown() : toGatewayError(err);
+    if (!cut && !(err instanceof GatewayError)) {
       const plugin = err instanceof PluginError ? { plugin: err.plugin, stage: err.stage } : {};
       ctx.log.error({ err: err instanceof PluginError ? err.cause : err, ...plugin }, 'request failed inside the gateway');
     }
-    const status = res.destroyed || ctx.signal.aborted ? 499 : error.status;
+    const status = res.destroyed || (ctx.signal.aborted && !cut) ? 499 : error.status;
     if (status !== 499) writeError(ctx, res, error, ctx.id);
     return { status, error, stream: ctx.stream, result: undefined };
   }

@@ -1,7 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { RequestContext } from './context.ts';
 import type { ConfigProblem } from './errors.ts';
-import type { PluginHooks } from './hooks.ts';
+import type { ExclusiveStage, PluginHooks } from './hooks.ts';
 import type { Logger } from './log.ts';
 import type { CallResult } from './result.ts';
 import type { Deployment } from './routing/types.ts';
@@ -57,6 +57,12 @@ export interface Plugin {
   readonly name: string;
   /** Plugins that must be set up first; a missing one fails start-up naming both. */
   readonly dependsOn?: readonly string[];
+  /**
+   * Stages this plugin takes over: its tap answers every call and never passes, so a second
+   * plugin claiming the same stage would silently never run. Two claims fail start-up (and
+   * `switchyard check`) naming both plugins. The fallback strategies claim `call`.
+   */
+  readonly owns?: readonly ExclusiveStage[];
   setup(gateway: GatewayApi): void | Promise<void>;
   /** Set by `definePlugin` when the options failed their schema; start-up reports them all. */
   readonly optionProblems?: readonly ConfigProblem[];

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import type { GatewayConfig } from './config/define.ts';
 import { resolveConfig, type ResolvedConfig } from './config/load.ts';
-import { Gateway } from './gateway.ts';
+import { Gateway, noProviderMessage } from './gateway.ts';
 import { closeUpstreamAgent } from './http/upstream.ts';
 import { createRootLogger, type Logger } from './log.ts';
 import { Pipeline } from './pipeline.ts';
@@ -24,8 +25,17 @@ export interface RunningGateway {
   readonly port: number;
   readonly host: string;
   readonly gateway: Gateway;
-  /** Graceful stop: no new requests, in-flight ones finish (up to the grace period), plugins close. */
+  /**
+   * Graceful stop: readiness answers 503 and new model calls are refused (503, `Connection:
+   * close`) while in-flight requests and streams finish, for up to the grace period; those still
+   * open then get a 503 or a final `server_shutting_down` event; plugins close.
+   */
   close(graceMs?: number): Promise<void>;
+  /**
+   * Stop now (a second signal during the drain): every open request is cut as at the end of the
+   * grace period, then plugins close and logs flush, for at most `boundMs`.
+   */
+  stopNow(boundMs?: number): Promise<void>;
 }
 
 const loopback = '127.0.0.1';
@@ -63,25 +73,38 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   }
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   const url = `http://${shownHost}:${listening.port}`;
+  if (gateway.providers.list().length === 0) log.warn(noProviderMessage);
   log.info({ url, plugins: resolved.plugins.map((p) => p.name), providers: gateway.providers.list().map((p) => p.id) }, 'gateway listening');
 
   let closing: Promise<void> | undefined;
+  const cut = (res: ServerResponse): void => void pipeline.cut(res);
+  const close = (graceMs = resolved.server.shutdownGraceMs): Promise<void> => {
+    closing ??= (async () => {
+      shuttingDown = true;
+      log.info({ inFlight: listening.inFlight(), graceMs }, 'shutting down');
+      await listening.drain(graceMs, cut);
+      await gateway.close();
+      await closeUpstreamAgent();
+      log.info('gateway stopped');
+      log.flush?.();
+    })();
+    return closing;
+  };
   return {
     url,
     port: listening.port,
     host,
     gateway,
-    close(graceMs = resolved.server.shutdownGraceMs) {
-      closing ??= (async () => {
-        shuttingDown = true;
-        log.info({ inFlight: listening.inFlight(), graceMs }, 'shutting down');
-        await listening.drain(graceMs);
-        await gateway.close();
-        await closeUpstreamAgent();
-        log.info('gateway stopped');
-        log.flush?.();
-      })();
-      return closing;
+    close,
+    async stopNow(boundMs = 2_000) {
+      shuttingDown = true;
+      log.warn({ inFlight: listening.inFlight(), boundMs }, 'stop now: cutting open requests, closing plugins');
+      listening.cutAll(cut);
+      // The drain (started now if it was not) ends as soon as the cut requests have answered.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([close(0), new Promise<void>((resolve) => (timer = setTimeout(resolve, boundMs)))]);
+      clearTimeout(timer);
+      await new Promise<void>((resolve) => log.flush((err) => (err === undefined ? resolve() : resolve())));
     },
   };
 }

@@ -6,6 +6,7 @@ import type { Plugin } from '../plugin.ts';
 import { compileConfigSchema } from '../validation.ts';
 import { importModule, resolveOwnSpecifier } from './import-module.ts';
 import type { GatewayConfig, PluginEntry } from './define.ts';
+import { ownershipProblems } from './ownership.ts';
 import { defaults, GatewayConfigSchema, type GatewaySettings, type ModelGroup } from './schema.ts';
 
 /** A config after validation: defaults applied, plugins resolved to instances. */
@@ -79,6 +80,7 @@ export async function inspectConfig(
     positions.push(i);
   }
   problems.push(...pluginGraphProblems(plugins, positions));
+  problems.push(...ownershipProblems(plugins, positions));
   problems.push(...modelGroupProblems(config.models ?? []));
   const s = config.server ?? {};
   const resolved: ResolvedConfig = {

@@ -8,6 +8,7 @@ import type { Pipeline } from '../pipeline.ts';
 import type { ModelCatalog } from './model-catalog.ts';
 import { requestIdFrom } from './request-id.ts';
 import { writeError } from './respond.ts';
+import { refuseWhileDraining } from './shutdown.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -51,6 +52,7 @@ export function createRequestListener(deps: AppDeps): RequestListener {
       koa(req, res).catch((err: unknown) => pipeline.escaped(res, err, requestIdFrom(req.headers)));
       return;
     }
+    if (deps.isShuttingDown()) return refuseWhileDraining(res, requestIdFrom(req.headers));
     // Never rejects (see Pipeline.handle), so no handler (and no closure) is attached per call.
     void pipeline.handle(operation, req, res, requestIdFrom(req.headers));
   };
@@ -66,6 +68,7 @@ export function createApp(deps: AppDeps): Koa {
     router.post([path, `/v1${path}`], async (koa) => {
       // The pipeline writes the response itself (streams, backpressure, errors after headers).
       koa.respond = false;
+      if (deps.isShuttingDown()) return refuseWhileDraining(koa.res, koa.state.requestId as string);
       await deps.pipeline.handle(operation, koa.req, koa.res, koa.state.requestId as string);
     });
   }

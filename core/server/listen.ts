@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import type { ResolvedConfig } from '../config/load.ts';
@@ -10,9 +10,19 @@ export interface Listening {
   readonly host: string;
   /** Requests being served right now. */
   inFlight(): number;
-  /** Stops accepting, lets in-flight requests and streams finish for up to `graceMs`, then cuts the rest. */
-  drain(graceMs: number): Promise<void>;
+  /**
+   * Drains: keeps accepting connections (health checks get answers; the app refuses new model
+   * calls) while in-flight requests and streams finish, for up to `graceMs`; then hands each
+   * request still open to `cut` (which makes it answer: 503, or a final error event), waits a
+   * moment for those answers, stops listening and closes what is left.
+   */
+  drain(graceMs: number, cut: (res: ServerResponse) => void): Promise<void>;
+  /** Cuts every open request now (a second signal); a drain in progress then ends at once. */
+  cutAll(cut: (res: ServerResponse) => void): void;
 }
+
+/** How long requests that were cut get to write their 503 or final event before their sockets close. */
+const cutAnswerMs = 1_000;
 
 /** Starts the HTTP server with timeouts set against slow clients. */
 export async function listen(
@@ -31,20 +41,40 @@ export async function listen(
   // Node's own refusals (431, 408, 400) are bare status lines; ours carry the envelope.
   http.on('clientError', onClientError);
 
-  let inFlight = 0;
+  // Open responses, so a drain can cut the ones still open when its grace period ends.
+  const open = new Set<ServerResponse>();
   let draining = false;
-  let onIdle: (() => void) | undefined;
+  let idle: (() => void)[] = [];
   // One listener for all requests (not a closure per request).
-  const onResponseDone = (): void => {
-    inFlight -= 1;
-    if (inFlight === 0) onIdle?.();
-  };
+  function onResponseDone(this: ServerResponse): void {
+    open.delete(this);
+    if (open.size === 0 && idle.length > 0) {
+      for (const resolve of idle) resolve();
+      idle = [];
+    }
+  }
   http.on('request', (_req, res) => {
-    inFlight += 1;
+    open.add(res);
     // While draining, a keep-alive connection must not bring in another request.
     if (draining) res.shouldKeepAlive = false;
     res.once('close', onResponseDone);
   });
+  /** Resolves when nothing is open, or after `ms`. */
+  const settled = async (ms: number): Promise<void> => {
+    if (open.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => idle.push(resolve)),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+    ]);
+    clearTimeout(timer);
+  };
+  const cutOpen = (cut: (res: ServerResponse) => void): void => {
+    for (const res of open) {
+      if (!res.headersSent) res.shouldKeepAlive = false;
+      cut(res);
+    }
+  };
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -59,21 +89,24 @@ export async function listen(
     server: http,
     port: address.port,
     host,
-    inFlight: () => inFlight,
-    async drain(graceMs: number): Promise<void> {
+    inFlight: () => open.size,
+    async drain(graceMs, cut): Promise<void> {
       draining = true;
-      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      // Connections already open must not bring in another request once their answer is sent.
+      for (const res of open) if (!res.headersSent) res.shouldKeepAlive = false;
       http.closeIdleConnections();
-      if (inFlight > 0) {
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([
-          new Promise<void>((resolve) => (onIdle = resolve)),
-          new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
-        ]);
-        clearTimeout(timer);
+      await settled(graceMs);
+      if (open.size > 0) {
+        cutOpen(cut);
+        await settled(cutAnswerMs);
       }
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
       await closed;
+    },
+    cutAll(cut): void {
+      draining = true;
+      cutOpen(cut);
     },
   };
 }

@@ -1,10 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import type { RequestContext } from '../context.ts';
-import { clientClosed, GatewayError, toGatewayError } from '../errors.ts';
+import { clientClosed, GatewayError, serverShuttingDown, toGatewayError } from '../errors.ts';
 import type { StreamChunk } from '../openai/types.ts';
 import { StreamEvent } from '../result.ts';
 import { sseDone, sseFrame, sseHeaders } from '../stream/sse.ts';
 import { endAfterBody } from './body.ts';
+import { cutByShutdown } from './cut.ts';
 import { headerValue, isHeaderName } from './header-value.ts';
 
 const jsonType = 'application/json';
@@ -93,8 +94,9 @@ function retryPlain(res: ServerResponse, error: GatewayError, body: string, requ
 function errorHeaders(error: GatewayError, body: string): string[] {
   const headers = ['content-type', jsonType, 'content-length', String(Buffer.byteLength(body))];
   if (error.extra.retryAfterS !== undefined) headers.push('retry-after', String(error.extra.retryAfterS));
-  // A refused body may still be arriving: this connection reads no further request.
-  if (error.status === 413) headers.push('connection', 'close');
+  // A refused body may still be arriving, or the gateway is going away: this connection reads
+  // no further request.
+  if (error.status === 413 || error.extra.code === 'server_shutting_down') headers.push('connection', 'close');
   return headers;
 }
 
@@ -147,7 +149,8 @@ export async function writeStream(
   } catch (err) {
     // Stop the upstream before anything else; `return()` on a finished iterator is harmless.
     void iterator.return?.()?.catch(() => undefined);
-    const error = res.destroyed || ctx.signal.aborted ? clientClosed() : toGatewayError(err);
+    // Cut by the shutdown, the client is still there and gets a final `server_shutting_down` event.
+    const error = res.destroyed ? clientClosed() : cutByShutdown(ctx.signal) ? serverShuttingDown() : ctx.signal.aborted ? clientClosed() : toGatewayError(err);
     writeError(ctx, res, error, ctx.id);
     if (!(err instanceof GatewayError)) ctx.log.error({ err }, 'stream failed in the gateway');
     return error;

@@ -3,7 +3,17 @@ import masterKey from '../auth/master-key/index.ts';
 import orderedFallback from '../fallback/ordered/index.ts';
 import requestLog from '../log/pino/index.ts';
 import modelRouting from '../routing/models/index.ts';
+import { noProviders } from './no-providers.ts';
 import { providersFromEnv, type Env } from './providers-from-env.ts';
+
+/** What the default preset lets a config change without rebuilding the list by hand. */
+export interface PresetOptions {
+  /**
+   * The call-stage strategy, in place of `fallback-ordered` (e.g. `resilient({...})`). Only one
+   * plugin may own the call stage, so adding a second one beside the preset's is an error.
+   */
+  readonly fallback?: Plugin;
+}
 
 /** The master key: `SWITCHYARD_MASTER_KEY`, or LiteLLM's name for teams moving over. */
 export function masterKeyFromEnv(env: Env): string | undefined {
@@ -13,18 +23,23 @@ export function masterKeyFromEnv(env: Env): string | undefined {
 
 /**
  * The drop-in gateway's plugins: every provider with credentials in the environment, the master
- * key, model routing with provider naming, ordered fallback and the request log. Compose with it:
+ * key, model routing with provider naming, ordered fallback (or `options.fallback`) and the
+ * request log. Compose with it:
  *
  * @example
  * export default defineConfig({ plugins: [...defaultPlugins(), myPlugin()], models: [...] });
+ * // another call strategy:
+ * defaultPlugins(process.env, { fallback: resilient({ cooldown: { failures: 3, seconds: 30 } }) });
  */
-export function defaultPlugins(env: Env = process.env): Plugin[] {
+export function defaultPlugins(env: Env = process.env, options: PresetOptions = {}): Plugin[] {
   const key = masterKeyFromEnv(env);
+  const providers = providersFromEnv(env);
   return [
-    ...providersFromEnv(env),
+    // None enabled (no key set, or a mistyped name): say so at start-up and in every 404.
+    ...(providers.length > 0 ? providers : [noProviders(env)]),
     masterKey(key === undefined ? {} : { key }),
     modelRouting({}),
-    orderedFallback({}),
+    options.fallback ?? orderedFallback({}),
     requestLog({}),
   ];
 }

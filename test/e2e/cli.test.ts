@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -106,7 +105,7 @@ describe('switchyard serving, and its graceful shutdown', () => {
     expect(res.headers.get('x-switchyard-model')).toBe('gpt-4o');
   });
 
-  test('SIGTERM: new connections are refused, the open stream still ends with [DONE], exit 0', async () => {
+  test('SIGTERM: readiness turns 503 (connections still accepted), the open stream still ends with [DONE], exit 0', async () => {
     const content = 'a stream that outlives the signal by a second or two';
     let body = '';
     let firstChunk!: () => void;
@@ -138,9 +137,10 @@ describe('switchyard serving, and its graceful shutdown', () => {
     const signalledAt = Date.now();
     child.kill('SIGTERM');
 
-    // The listener closes at once; the stream in flight keeps going.
-    const refusedAt = await waitForRefusal(port, 3_000);
-    expect(refusedAt).toBeGreaterThanOrEqual(signalledAt);
+    // The load balancer is told at once (the listener stays open for its health checks); the
+    // stream in flight keeps going.
+    const unreadyAt = await waitForUnready(port, 3_000);
+    expect(unreadyAt).toBeGreaterThanOrEqual(signalledAt);
     expect(body.endsWith('data: [DONE]\n\n')).toBe(false);
 
     const { status } = await finished;
@@ -160,20 +160,13 @@ describe('switchyard serving, and its graceful shutdown', () => {
   }, 20_000);
 });
 
-/** Polls with fresh TCP connections until one is refused; returns when. */
-async function waitForRefusal(port: number, withinMs: number): Promise<number> {
+/** Polls readiness until it answers 503; returns when. */
+async function waitForUnready(port: number, withinMs: number): Promise<number> {
   const deadline = Date.now() + withinMs;
   for (;;) {
-    const refused = await new Promise<boolean>((done) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        done(false);
-      });
-      socket.once('error', (err: NodeJS.ErrnoException) => done(err.code === 'ECONNREFUSED'));
-    });
-    if (refused) return Date.now();
-    if (Date.now() > deadline) throw new Error(`port ${port} still accepts connections ${withinMs} ms after SIGTERM`);
+    const status = await fetch(`http://127.0.0.1:${port}/health/readiness`).then((r) => r.status, () => 0);
+    if (status === 503) return Date.now();
+    if (Date.now() > deadline) throw new Error(`readiness still not 503 ${withinMs} ms after SIGTERM`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -49,6 +49,8 @@ type Policy = Required<RetryPolicy>;
  */
 export default definePlugin(ResilientFallbackOptions, (options) => ({
   name: NAME,
+  // Its tap answers or throws, never passes: another call strategy beside it would never run.
+  owns: ['call'],
   setup(gateway) {
     const run = makeRunner(gateway, options);
     gateway.hooks.call.tapPromise({ name: NAME, stage: Order.late }, run);

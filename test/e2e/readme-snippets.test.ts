@@ -1,0 +1,115 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startGateway, type RunningGateway } from 'switchyard';
+import { importConfigFile } from '../../core/config/load.ts';
+import { createRootLogger } from '../../core/log.ts';
+import { root } from '../helpers/cli.ts';
+import { mockAnthropicKey, startMockAnthropic } from '../helpers/mock-upstream/anthropic.ts';
+import { mockAzureKey, startMockAzure } from '../helpers/mock-upstream/azure.ts';
+import { mockOpenAIKey, startMockOpenAI } from '../helpers/mock-upstream/openai.ts';
+import type { MockServer } from '../helpers/mock-upstream/server.ts';
+
+/*
+ * Every TypeScript block of the README is a file under examples/readme/ (its first line names
+ * it), so `tsc` type-checks it with the rest of the project; here each block must equal its
+ * file, and each config is loaded by the real config loader and serves a request against the
+ * mock upstreams.
+ */
+const dir = join(root, 'examples', 'readme');
+const key = 'sy-readme-key';
+
+function tsBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1] as string);
+}
+
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(folder, e.name)) : [join(folder, e.name)]));
+}
+
+describe('README TypeScript blocks', () => {
+  const blocks = tsBlocks(readFileSync(join(root, 'README.md'), 'utf8'));
+
+  test('each names its file on its first line and equals it exactly', () => {
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const block of blocks) {
+      const named = /^\/\/ (examples\/readme\/\S+\.ts)\n/.exec(block);
+      expect(named, `a README ts block does not start with "// examples/readme/<file>.ts":\n${block.slice(0, 200)}`).not.toBeNull();
+      expect(block).toBe(readFileSync(join(root, (named as RegExpExecArray)[1] as string), 'utf8'));
+    }
+  });
+
+  test('every file under examples/readme/ is shown in the README', () => {
+    const shown = new Set(blocks.map((b) => /^\/\/ (\S+)/.exec(b)?.[1]));
+    for (const file of filesUnder(dir)) expect(shown).toContain(relative(root, file));
+  });
+});
+
+describe('README configs load and serve', () => {
+  let openaiUp: MockServer;
+  let azureUp: MockServer;
+  let anthropicUp: MockServer;
+  const running: RunningGateway[] = [];
+
+  beforeAll(async () => {
+    [openaiUp, azureUp, anthropicUp] = await Promise.all([startMockOpenAI(), startMockAzure(), startMockAnthropic()]);
+    // What the configs read when they are loaded (the default preset builds its providers from it).
+    Object.assign(process.env, {
+      SWITCHYARD_MASTER_KEY: key,
+      OPENAI_API_KEY: mockOpenAIKey,
+      OPENAI_BASE_URL: `${openaiUp.url}/v1`,
+      AZURE_OPENAI_API_KEY: mockAzureKey,
+      AZURE_OPENAI_ENDPOINT: azureUp.url,
+      ANTHROPIC_API_KEY: mockAnthropicKey,
+      ANTHROPIC_BASE_URL: anthropicUp.url,
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(running.map((g) => g.close(100)));
+    await Promise.all([openaiUp.close(), azureUp.close(), anthropicUp.close()]);
+  });
+
+  async function serve(file: string): Promise<RunningGateway> {
+    const config = await importConfigFile(join(dir, file));
+    const gw = await startGateway(config, { port: 0, host: '127.0.0.1', baseDir: dir, log: createRootLogger({ level: 'silent', sync: true }) });
+    running.push(gw);
+    return gw;
+  }
+
+  const chat = (gw: RunningGateway, model: string, headers: Record<string, string> = {}) =>
+    fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+
+  test('routing.config.ts: the preset with fallback-resilient and weighted routing', async () => {
+    const gw = await serve('routing.config.ts');
+    expect(gw.gateway.config.plugins.map((p) => p.name)).toContain('fallback-resilient');
+    expect(gw.gateway.config.plugins.map((p) => p.name)).not.toContain('fallback-ordered');
+    const res = await chat(gw, 'smart');
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(['azure', 'openai']).toContain(res.headers.get('x-switchyard-provider'));
+    expect((await chat(gw, 'claude')).headers.get('x-switchyard-provider')).toBe('anthropic');
+  });
+
+  test('cache.config.ts: the second identical request is a cache hit', async () => {
+    const gw = await serve('cache.config.ts');
+    expect((await chat(gw, 'gpt-4o')).headers.get('x-switchyard-cache')).toBe('miss');
+    expect((await chat(gw, 'gpt-4o')).headers.get('x-switchyard-cache')).toBe('hit');
+  });
+
+  test('gateway.config.ts: the configuration reference', async () => {
+    const gw = await serve('gateway.config.ts');
+    const res = await chat(gw, 'smart');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-switchyard-model')).toBe('gpt-4o');
+  });
+
+  test('tenant.config.ts: the in-house plugin, by module specifier, tags the request', async () => {
+    const gw = await serve('tenant.config.ts');
+    openaiUp.reset();
+    expect((await chat(gw, 'gpt-4o', { 'x-tenant': 'acme' })).status).toBe(200);
+    expect(openaiUp.requests.at(-1)?.json).toMatchObject({ user: 'acme' });
+  });
+});
