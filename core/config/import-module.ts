@@ -1,6 +1,7 @@
 import { readFile, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, dirname, extname, join, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Loader, Plugin as EsbuildPlugin } from 'esbuild';
 
 /**
@@ -13,6 +14,7 @@ import type { Loader, Plugin as EsbuildPlugin } from 'esbuild';
  * would build a second module graph, and every `instanceof GatewayError` would quietly fail.
  */
 const bundled = /\.(?:[cm]?[jt]sx?)$/;
+const typeScript = /\.[cm]?tsx?$/;
 
 /**
  * Files bundled so far, by path: a file named by two plugin entries is compiled and evaluated
@@ -23,7 +25,8 @@ const bundledModules = new Map<string, Promise<unknown>>();
 
 /** Imports a config or plugin module by absolute path, TypeScript included. */
 export function importModule(path: string): Promise<unknown> {
-  if (!bundled.test(path) || path.includes('/node_modules/')) return import(pathToFileURL(path).href);
+  const native = nativeUrl(path);
+  if (native !== undefined) return import(native);
   let loaded = bundledModules.get(path);
   if (loaded === undefined) {
     loaded = importBundled(path);
@@ -39,6 +42,34 @@ export function importModule(path: string): Promise<unknown> {
 export function resolveOwnSpecifier(specifier: string): string | undefined {
   if (specifier !== 'switchyard' && !specifier.startsWith('switchyard/')) return undefined;
   return import.meta.resolve(specifier);
+}
+
+/** Where the running gateway's modules are: the package root from source, dist/ when compiled. */
+const ownRoot = realpathSync(fileURLToPath(new URL('../..', import.meta.url)));
+const compiled = import.meta.url.endsWith('.js');
+const within = (dir: string, file: string): boolean => file.startsWith(dir + sep);
+
+/**
+ * The URL to import a file by as it is, when it must not be bundled: a module of the running
+ * gateway (bundling it would make a second copy: a config importing `…/core/errors.ts` by path
+ * would get a second GatewayError), its compiled twin when running compiled, a file inside
+ * node_modules (a package's, loaded by Node), or a file that is not JavaScript or TypeScript.
+ */
+function nativeUrl(path: string): string | undefined {
+  if (!bundled.test(path)) return pathToFileURL(path).href;
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return undefined; // esbuild reports the missing file
+  }
+  // Without a loader (compiled), TypeScript is bundled, unless the gateway has it compiled.
+  if (compiled && typeScript.test(real)) {
+    const twin = within(dirname(ownRoot), real) ? join(ownRoot, relative(dirname(ownRoot), real)).replace(typeScript, '.js') : undefined;
+    return twin !== undefined && existsSync(twin) ? pathToFileURL(twin).href : undefined;
+  }
+  if (within(ownRoot, real) || real.split(sep).includes('node_modules')) return pathToFileURL(real).href;
+  return undefined;
 }
 
 /**
@@ -60,7 +91,7 @@ async function importBundled(path: string): Promise<unknown> {
     write: false,
     logLevel: 'silent',
     define: { __dirname: dirnameVar, __filename: filenameVar, 'import.meta.url': importMetaUrlVar },
-    plugins: [ownPackage, fileLocals],
+    plugins: [ownPackage, ownFiles, fileLocals],
   });
   const code = result.outputFiles[0]?.text ?? '';
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${Date.now()}-${++compilations}.mjs`);
@@ -77,6 +108,21 @@ const ownPackage: EsbuildPlugin = {
   name: 'switchyard-own-package',
   setup(build) {
     build.onResolve({ filter: /^switchyard(\/|$)/ }, (args) => ({ path: resolveOwnSpecifier(args.path) as string, external: true }));
+  },
+};
+
+/** Relative and absolute imports of files that must not be bundled (see nativeUrl) stay imports. */
+const resolving = Symbol('resolving');
+const ownFiles: EsbuildPlugin = {
+  name: 'switchyard-own-files',
+  setup(build) {
+    build.onResolve({ filter: /^[./]/ }, async (args) => {
+      if (args.pluginData === resolving) return undefined;
+      const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: resolving });
+      if (found.errors.length > 0 || found.external) return undefined;
+      const native = nativeUrl(found.path);
+      return native === undefined ? undefined : { path: native, external: true };
+    });
   },
 };
 

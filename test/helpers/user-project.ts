@@ -44,7 +44,9 @@ export async function installedProject(): Promise<string> {
   const { stdout: repacked } = await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work], unpacked);
   const [{ filename: tarball }] = JSON.parse(repacked) as [{ filename: string }];
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-user-installed-'));
-  await npm(['install', '--prefer-offline', '--no-package-lock', join(work, tarball)], dir);
+  // No install scripts: better-sqlite3 would compile from source (minutes) for a store these
+  // configs never open; esbuild finds its binary through its platform package without its script.
+  await npm(['install', '--prefer-offline', '--no-package-lock', '--ignore-scripts', join(work, tarball)], dir);
   rmSync(work, { recursive: true, force: true });
   return dir;
 }
