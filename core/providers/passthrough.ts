@@ -4,6 +4,7 @@ import type { CanonicalRequest, FinalResult, Operation, StreamChunk } from '../o
 import { completeResult, JsonBody, StreamEvent, streamResult, type CallResult } from '../result.ts';
 import type { Deployment } from '../routing/types.ts';
 import { primeStream } from '../stream/primed.ts';
+import { StreamEnding } from '../stream/ending.ts';
 import { SseDecoder, type SseMessage } from '../stream/sse.ts';
 import type { CallInfo, ModelsTranslation, Passthrough, ProviderDefinition } from './define.ts';
 import type { ModelInfo } from './registry.ts';
@@ -64,17 +65,19 @@ class ForwardedBody implements CallInfo {
 async function* passthroughEvents(def: ProviderDefinition, sent: SentCall): AsyncGenerator<StreamEvent> {
   // The SSE decoder is fed from the body here rather than through parseSse: one async layer fewer.
   const sse = new SseDecoder();
+  const ending = new StreamEnding();
   try {
     for await (const bytes of sent.response.body) {
       for (const message of sse.feed(bytes)) {
-        const event = passthroughEvent(def, sent, message);
+        const event = passthroughEvent(def, sent, message, ending);
         if (event !== undefined) yield event;
       }
     }
     for (const message of sse.end()) {
-      const event = passthroughEvent(def, sent, message);
+      const event = passthroughEvent(def, sent, message, ending);
       if (event !== undefined) yield event;
     }
+    if (!ending.complete) throw upstreamInvalid(def.id, 'stream ended before [DONE] or a finish_reason (cut off)');
   } catch (err) {
     throw sentCallFailure(def, sent, err);
   } finally {
@@ -83,10 +86,14 @@ async function* passthroughEvents(def: ProviderDefinition, sent: SentCall): Asyn
 }
 
 /** One upstream event as it goes to the client; undefined for `[DONE]` and empty events. */
-function passthroughEvent(def: ProviderDefinition, sent: SentCall, message: SseMessage): StreamEvent | undefined {
+function passthroughEvent(def: ProviderDefinition, sent: SentCall, message: SseMessage, ending: StreamEnding): StreamEvent | undefined {
   const data = message.data;
   // Our own [DONE] ends the client's stream; reading on lets the socket go back to the pool.
-  if (data === '[DONE]' || data === '') return undefined;
+  if (data === '[DONE]') {
+    ending.done();
+    return undefined;
+  }
+  if (data === '') return undefined;
   let chunk: StreamChunk & { error?: unknown };
   try {
     chunk = JSON.parse(data) as StreamChunk & { error?: unknown };
@@ -97,6 +104,7 @@ function passthroughEvent(def: ProviderDefinition, sent: SentCall, message: SseM
     // Scrubbed of the keys we sent by sentCallFailure, like every error read from a sent call.
     throw providerError(def.id, 502, def.errorInfo(502, chunk, sent.response.headers));
   }
+  ending.observe(chunk);
   return StreamEvent.fromData(data, chunk);
 }
 

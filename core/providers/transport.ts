@@ -5,6 +5,7 @@ import { callUpstreamStream, type UpstreamStream } from '../http/stream.ts';
 import { clearDeadline, defaultUpstreamTimeoutMs, upstreamFailure, withDeadline, type UpstreamCall } from '../http/upstream.ts';
 import type { Deployment } from '../routing/types.ts';
 import type { CallInfo, ProviderDefinition, UpstreamInit } from './define.ts';
+import { eventStreamType, isStreamAnswer, looksLikeError, statusOfErrorBody } from './stream-check.ts';
 import { providerError, rateLimitResetMs, retryAfterSeconds, scrubSecrets } from './upstream-errors.ts';
 
 /** A streamed call whose headers are in; read `response.body`, then `endCall`. */
@@ -49,6 +50,7 @@ export async function sendStream(
   try {
     response = await callUpstreamStream(call);
     if (response.statusCode >= 400) throw await errorFromResponse(def, response, init);
+    if (!isStreamAnswer(response.headers, def.streamContentType ?? eventStreamType)) throw await notAStream(def, response, init);
   } catch (err) {
     clearDeadline(call.signal);
     throw err;
@@ -98,6 +100,29 @@ export async function sendJson<T>(
 
 /** An error status's body, read up to errorBodyLimit (past it, or on a failure, the status alone speaks). */
 async function errorFromResponse(def: ProviderDefinition, response: UpstreamStream, init: UpstreamInit): Promise<GatewayError> {
+  return errorFromText(def, response.statusCode, response.headers, await readSmall(response), init);
+}
+
+/**
+ * A 200 answer to a stream request that is not a stream: an error envelope is translated as its
+ * status would be (the status it names, else 502), anything else (an HTML page) is an invalid
+ * answer. Both fail the call before the client has a byte, so retries and fallbacks still act.
+ */
+async function notAStream(def: ProviderDefinition, response: UpstreamStream, init: UpstreamInit): Promise<GatewayError> {
+  const text = await readSmall(response);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (looksLikeError(body)) return errorFromText(def, statusOfErrorBody(body), response.headers, text, init);
+  const type = String(response.headers['content-type']).slice(0, 100);
+  return upstreamInvalid(def.id, `a stream was asked for, but the answer is '${type}', not an event stream`);
+}
+
+/** A body read whole up to errorBodyLimit; empty past it or on a failure. */
+async function readSmall(response: UpstreamStream): Promise<string> {
   const parts: Buffer[] = [];
   let size = 0;
   try {
@@ -112,7 +137,7 @@ async function errorFromResponse(def: ProviderDefinition, response: UpstreamStre
   } catch {
     parts.length = 0;
   }
-  return errorFromText(def, response.statusCode, response.headers, Buffer.concat(parts).toString('utf8'), init);
+  return Buffer.concat(parts).toString('utf8');
 }
 
 function errorFromText(def: ProviderDefinition, statusCode: number, headers: IncomingHttpHeaders, text: string, init: UpstreamInit): GatewayError {
