@@ -93,7 +93,7 @@ export const GatewaySettingsSchema = Type.Object(
   {
     dropUnsupportedParams: Type.Optional(Type.Boolean({ description: 'Drop params a provider cannot honour instead of 400' })),
     maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, description: 'Calls per request, retries included (default 3)' })),
-    timeout: Type.Optional(Ms('Default upstream timeout, in ms (default 600000)')),
+    timeout: Type.Optional(Ms('Default upstream time to first byte, in ms (default 60000 streamed, 300000 not; README)')),
   },
   { additionalProperties: false },
 );

@@ -15,6 +15,8 @@ export abstract class DispatchedCall implements Dispatcher.DispatchHandler {
   protected done = false;
   #abort: ((reason?: Error) => void) | undefined = undefined;
   #reason: Error | undefined = undefined;
+  /** The whole-call deadline (`totalTimeoutMs`), cleared when the call settles. */
+  #deadline: NodeJS.Timeout | undefined = undefined;
 
   constructor(call: UpstreamCall) {
     this.call = call;
@@ -26,6 +28,11 @@ export abstract class DispatchedCall implements Dispatcher.DispatchHandler {
   /** Sends the request; the handler methods report what comes back. */
   dispatch(): void {
     const call = this.call;
+    if (call.totalTimeoutMs !== undefined && !this.done) {
+      // `this` goes in as the timer's argument: no closure per call.
+      this.#deadline = setTimeout(expire, call.totalTimeoutMs, this);
+      this.#deadline.unref();
+    }
     const target = splitUrl(call.url);
     upstreamAgent(call.connectTimeoutMs).dispatch(
       {
@@ -61,7 +68,21 @@ export abstract class DispatchedCall implements Dispatcher.DispatchHandler {
   protected settle(): void {
     this.done = true;
     this.call.signal.removeEventListener('abort', this);
+    if (this.#deadline !== undefined) {
+      clearTimeout(this.#deadline);
+      this.#deadline = undefined;
+    }
   }
+
+  /** The whole-call deadline passed: tear the call down as a timeout (a 504, retryable). */
+  expire(): void {
+    if (this.done) return;
+    this.abortCall(new DOMException(`upstream call took longer than ${this.call.totalTimeoutMs} ms`, 'TimeoutError'));
+  }
+}
+
+function expire(call: DispatchedCall): void {
+  call.expire();
 }
 
 /** Origin and path per URL string: a process calls a handful of URLs, so they are split once. */

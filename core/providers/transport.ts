@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError, upstreamInvalid } from '../errors.ts';
 import { callUpstreamComplete, errorBodyLimit } from '../http/complete.ts';
 import { callUpstreamStream, type UpstreamStream } from '../http/stream.ts';
-import { clearDeadline, defaultUpstreamTimeoutMs, upstreamFailure, withDeadline, type UpstreamCall } from '../http/upstream.ts';
+import { callTimeouts } from '../http/timeouts.ts';
+import { clearDeadline, upstreamFailure, withDeadline, type UpstreamCall } from '../http/upstream.ts';
 import type { Deployment } from '../routing/types.ts';
 import type { CallInfo, ProviderDefinition, UpstreamInit } from './define.ts';
 import { eventStreamType, isStreamAnswer, looksLikeError, statusOfErrorBody } from './stream-check.ts';
@@ -18,7 +19,15 @@ export interface SentCall {
 }
 
 /** The transport call for one deployment: its timeouts, and the client's signal under its deadline. */
-function upstreamCall(def: ProviderDefinition, signal: AbortSignal, target: Deployment, init: UpstreamInit, payload: string | Buffer | undefined): UpstreamCall {
+function upstreamCall(
+  def: ProviderDefinition,
+  signal: AbortSignal,
+  target: Deployment,
+  init: UpstreamInit,
+  payload: string | Buffer | undefined,
+  stream: boolean,
+): UpstreamCall {
+  const timeouts = callTimeouts(target, stream);
   return {
     provider: def.id,
     url: init.url,
@@ -26,9 +35,10 @@ function upstreamCall(def: ProviderDefinition, signal: AbortSignal, target: Depl
     headers: init.headers,
     body: payload,
     signal: withDeadline(signal, target.totalTimeoutMs),
-    timeoutMs: target.timeoutMs ?? defaultUpstreamTimeoutMs,
-    idleTimeoutMs: target.idleTimeoutMs,
+    timeoutMs: timeouts.firstByteMs,
+    idleTimeoutMs: timeouts.idleMs,
     connectTimeoutMs: target.connectTimeoutMs,
+    totalTimeoutMs: timeouts.defaultTotalMs,
   };
 }
 
@@ -45,7 +55,7 @@ export async function sendStream(
   payload: string | Buffer | undefined = info.body,
 ): Promise<SentCall> {
   const init = await def.request(target, info);
-  const call = upstreamCall(def, signal, target, init, payload);
+  const call = upstreamCall(def, signal, target, init, payload, true);
   let response: UpstreamStream;
   try {
     response = await callUpstreamStream(call);
@@ -70,7 +80,7 @@ export async function sendComplete(
   payload: string | Buffer | undefined = info.body,
 ): Promise<Buffer> {
   const init = await def.request(target, info);
-  const call = upstreamCall(def, signal, target, init, payload);
+  const call = upstreamCall(def, signal, target, init, payload, false);
   let answer;
   try {
     answer = await callUpstreamComplete(call);
