@@ -85,6 +85,18 @@ export const ServerSettingsSchema = Type.Object(
     requestTimeoutMs: Type.Optional(Type.Integer({ minimum: 0, description: 'Longest time to receive a whole request' })),
     headersTimeoutMs: Type.Optional(Type.Integer({ minimum: 0, description: 'Longest time to receive request headers' })),
     keepAliveTimeoutMs: Type.Optional(Type.Integer({ minimum: 0, description: 'Idle time before a client connection closes' })),
+    answerBuffer: Type.Optional(
+      Type.Object(
+        {
+          forwardAboveBytes: Type.Optional(
+            Type.Integer({ minimum: 0, description: 'Pass-through answers larger than this are forwarded as they arrive, not held (default 1 MiB)' }),
+          ),
+          perRequestBytes: Type.Optional(Type.Integer({ minimum: 1024, description: 'Most answer bytes one request may hold (default 64 MiB)' })),
+          totalBytes: Type.Optional(Type.Integer({ minimum: 1024, description: 'Most answer bytes the process may hold (default 512 MiB)' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,14 +1,14 @@
 import type { RequestContext } from '../context.ts';
 import { upstreamInvalid } from '../errors.ts';
 import type { CanonicalRequest, FinalResult, Operation, StreamChunk } from '../openai/types.ts';
-import { completeResult, JsonBody, StreamEvent, streamResult, type CallResult } from '../result.ts';
+import { completeResult, forwardResult, JsonBody, StreamEvent, streamResult, type CallResult } from '../result.ts';
 import type { Deployment } from '../routing/types.ts';
 import { primeStream } from '../stream/primed.ts';
 import { StreamEnding } from '../stream/ending.ts';
 import { SseDecoder, type SseMessage } from '../stream/sse.ts';
 import type { CallInfo, ModelsTranslation, Passthrough, ProviderDefinition } from './define.ts';
 import type { ModelInfo } from './registry.ts';
-import { endCall, sendComplete, sendJson, sendStream, sentCallFailure, type SentCall } from './transport.ts';
+import { endCall, sendCollected, sendComplete, sendJson, sendStream, sentCallFailure, type SentCall } from './transport.ts';
 import { providerError } from './upstream-errors.ts';
 
 /**
@@ -32,7 +32,15 @@ export async function passthroughCall(
       : new ForwardedBody(operation, stream, raw);
   const payload = raw ?? info.body;
   if (!stream) {
-    const bytes = await sendComplete(def, ctx.signal, target, info, payload);
+    const forwardAbove = ctx.forwardAnswersAbove;
+    let bytes: Buffer;
+    if (forwardAbove === undefined) {
+      bytes = await sendComplete(def, ctx.signal, target, info, payload);
+    } else {
+      const answer = await sendCollected(def, ctx.signal, target, info, payload, forwardAbove);
+      if (answer.sent !== undefined) return forwardResult(forwardedBody(def, answer.sent), contentLength(answer.sent));
+      bytes = answer.whole;
+    }
     try {
       return completeResult(JsonBody.parse<FinalResult>(bytes));
     } catch {
@@ -41,6 +49,24 @@ export async function passthroughCall(
   }
   const sent = await sendStream(def, ctx.signal, target, info, payload);
   return streamResult(await primeStream(passthroughEvents(def, sent)));
+}
+
+/** A forwarded answer's body: failures mapped and scrubbed as a stream's, the call ended when it is. */
+async function* forwardedBody(def: ProviderDefinition, sent: SentCall): AsyncGenerator<Buffer, undefined> {
+  try {
+    yield* sent.response.body;
+  } catch (err) {
+    throw sentCallFailure(def, sent, err);
+  } finally {
+    endCall(sent);
+  }
+  return undefined;
+}
+
+function contentLength(sent: SentCall): number | undefined {
+  const raw = sent.response.headers['content-length'];
+  const n = typeof raw === 'string' ? Number(raw) : Number.NaN;
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
 /** CallInfo for forwarded client bytes: `body` as text only if the provider's `request()` reads it. */

@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError, upstreamInvalid } from '../errors.ts';
 import { callUpstreamComplete, errorBodyLimit } from '../http/complete.ts';
-import { callUpstreamStream, type UpstreamStream } from '../http/stream.ts';
+import { answerLease } from '../http/answer-budget.ts';
+import { callUpstreamCollected, callUpstreamStream, type UpstreamStream } from '../http/stream.ts';
 import { callTimeouts } from '../http/timeouts.ts';
 import { clearDeadline, upstreamFailure, withDeadline, type UpstreamCall } from '../http/upstream.ts';
 import type { Deployment } from '../routing/types.ts';
@@ -83,13 +84,47 @@ export async function sendComplete(
   const call = upstreamCall(def, signal, target, init, payload, false);
   let answer;
   try {
-    answer = await callUpstreamComplete(call);
+    // Charged to the request's share of the answer-buffer budget: past it, a 502, not an OOM.
+    answer = await callUpstreamComplete(call, undefined, answerLease(signal));
   } finally {
     clearDeadline(call.signal);
   }
   // An error body over errorBodyLimit was not read (its bytes are empty).
   if (answer.statusCode >= 400) throw errorFromText(def, answer.statusCode, answer.headers, answer.bytes.toString('utf8'), init);
   return answer.bytes;
+}
+
+/** A non-streamed answer that may be forwarded: its bytes if small, else the call to pass on. */
+export type CollectedAnswer = { readonly whole: Buffer; readonly sent?: undefined } | { readonly whole?: undefined; readonly sent: SentCall };
+
+/**
+ * A non-streamed call whose answer nothing needs whole: read whole up to `forwardAbove` bytes
+ * (within the request's answer-buffer budget), else handed back as a streamed call to forward.
+ * Error statuses as `sendComplete`.
+ */
+export async function sendCollected(
+  def: ProviderDefinition,
+  signal: AbortSignal,
+  target: Deployment,
+  info: CallInfo,
+  payload: string | Buffer | undefined,
+  forwardAbove: number,
+): Promise<CollectedAnswer> {
+  const init = await def.request(target, info);
+  const call = upstreamCall(def, signal, target, init, payload, false);
+  let response: UpstreamStream;
+  try {
+    response = await callUpstreamCollected(call, { lease: answerLease(signal), bytes: forwardAbove });
+    if (response.statusCode >= 400) throw await errorFromResponse(def, response, init);
+  } catch (err) {
+    clearDeadline(call.signal);
+    throw err;
+  }
+  if (response.whole !== undefined) {
+    clearDeadline(call.signal);
+    return { whole: response.whole };
+  }
+  return { sent: { response, init, timeoutMs: call.timeoutMs, signal: call.signal } };
 }
 
 /** A non-streamed JSON answer, parsed; garbage becomes a 502 naming the provider. */
