@@ -1,4 +1,5 @@
 import type { RequestContext } from '../context.ts';
+import { answerLease } from '../http/answer-budget.ts';
 import { upstreamInvalid } from '../errors.ts';
 import type { CanonicalRequest, FinalResult, Operation, StreamChunk } from '../openai/types.ts';
 import { completeResult, forwardResult, JsonBody, StreamEvent, streamResult, type CallResult } from '../result.ts';
@@ -35,9 +36,9 @@ export async function passthroughCall(
     const forwardAbove = ctx.forwardAnswersAbove;
     let bytes: Buffer;
     if (forwardAbove === undefined) {
-      bytes = await sendComplete(def, ctx.signal, target, info, payload);
+      bytes = await sendComplete(def, ctx.signal, target, info, payload, answerLease(ctx.signal));
     } else {
-      const answer = await sendCollected(def, ctx.signal, target, info, payload, forwardAbove);
+      const answer = await sendCollected(def, ctx.signal, target, info, payload, forwardAbove, answerLease(ctx.signal));
       if (answer.sent !== undefined) return forwardResult(forwardedBody(def, answer.sent), contentLength(answer.sent));
       bytes = answer.whole;
     }

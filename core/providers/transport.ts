@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError, upstreamInvalid } from '../errors.ts';
 import { callUpstreamComplete, errorBodyLimit } from '../http/complete.ts';
-import { answerLease } from '../http/answer-budget.ts';
+import type { AnswerLease } from '../http/answer-budget.ts';
 import { callUpstreamCollected, callUpstreamStream, type UpstreamStream } from '../http/stream.ts';
 import { callTimeouts } from '../http/timeouts.ts';
 import { clearDeadline, upstreamFailure, withDeadline, type UpstreamCall } from '../http/upstream.ts';
@@ -72,6 +72,8 @@ export async function sendStream(
 /**
  * A non-streamed call read whole (no response stream; see callUpstreamComplete): the answer's
  * bytes, or a GatewayError (an error status with the provider's message, scrubbed, as `sendStream`).
+ * With a `lease` (a client's request), the bytes count against its answer-buffer budget: past
+ * it, a 502 rather than unbounded memory.
  */
 export async function sendComplete(
   def: ProviderDefinition,
@@ -79,13 +81,13 @@ export async function sendComplete(
   target: Deployment,
   info: CallInfo,
   payload: string | Buffer | undefined = info.body,
+  lease?: AnswerLease,
 ): Promise<Buffer> {
   const init = await def.request(target, info);
   const call = upstreamCall(def, signal, target, init, payload, false);
   let answer;
   try {
-    // Charged to the request's share of the answer-buffer budget: past it, a 502, not an OOM.
-    answer = await callUpstreamComplete(call, undefined, answerLease(signal));
+    answer = await callUpstreamComplete(call, undefined, lease);
   } finally {
     clearDeadline(call.signal);
   }
@@ -109,12 +111,13 @@ export async function sendCollected(
   info: CallInfo,
   payload: string | Buffer | undefined,
   forwardAbove: number,
+  lease: AnswerLease,
 ): Promise<CollectedAnswer> {
   const init = await def.request(target, info);
   const call = upstreamCall(def, signal, target, init, payload, false);
   let response: UpstreamStream;
   try {
-    response = await callUpstreamCollected(call, { lease: answerLease(signal), bytes: forwardAbove });
+    response = await callUpstreamCollected(call, { lease, bytes: forwardAbove });
     if (response.statusCode >= 400) throw await errorFromResponse(def, response, init);
   } catch (err) {
     clearDeadline(call.signal);
@@ -134,8 +137,9 @@ export async function sendJson<T>(
   target: Deployment,
   info: CallInfo,
   payload: string | Buffer | undefined = info.body,
+  lease?: AnswerLease,
 ): Promise<T> {
-  const bytes = await sendComplete(def, signal, target, info, payload);
+  const bytes = await sendComplete(def, signal, target, info, payload, lease);
   try {
     return JSON.parse(bytes.toString('utf8')) as T;
   } catch {
