@@ -9,6 +9,7 @@ import {
   unauthorized,
 } from './errors.ts';
 import type { Gateway } from './gateway.ts';
+import { answerBufferLimits, configureAnswerBuffers, releaseAnswerBuffer } from './http/answer-budget.ts';
 import type { ChatCompletionChunk, CompletionChunk, FinalResult, Operation, StreamChunk } from './openai/types.ts';
 import { validateRequest } from './openai/schemas.ts';
 import type { Outcome } from './outcome.ts';
@@ -17,7 +18,6 @@ import type { RoutePlan } from './routing/types.ts';
 import { parseJsonBody, readBodyBytes } from './server/body.ts';
 import { requestIdFrom } from './server/request-id.ts';
 import { writeError, writeJson, writeStream, type ChunkTransform } from './server/respond.ts';
-import { answerBufferLimits, configureAnswerBuffers, releaseAnswerBuffer } from './http/answer-budget.ts';
 import { ChatStreamAssembler, CompletionStreamAssembler } from './stream/assemble.ts';
 import { writeForwarded } from './stream/forward.ts';
 

@@ -1,5 +1,6 @@
 import { errors as undiciErrors } from 'undici';
 import type { Dispatcher } from 'undici';
+import { upstreamTimeout } from '../errors.ts';
 import { upstreamAgent, type UpstreamCall } from './upstream.ts';
 
 /**
@@ -77,7 +78,8 @@ export abstract class DispatchedCall implements Dispatcher.DispatchHandler {
   /** The whole-call deadline passed: tear the call down as a timeout (a 504, retryable). */
   expire(): void {
     if (this.done) return;
-    this.abortCall(new DOMException(`upstream call took longer than ${this.call.totalTimeoutMs} ms`, 'TimeoutError'));
+    // A GatewayError passes upstreamFailure as is: the message names the limit that passed.
+    this.abortCall(upstreamTimeout(this.call.provider, this.call.totalTimeoutMs ?? 0));
   }
 }
 

@@ -43,6 +43,7 @@ describe('the whole-call limit (totalTimeoutMs) on the transport', () => {
   test('a provider that never answers is given up at the total limit as a 504', async () => {
     const err = await gatewayFailure(callUpstreamComplete(server.call('/hang', { timeoutMs: 600_000, totalTimeoutMs: 20 })));
     expect(err.status).toBe(504);
+    expect(err.message).toContain('20 ms');
   });
 
   test('a stream that trickles forever is cut at the total limit with a 504', async () => {
