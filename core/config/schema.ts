@@ -92,7 +92,7 @@ export const ServerSettingsSchema = Type.Object(
             Type.Integer({ minimum: 0, description: 'Pass-through answers larger than this are forwarded as they arrive, not held (default 1 MiB)' }),
           ),
           perRequestBytes: Type.Optional(Type.Integer({ minimum: 1024, description: 'Most answer bytes one request may hold (default 64 MiB)' })),
-          totalBytes: Type.Optional(Type.Integer({ minimum: 1024, description: 'Most answer bytes the process may hold (default 512 MiB)' })),
+          totalBytes: Type.Optional(Type.Integer({ minimum: 1024, description: 'Most answer bytes the process may hold (default 256 MiB)' })),
         },
         { additionalProperties: false },
       ),

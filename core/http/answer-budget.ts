@@ -13,14 +13,14 @@ export interface AnswerBufferLimits {
 /**
  * Defaults: 1 MiB before forwarding is the response cache's default entry limit, so an answer
  * too large to be cached is never held for the cache; 64 MiB per request fits a large
- * embeddings batch (2,048 × 1,536 floats as JSON is about 60 MB), and 512 MiB for the process
- * keeps a gateway with clients that stop reading well inside a 1 GiB container (an answer
- * held whole costs about three times its size while it is parsed and written).
+ * embeddings batch (2,048 × 1,536 floats as JSON is about 60 MB), and 256 MiB for the process
+ * keeps a gateway whose clients stop reading inside a 1 GiB container: an answer held whole
+ * costs about three times its size while it is parsed, translated and written.
  */
 export const defaultAnswerBufferLimits: AnswerBufferLimits = Object.freeze({
   forwardAboveBytes: 1024 * 1024,
   perRequestBytes: 64 * 1024 * 1024,
-  totalBytes: 512 * 1024 * 1024,
+  totalBytes: 256 * 1024 * 1024,
 });
 
 let limits: AnswerBufferLimits = defaultAnswerBufferLimits;

@@ -5,6 +5,7 @@ import { defineConfig, type Outcome, type Plugin, type RunningGateway, type Usag
 import { AnswerLease, bufferedAnswerBytes, configureAnswerBuffers } from '../../../core/http/answer-budget.ts';
 import { usageFromTail } from '../../../core/stream/usage-tail.ts';
 import memoryCache from '../../../plugins/cache/memory/index.ts';
+import gemini from '../../../plugins/providers/gemini/index.ts';
 import openai from '../../../plugins/providers/openai/index.ts';
 import modelRouting from '../../../plugins/routing/models/index.ts';
 import { startTestGateway } from '../../helpers/gateway.ts';
@@ -74,9 +75,16 @@ beforeAll(async () => {
   upstream = await startMockServer((_req, res) => writeBig(res));
   const base = {
     server: { answerBuffer },
-    models: [{ name: 'embed', deployments: [{ provider: 'openai', model: 'text-embedding-3-small' }] }],
+    models: [
+      { name: 'embed', deployments: [{ provider: 'openai', model: 'text-embedding-3-small' }] },
+      { name: 'embed-translated', deployments: [{ provider: 'gemini', model: 'text-embedding-004' }] },
+    ],
   };
-  const providers = (): Plugin[] => [openai({ apiKey: 'sk-test-0123456789', baseURL: `${upstream.url}/v1` }), modelRouting({})];
+  const providers = (): Plugin[] => [
+    openai({ apiKey: 'sk-test-0123456789', baseURL: `${upstream.url}/v1` }),
+    gemini({ apiKey: 'AIza-test-0123456789abcdefghij', baseURL: upstream.url }),
+    modelRouting({}),
+  ];
   gw = await startTestGateway(defineConfig({ ...base, plugins: [...providers(), capture] }));
   const tap: Plugin = {
     name: 'response-tap',
@@ -152,6 +160,18 @@ describe('large non-streamed answers (#12.4)', () => {
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('upstream_answer_too_large');
     expect(body.error.message).toMatch(/answerBuffer/);
+    await expect.poll(() => bufferedAnswerBytes()).toBe(0);
+  });
+
+  test('a translated answer (it must be parsed whole) over the per-request cap is a 502 envelope, not held', async () => {
+    const res = await fetch(`${gw.url}/v1/embeddings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'embed-translated', input: ['a', 'b'] }),
+    });
+    expect(res.status).toBe(502);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('upstream_answer_too_large');
+    await expect.poll(() => upstream.aborted.length).toBe(1);
     await expect.poll(() => bufferedAnswerBytes()).toBe(0);
   });
 
