@@ -39,6 +39,8 @@ export interface ContextInit {
   readonly headers: IncomingHttpHeaders;
   readonly signal: AbortSignal;
   readonly rootLog: Logger;
+  /** See `RequestContext.forwardAnswersAbove`. */
+  readonly forwardAnswersAbove?: number | undefined;
 }
 
 /**
@@ -90,6 +92,12 @@ export class RequestContext {
   responseBody: JsonBody<FinalResult> | undefined;
   /** Headers plugins add to the response (before it starts). */
   readonly responseHeaders: Record<string, string>;
+  /**
+   * Bytes past which a pass-through non-streamed answer is forwarded as it arrives instead of
+   * held whole; undefined when a later stage (a `transform.response` tap) needs every answer
+   * whole. Set by the core from `server.answerBuffer.forwardAboveBytes`.
+   */
+  forwardAnswersAbove: number | undefined;
   #rootLog: Logger;
   #log: Logger | undefined;
 
@@ -113,6 +121,7 @@ export class RequestContext {
     this.usage = undefined;
     this.responseBody = undefined;
     this.responseHeaders = {};
+    this.forwardAnswersAbove = init.forwardAnswersAbove;
     this.#rootLog = init.rootLog;
     this.#log = undefined;
   }

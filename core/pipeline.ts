@@ -11,6 +11,7 @@ import {
   unauthorized,
 } from './errors.ts';
 import type { Gateway } from './gateway.ts';
+import { answerBufferLimits, configureAnswerBuffers, releaseAnswerBuffer } from './http/answer-budget.ts';
 import type { ChatCompletionChunk, CompletionChunk, FinalResult, Operation, StreamChunk } from './openai/types.ts';
 import { validateRequest } from './openai/schemas.ts';
 import type { Outcome } from './outcome.ts';
@@ -22,6 +23,7 @@ import { requestIdFrom } from './server/request-id.ts';
 import { writeError, writeJson, writeStream, type ChunkTransform } from './server/respond.ts';
 import { cutByShutdown, shutdownCut } from './server/cut.ts';
 import { ChatStreamAssembler, CompletionStreamAssembler } from './stream/assemble.ts';
+import { writeForwarded } from './stream/forward.ts';
 
 const anonymous = Object.freeze({ id: 'anonymous', role: 'anonymous' as const });
 /** What a cache hit costs: the answer's own usage stays in its body, spend records see nothing. */
@@ -30,7 +32,11 @@ const noUsage = Object.freeze({ prompt_tokens: 0, completion_tokens: 0, total_to
 /** The client's abort controller per response, so one shared listener can abort it on disconnect. */
 const controllers = new WeakMap<ServerResponse, AbortController>();
 function onResponseClose(this: ServerResponse): void {
-  if (!this.writableFinished) controllers.get(this)?.abort();
+  const controller = controllers.get(this);
+  if (controller === undefined) return;
+  if (!this.writableFinished) controller.abort();
+  // The answer is written (or dropped): the bytes it held no longer count against the budget.
+  releaseAnswerBuffer(controller.signal);
 }
 
 /**
@@ -44,15 +50,22 @@ export class Pipeline {
   readonly #chunkTransform: ChunkTransform | undefined;
   /** Whether the client's body bytes are kept for forwarding: only without transform.request taps. */
   readonly #keepRawBody: boolean;
+  /** Whether large pass-through answers may be forwarded unbuffered: only without transform.response taps. */
+  readonly #forwardLarge: boolean;
 
   constructor(gateway: Gateway) {
     this.#gateway = gateway;
     this.#bodyLimit = gateway.config.server.bodyLimit;
+    // Process-wide, like the budget it sets: the last gateway started in a process decides.
+    configureAnswerBuffers(gateway.config.server.answerBuffer);
     const chunk = gateway.hooks.transform.chunk;
     // Decided once: an untapped chunk stage costs nothing per chunk.
     this.#chunkTransform = chunk.isUsed() ? (c, ctx) => chunk.call(c, ctx) : undefined;
     // Decided once too: a tap may change the request in place, so its bytes would no longer match.
     this.#keepRawBody = !gateway.hooks.transform.request.isUsed();
+    // A response tap must see every answer whole; without one, only the cache and log would, and
+    // an answer over the forward limit is too large to cache (the limit defaults to the cache's).
+    this.#forwardLarge = !gateway.hooks.transform.response.isUsed();
   }
 
   /** A context for a request, wired to abort when the client disconnects. */
@@ -66,6 +79,7 @@ export class Pipeline {
       headers: req.headers,
       signal: controller.signal,
       rootLog: this.#gateway.log,
+      forwardAnswersAbove: this.#forwardLarge ? answerBufferLimits().forwardAboveBytes : undefined,
     });
   }
 
@@ -182,6 +196,11 @@ export class Pipeline {
       ctx.responseBody = body;
       writeJson(ctx, res, body.bytes);
       return { status: 200, error: undefined, stream: false, result: body.value };
+    }
+    if (result.kind === 'forward') {
+      const error = await writeForwarded(ctx, res, result);
+      if (error !== undefined) return { status: error.status === 499 ? 499 : 200, error, stream: false, result: undefined };
+      return { status: 200, error: undefined, stream: false, result: undefined };
     }
     const assembler = ctx.operation === 'chat' ? new ChatStreamAssembler() : new CompletionStreamAssembler();
     const observe = (chunk: StreamChunk): void =>

@@ -76,8 +76,26 @@ export interface StreamResult {
   readonly events: AsyncIterable<StreamEvent>;
 }
 
+/**
+ * A complete (non-streamed) answer too large to hold, passed through as it arrives, with
+ * backpressure: the client's reads pace the upstream. Nothing sees it whole, so `transform.response`,
+ * `cache.store` and the `log` stage's `result` skip it; its usage is read from its tail.
+ */
+export interface ForwardResult {
+  readonly kind: 'forward';
+  /** The upstream's content-length, when it sent one. */
+  readonly length: number | undefined;
+  /** The body from its first byte. Throws a GatewayError if the upstream fails part-way; `return()` releases it. */
+  readonly body: AsyncIterator<Buffer, undefined>;
+}
+
 /** What `cache.lookup` and `call` produce. */
-export type CallResult = CompleteResult | StreamResult;
+export type CallResult = CompleteResult | StreamResult | ForwardResult;
 
 export const completeResult = (body: JsonBody<FinalResult>): CompleteResult => ({ kind: 'complete', body });
 export const streamResult = (events: AsyncIterable<StreamEvent>): StreamResult => ({ kind: 'stream', events });
+export const forwardResult = (body: AsyncIterator<Buffer, undefined>, length: number | undefined): ForwardResult => ({
+  kind: 'forward',
+  length,
+  body,
+});

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, type ConfigProblem } from '../errors.ts';
+import { defaultAnswerBufferLimits, type AnswerBufferLimits } from '../http/answer-budget.ts';
 import type { Plugin } from '../plugin.ts';
 import { compileConfigSchema } from '../validation.ts';
 import { importModule, resolveOwnSpecifier } from './import-module.ts';
@@ -19,6 +20,8 @@ export interface ResolvedConfig {
     readonly requestTimeoutMs: number;
     readonly headersTimeoutMs: number;
     readonly keepAliveTimeoutMs: number;
+    /** Limits on upstream answers held in memory, defaults applied. */
+    readonly answerBuffer: AnswerBufferLimits;
   };
   readonly settings: GatewaySettings;
   readonly plugins: readonly Plugin[];
@@ -92,6 +95,7 @@ export async function inspectConfig(
       requestTimeoutMs: s.requestTimeoutMs ?? defaults.requestTimeoutMs,
       headersTimeoutMs: s.headersTimeoutMs ?? defaults.headersTimeoutMs,
       keepAliveTimeoutMs: s.keepAliveTimeoutMs ?? defaults.keepAliveTimeoutMs,
+      answerBuffer: Object.freeze({ ...defaultAnswerBufferLimits, ...s.answerBuffer }),
     },
     settings: Object.freeze({ ...config.settings }),
     plugins,

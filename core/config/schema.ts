@@ -85,6 +85,18 @@ export const ServerSettingsSchema = Type.Object(
     requestTimeoutMs: Type.Optional(Type.Integer({ minimum: 0, description: 'Longest time to receive a whole request' })),
     headersTimeoutMs: Type.Optional(Type.Integer({ minimum: 0, description: 'Longest time to receive request headers' })),
     keepAliveTimeoutMs: Type.Optional(Type.Integer({ minimum: 0, description: 'Idle time before a client connection closes' })),
+    answerBuffer: Type.Optional(
+      Type.Object(
+        {
+          forwardAboveBytes: Type.Optional(
+            Type.Integer({ minimum: 0, description: 'Pass-through answers larger than this are forwarded as they arrive, not held (default 1 MiB)' }),
+          ),
+          perRequestBytes: Type.Optional(Type.Integer({ minimum: 1024, description: 'Most answer bytes one request may hold (default 64 MiB)' })),
+          totalBytes: Type.Optional(Type.Integer({ minimum: 1024, description: 'Most answer bytes the process may hold (default 256 MiB)' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -93,7 +105,7 @@ export const GatewaySettingsSchema = Type.Object(
   {
     dropUnsupportedParams: Type.Optional(Type.Boolean({ description: 'Drop params a provider cannot honour instead of 400' })),
     maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, description: 'Calls per request, retries included (default 3)' })),
-    timeout: Type.Optional(Ms('Default upstream timeout, in ms (default 600000)')),
+    timeout: Type.Optional(Ms('Default upstream time to first byte, in ms (default 60000 streamed, 300000 not; README)')),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { util as undiciUtil } from 'undici';
+import { answerTooLarge, type AnswerLease } from './answer-budget.ts';
 import { DispatchedCall } from './dispatch.ts';
 import { upstreamFailure, type UpstreamCall } from './upstream.ts';
 
@@ -23,14 +24,17 @@ export const errorBodyLimit = 1024 * 1024;
  * call is aborted and fails; an error status's body past `errorBodyLimit` is dropped instead (the
  * call aborted, the answer's bytes empty). Every failure goes through `upstreamFailure`.
  */
-export function callUpstreamComplete(call: UpstreamCall, limit = defaultBodyLimit): Promise<UpstreamAnswer> {
+export function callUpstreamComplete(call: UpstreamCall, limit = defaultBodyLimit, lease?: AnswerLease): Promise<UpstreamAnswer> {
   return new Promise<UpstreamAnswer>((resolve, reject) => {
-    new CompleteHandler(call, limit, resolve, reject).dispatch();
+    new CompleteHandler(call, limit, lease, resolve, reject).dispatch();
   });
 }
 
 class CompleteHandler extends DispatchedCall {
   #limit: number;
+  /** The request's share of the answer-buffer budget, charged per chunk of a success answer. */
+  readonly #lease: AnswerLease | undefined;
+  #charged = 0;
   readonly #resolve: (answer: UpstreamAnswer) => void;
   readonly #reject: (err: unknown) => void;
   #statusCode = 0;
@@ -39,9 +43,16 @@ class CompleteHandler extends DispatchedCall {
   #parts: Buffer[] | undefined = undefined;
   #size = 0;
 
-  constructor(call: UpstreamCall, limit: number, resolve: (answer: UpstreamAnswer) => void, reject: (err: unknown) => void) {
+  constructor(
+    call: UpstreamCall,
+    limit: number,
+    lease: AnswerLease | undefined,
+    resolve: (answer: UpstreamAnswer) => void,
+    reject: (err: unknown) => void,
+  ) {
     super(call);
     this.#limit = limit;
+    this.#lease = lease;
     this.#resolve = resolve;
     this.#reject = reject;
   }
@@ -67,6 +78,14 @@ class CompleteHandler extends DispatchedCall {
       }
       return false;
     }
+    const lease = this.#lease;
+    if (lease !== undefined && this.#statusCode < 400) {
+      if (!lease.charge(chunk.length)) {
+        this.abortCall(answerTooLarge(this.call.provider));
+        return false;
+      }
+      this.#charged += chunk.length;
+    }
     if (this.#first === undefined) this.#first = chunk;
     else (this.#parts ??= [this.#first]).push(chunk);
     return true;
@@ -82,6 +101,8 @@ class CompleteHandler extends DispatchedCall {
   onError(err: Error): void {
     if (this.done) return;
     this.settle();
+    // What was read is dropped: it no longer counts against the budget.
+    this.#lease?.refund(this.#charged);
     this.#reject(upstreamFailure(err, this.call));
   }
 }

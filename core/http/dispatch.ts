@@ -1,5 +1,6 @@
 import { errors as undiciErrors } from 'undici';
 import type { Dispatcher } from 'undici';
+import { upstreamTimeout } from '../errors.ts';
 import { upstreamAgent, type UpstreamCall } from './upstream.ts';
 
 /**
@@ -15,6 +16,8 @@ export abstract class DispatchedCall implements Dispatcher.DispatchHandler {
   protected done = false;
   #abort: ((reason?: Error) => void) | undefined = undefined;
   #reason: Error | undefined = undefined;
+  /** The whole-call deadline (`totalTimeoutMs`), cleared when the call settles. */
+  #deadline: NodeJS.Timeout | undefined = undefined;
 
   constructor(call: UpstreamCall) {
     this.call = call;
@@ -26,6 +29,11 @@ export abstract class DispatchedCall implements Dispatcher.DispatchHandler {
   /** Sends the request; the handler methods report what comes back. */
   dispatch(): void {
     const call = this.call;
+    if (call.totalTimeoutMs !== undefined && !this.done) {
+      // `this` goes in as the timer's argument: no closure per call.
+      this.#deadline = setTimeout(expire, call.totalTimeoutMs, this);
+      this.#deadline.unref();
+    }
     const target = splitUrl(call.url);
     upstreamAgent(call.connectTimeoutMs).dispatch(
       {
@@ -61,7 +69,22 @@ export abstract class DispatchedCall implements Dispatcher.DispatchHandler {
   protected settle(): void {
     this.done = true;
     this.call.signal.removeEventListener('abort', this);
+    if (this.#deadline !== undefined) {
+      clearTimeout(this.#deadline);
+      this.#deadline = undefined;
+    }
   }
+
+  /** The whole-call deadline passed: tear the call down as a timeout (a 504, retryable). */
+  expire(): void {
+    if (this.done) return;
+    // A GatewayError passes upstreamFailure as is: the message names the limit that passed.
+    this.abortCall(upstreamTimeout(this.call.provider, this.call.totalTimeoutMs ?? 0));
+  }
+}
+
+function expire(call: DispatchedCall): void {
+  call.expire();
 }
 
 /** Origin and path per URL string: a process calls a handful of URLs, so they are split once. */

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { errors as undiciErrors, util as undiciUtil } from 'undici';
 import type { GatewayError } from '../errors.ts';
+import type { AnswerLease } from './answer-budget.ts';
 import { DispatchedCall } from './dispatch.ts';
 import { upstreamFailure, type UpstreamCall } from './upstream.ts';
 
@@ -21,6 +22,17 @@ export interface UpstreamStream {
   readonly statusCode: number;
   readonly headers: IncomingHttpHeaders;
   readonly body: UpstreamBody;
+  /**
+   * With `callUpstreamCollected`: the whole body, when it ended within the collect limit (`body`
+   * is then read out). Undefined when the answer is larger: `body` yields it from the start.
+   */
+  readonly whole?: Buffer | undefined;
+}
+
+/** How much of a success answer to read whole before handing it on as a stream. */
+export interface CollectLimit {
+  readonly lease: AnswerLease;
+  readonly bytes: number;
 }
 
 /**
@@ -41,7 +53,20 @@ const ended: IteratorReturnResult<undefined> = Object.freeze({ done: true, value
  */
 export function callUpstreamStream(call: UpstreamCall): Promise<UpstreamStream> {
   return new Promise<UpstreamStream>((resolve, reject) => {
-    new StreamHandler(call, resolve, reject).dispatch();
+    new StreamHandler(call, undefined, resolve, reject).dispatch();
+  });
+}
+
+/**
+ * A non-streamed call that may be forwarded: a success answer is read whole (as
+ * `callUpstreamComplete` does, no promise per chunk) while it stays within `limit.bytes` and the
+ * lease's budget, and resolves with `whole`; a larger one resolves as soon as it passes the
+ * limit, its body readable from the first byte with backpressure, so it can be passed on
+ * without ever being held whole. An error status resolves at its headers, as a stream does.
+ */
+export function callUpstreamCollected(call: UpstreamCall, limit: CollectLimit): Promise<UpstreamStream> {
+  return new Promise<UpstreamStream>((resolve, reject) => {
+    new StreamHandler(call, limit, resolve, reject).dispatch();
   });
 }
 
@@ -50,6 +75,10 @@ class StreamHandler extends DispatchedCall implements UpstreamBody {
   readonly #reject: (err: unknown) => void;
   #resume: (() => void) | undefined = undefined;
   #started = false;
+  /** Set while a success answer is being read whole (callUpstreamCollected). */
+  #collect: CollectLimit | undefined;
+  #statusCode = 0;
+  #headers: IncomingHttpHeaders | undefined = undefined;
   /** Chunks arrived while no read was waiting, and their size in bytes. */
   #queue: Buffer[] = [];
   #queued = 0;
@@ -62,8 +91,14 @@ class StreamHandler extends DispatchedCall implements UpstreamBody {
   #wake: ((result: IteratorResult<Buffer, undefined>) => void) | undefined = undefined;
   #fail: ((err: unknown) => void) | undefined = undefined;
 
-  constructor(call: UpstreamCall, resolve: (stream: UpstreamStream) => void, reject: (err: unknown) => void) {
+  constructor(
+    call: UpstreamCall,
+    collect: CollectLimit | undefined,
+    resolve: (stream: UpstreamStream) => void,
+    reject: (err: unknown) => void,
+  ) {
     super(call);
+    this.#collect = collect;
     this.#resolve = resolve;
     this.#reject = reject;
   }
@@ -71,12 +106,35 @@ class StreamHandler extends DispatchedCall implements UpstreamBody {
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (statusCode < 200) return true;
     this.#resume = resume;
+    const headers = undiciUtil.parseHeaders(rawHeaders) as IncomingHttpHeaders;
+    if (this.#collect !== undefined && statusCode < 400) {
+      this.#statusCode = statusCode;
+      this.#headers = headers;
+      return true;
+    }
+    this.#collect = undefined;
     this.#started = true;
-    this.#resolve({ statusCode, headers: undiciUtil.parseHeaders(rawHeaders) as IncomingHttpHeaders, body: this });
+    this.#resolve({ statusCode, headers, body: this });
     return true;
   }
 
+  /** While collecting: keep the chunk, or, past the limit, hand the answer on as a stream. */
+  #collectChunk(collect: CollectLimit, chunk: Buffer): boolean {
+    this.#queue.push(chunk);
+    this.#queued += chunk.length;
+    if (this.#queued <= collect.bytes && collect.lease.charge(chunk.length)) return true;
+    // Too large to hold: it goes on as a stream, bounded by backpressure from here. What was
+    // charged stays charged until the request ends: it is written to a client that may not read.
+    this.#collect = undefined;
+    this.#started = true;
+    this.#paused = true;
+    this.#resolve({ statusCode: this.#statusCode, headers: this.#headers as IncomingHttpHeaders, body: this });
+    return false;
+  }
+
   onData(chunk: Buffer): boolean {
+    const collect = this.#collect;
+    if (collect !== undefined) return this.#collectChunk(collect, chunk);
     const wake = this.#wake;
     if (wake !== undefined) {
       this.#wake = this.#fail = undefined;
@@ -95,6 +153,16 @@ class StreamHandler extends DispatchedCall implements UpstreamBody {
     if (this.done) return;
     this.settle();
     this.#ended = true;
+    if (this.#collect !== undefined) {
+      this.#collect = undefined;
+      const queue = this.#queue;
+      const whole = queue.length === 1 ? (queue[0] as Buffer) : Buffer.concat(queue, this.#queued);
+      this.#queue = [];
+      this.#queued = 0;
+      this.#started = true;
+      this.#resolve({ statusCode: this.#statusCode, headers: this.#headers as IncomingHttpHeaders, body: this, whole });
+      return;
+    }
     const wake = this.#wake;
     if (wake === undefined) return;
     this.#wake = this.#fail = undefined;
@@ -105,6 +173,13 @@ class StreamHandler extends DispatchedCall implements UpstreamBody {
     if (this.done) return;
     this.settle();
     const failure = upstreamFailure(err, this.call);
+    if (this.#collect !== undefined) {
+      // The part read whole is dropped: it no longer counts against the budget.
+      this.#collect.lease.refund(this.#queued);
+      this.#collect = undefined;
+      this.#queue = [];
+      this.#queued = 0;
+    }
     if (!this.#started) return this.#reject(failure);
     const fail = this.#fail;
     if (fail === undefined) {

@@ -1,11 +1,12 @@
 import { Agent, errors as undiciErrors } from 'undici';
 import { clientClosed, GatewayError, upstreamTimeout, upstreamUnreachable } from '../errors.ts';
+import { upstreamTimeoutDefaults } from './timeouts.ts';
 
 /**
  * One pooled keep-alive client for every upstream call of the process. Connections are reused
  * per origin; there is no per-origin cap, since providers rate-limit by key, not by socket.
  */
-const defaultConnectTimeoutMs = 10_000;
+const defaultConnectTimeoutMs: number = upstreamTimeoutDefaults.connectMs;
 /** One agent per connect timeout in use (normally one): undici sets it per agent, not per request. */
 const agents = new Map<number, Agent>();
 
@@ -44,10 +45,12 @@ export interface UpstreamCall {
   /** Longest silence between body chunks, when it differs from `timeoutMs`. */
   readonly idleTimeoutMs?: number | undefined;
   readonly connectTimeoutMs?: number | undefined;
+  /**
+   * Longest whole call, body included, enforced by the call's own handler (one timer, no signal
+   * or closure per call). Deployments with their own deadline use `withDeadline` on `signal`.
+   */
+  readonly totalTimeoutMs?: number | undefined;
 }
-
-/** The default time to first byte allowed upstream when neither deployment nor group sets one. */
-export const defaultUpstreamTimeoutMs = 600_000;
 
 /** Maps a transport failure (not an HTTP status) to a GatewayError. */
 export function upstreamFailure(err: unknown, call: Pick<UpstreamCall, 'provider' | 'signal' | 'timeoutMs'>): GatewayError {

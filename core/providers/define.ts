@@ -101,6 +101,12 @@ export interface ProviderDefinition {
   readonly completions?: CompletionsTranslation | Passthrough;
   readonly embeddings?: EmbeddingsTranslation | Passthrough;
   readonly models?: ModelsTranslation | Passthrough;
+  /**
+   * The media type of a stream answer (Bedrock: `application/vnd.amazon.eventstream`); default
+   * `text/event-stream`. A 200 stream answer of another type fails the call (an error body is
+   * translated), since it would otherwise read as an empty success.
+   */
+  readonly streamContentType?: string;
   /** Decodes a non-SSE stream body (Bedrock's binary event stream). Default: SSE with JSON data. */
   decodeStream?(body: AsyncIterable<Uint8Array>): AsyncIterable<DecodedEvent>;
 }

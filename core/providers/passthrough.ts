@@ -1,13 +1,15 @@
 import type { RequestContext } from '../context.ts';
+import { answerLease } from '../http/answer-budget.ts';
 import { upstreamInvalid } from '../errors.ts';
 import type { CanonicalRequest, FinalResult, Operation, StreamChunk } from '../openai/types.ts';
-import { completeResult, JsonBody, StreamEvent, streamResult, type CallResult } from '../result.ts';
+import { completeResult, forwardResult, JsonBody, StreamEvent, streamResult, type CallResult } from '../result.ts';
 import type { Deployment } from '../routing/types.ts';
 import { primeStream } from '../stream/primed.ts';
+import { StreamEnding } from '../stream/ending.ts';
 import { SseDecoder, type SseMessage } from '../stream/sse.ts';
 import type { CallInfo, ModelsTranslation, Passthrough, ProviderDefinition } from './define.ts';
 import type { ModelInfo } from './registry.ts';
-import { endCall, sendComplete, sendJson, sendStream, sentCallFailure, type SentCall } from './transport.ts';
+import { endCall, sendCollected, sendComplete, sendJson, sendStream, sentCallFailure, type SentCall } from './transport.ts';
 import { providerError } from './upstream-errors.ts';
 
 /**
@@ -31,7 +33,15 @@ export async function passthroughCall(
       : new ForwardedBody(operation, stream, raw);
   const payload = raw ?? info.body;
   if (!stream) {
-    const bytes = await sendComplete(def, ctx.signal, target, info, payload);
+    const forwardAbove = ctx.forwardAnswersAbove;
+    let bytes: Buffer;
+    if (forwardAbove === undefined) {
+      bytes = await sendComplete(def, ctx.signal, target, info, payload, answerLease(ctx.signal));
+    } else {
+      const answer = await sendCollected(def, ctx.signal, target, info, payload, forwardAbove, answerLease(ctx.signal));
+      if (answer.sent !== undefined) return forwardResult(forwardedBody(def, answer.sent), contentLength(answer.sent));
+      bytes = answer.whole;
+    }
     try {
       return completeResult(JsonBody.parse<FinalResult>(bytes));
     } catch {
@@ -40,6 +50,24 @@ export async function passthroughCall(
   }
   const sent = await sendStream(def, ctx.signal, target, info, payload);
   return streamResult(await primeStream(passthroughEvents(def, sent)));
+}
+
+/** A forwarded answer's body: failures mapped and scrubbed as a stream's, the call ended when it is. */
+async function* forwardedBody(def: ProviderDefinition, sent: SentCall): AsyncGenerator<Buffer, undefined> {
+  try {
+    yield* sent.response.body;
+  } catch (err) {
+    throw sentCallFailure(def, sent, err);
+  } finally {
+    endCall(sent);
+  }
+  return undefined;
+}
+
+function contentLength(sent: SentCall): number | undefined {
+  const raw = sent.response.headers['content-length'];
+  const n = typeof raw === 'string' ? Number(raw) : Number.NaN;
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
 /** CallInfo for forwarded client bytes: `body` as text only if the provider's `request()` reads it. */
@@ -64,17 +92,19 @@ class ForwardedBody implements CallInfo {
 async function* passthroughEvents(def: ProviderDefinition, sent: SentCall): AsyncGenerator<StreamEvent> {
   // The SSE decoder is fed from the body here rather than through parseSse: one async layer fewer.
   const sse = new SseDecoder();
+  const ending = new StreamEnding();
   try {
     for await (const bytes of sent.response.body) {
       for (const message of sse.feed(bytes)) {
-        const event = passthroughEvent(def, sent, message);
+        const event = passthroughEvent(def, sent, message, ending);
         if (event !== undefined) yield event;
       }
     }
     for (const message of sse.end()) {
-      const event = passthroughEvent(def, sent, message);
+      const event = passthroughEvent(def, sent, message, ending);
       if (event !== undefined) yield event;
     }
+    if (!ending.complete) throw upstreamInvalid(def.id, 'stream ended before [DONE] or a finish_reason (cut off)');
   } catch (err) {
     throw sentCallFailure(def, sent, err);
   } finally {
@@ -83,10 +113,14 @@ async function* passthroughEvents(def: ProviderDefinition, sent: SentCall): Asyn
 }
 
 /** One upstream event as it goes to the client; undefined for `[DONE]` and empty events. */
-function passthroughEvent(def: ProviderDefinition, sent: SentCall, message: SseMessage): StreamEvent | undefined {
+function passthroughEvent(def: ProviderDefinition, sent: SentCall, message: SseMessage, ending: StreamEnding): StreamEvent | undefined {
   const data = message.data;
   // Our own [DONE] ends the client's stream; reading on lets the socket go back to the pool.
-  if (data === '[DONE]' || data === '') return undefined;
+  if (data === '[DONE]') {
+    ending.done();
+    return undefined;
+  }
+  if (data === '') return undefined;
   let chunk: StreamChunk & { error?: unknown };
   try {
     chunk = JSON.parse(data) as StreamChunk & { error?: unknown };
@@ -97,6 +131,7 @@ function passthroughEvent(def: ProviderDefinition, sent: SentCall, message: SseM
     // Scrubbed of the keys we sent by sentCallFailure, like every error read from a sent call.
     throw providerError(def.id, 502, def.errorInfo(502, chunk, sent.response.headers));
   }
+  ending.observe(chunk);
   return StreamEvent.fromData(data, chunk);
 }
 

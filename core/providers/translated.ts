@@ -1,4 +1,5 @@
 import type { RequestContext } from '../context.ts';
+import { answerLease } from '../http/answer-budget.ts';
 import { unsupportedParam, upstreamInvalid } from '../errors.ts';
 import type {
   CanonicalRequest,
@@ -80,7 +81,7 @@ async function singleCall(
   const body = JSON.stringify(t.toRequest(req, target));
   const info = { operation: ctx.operation as Operation, stream: ctx.stream, body };
   if (!ctx.stream) {
-    const upstream = await sendJson<unknown>(def, ctx.signal, target, info);
+    const upstream = await sendJson<unknown>(def, ctx.signal, target, info, body, answerLease(ctx.signal));
     return completeResult(JsonBody.of<FinalResult>(t.fromResponse(upstream, target, req)));
   }
   const sent = await sendStream(def, ctx.signal, target, info);
@@ -216,7 +217,7 @@ async function embedOnce(
   target: Deployment,
 ): Promise<CreateEmbeddingResponse> {
   const body = JSON.stringify(t.toRequest(request, target));
-  const upstream = await sendJson<unknown>(def, ctx.signal, target, { operation: 'embeddings', stream: false, body });
+  const upstream = await sendJson<unknown>(def, ctx.signal, target, { operation: 'embeddings', stream: false, body }, body, answerLease(ctx.signal));
   return t.fromResponse(upstream, target, request);
 }
 

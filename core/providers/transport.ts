@@ -1,10 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError, upstreamInvalid } from '../errors.ts';
 import { callUpstreamComplete, errorBodyLimit } from '../http/complete.ts';
-import { callUpstreamStream, type UpstreamStream } from '../http/stream.ts';
-import { clearDeadline, defaultUpstreamTimeoutMs, upstreamFailure, withDeadline, type UpstreamCall } from '../http/upstream.ts';
+import type { AnswerLease } from '../http/answer-budget.ts';
+import { callUpstreamCollected, callUpstreamStream, type UpstreamStream } from '../http/stream.ts';
+import { callTimeouts } from '../http/timeouts.ts';
+import { clearDeadline, upstreamFailure, withDeadline, type UpstreamCall } from '../http/upstream.ts';
 import type { Deployment } from '../routing/types.ts';
 import type { CallInfo, ProviderDefinition, UpstreamInit } from './define.ts';
+import { eventStreamType, isStreamAnswer, looksLikeError, statusOfErrorBody } from './stream-check.ts';
 import { providerError, rateLimitResetMs, retryAfterSeconds, scrubSecrets } from './upstream-errors.ts';
 
 /** A streamed call whose headers are in; read `response.body`, then `endCall`. */
@@ -17,7 +20,15 @@ export interface SentCall {
 }
 
 /** The transport call for one deployment: its timeouts, and the client's signal under its deadline. */
-function upstreamCall(def: ProviderDefinition, signal: AbortSignal, target: Deployment, init: UpstreamInit, payload: string | Buffer | undefined): UpstreamCall {
+function upstreamCall(
+  def: ProviderDefinition,
+  signal: AbortSignal,
+  target: Deployment,
+  init: UpstreamInit,
+  payload: string | Buffer | undefined,
+  stream: boolean,
+): UpstreamCall {
+  const timeouts = callTimeouts(target, stream);
   return {
     provider: def.id,
     url: init.url,
@@ -25,9 +36,10 @@ function upstreamCall(def: ProviderDefinition, signal: AbortSignal, target: Depl
     headers: init.headers,
     body: payload,
     signal: withDeadline(signal, target.totalTimeoutMs),
-    timeoutMs: target.timeoutMs ?? defaultUpstreamTimeoutMs,
-    idleTimeoutMs: target.idleTimeoutMs,
+    timeoutMs: timeouts.firstByteMs,
+    idleTimeoutMs: timeouts.idleMs,
     connectTimeoutMs: target.connectTimeoutMs,
+    totalTimeoutMs: timeouts.defaultTotalMs,
   };
 }
 
@@ -44,11 +56,12 @@ export async function sendStream(
   payload: string | Buffer | undefined = info.body,
 ): Promise<SentCall> {
   const init = await def.request(target, info);
-  const call = upstreamCall(def, signal, target, init, payload);
+  const call = upstreamCall(def, signal, target, init, payload, true);
   let response: UpstreamStream;
   try {
     response = await callUpstreamStream(call);
     if (response.statusCode >= 400) throw await errorFromResponse(def, response, init);
+    if (!isStreamAnswer(response.headers, def.streamContentType ?? eventStreamType)) throw await notAStream(def, response, init);
   } catch (err) {
     clearDeadline(call.signal);
     throw err;
@@ -59,6 +72,8 @@ export async function sendStream(
 /**
  * A non-streamed call read whole (no response stream; see callUpstreamComplete): the answer's
  * bytes, or a GatewayError (an error status with the provider's message, scrubbed, as `sendStream`).
+ * With a `lease` (a client's request), the bytes count against its answer-buffer budget: past
+ * it, a 502 rather than unbounded memory.
  */
 export async function sendComplete(
   def: ProviderDefinition,
@@ -66,18 +81,53 @@ export async function sendComplete(
   target: Deployment,
   info: CallInfo,
   payload: string | Buffer | undefined = info.body,
+  lease?: AnswerLease,
 ): Promise<Buffer> {
   const init = await def.request(target, info);
-  const call = upstreamCall(def, signal, target, init, payload);
+  const call = upstreamCall(def, signal, target, init, payload, false);
   let answer;
   try {
-    answer = await callUpstreamComplete(call);
+    answer = await callUpstreamComplete(call, undefined, lease);
   } finally {
     clearDeadline(call.signal);
   }
   // An error body over errorBodyLimit was not read (its bytes are empty).
   if (answer.statusCode >= 400) throw errorFromText(def, answer.statusCode, answer.headers, answer.bytes.toString('utf8'), init);
   return answer.bytes;
+}
+
+/** A non-streamed answer that may be forwarded: its bytes if small, else the call to pass on. */
+export type CollectedAnswer = { readonly whole: Buffer; readonly sent?: undefined } | { readonly whole?: undefined; readonly sent: SentCall };
+
+/**
+ * A non-streamed call whose answer nothing needs whole: read whole up to `forwardAbove` bytes
+ * (within the request's answer-buffer budget), else handed back as a streamed call to forward.
+ * Error statuses as `sendComplete`.
+ */
+export async function sendCollected(
+  def: ProviderDefinition,
+  signal: AbortSignal,
+  target: Deployment,
+  info: CallInfo,
+  payload: string | Buffer | undefined,
+  forwardAbove: number,
+  lease: AnswerLease,
+): Promise<CollectedAnswer> {
+  const init = await def.request(target, info);
+  const call = upstreamCall(def, signal, target, init, payload, false);
+  let response: UpstreamStream;
+  try {
+    response = await callUpstreamCollected(call, { lease, bytes: forwardAbove });
+    if (response.statusCode >= 400) throw await errorFromResponse(def, response, init);
+  } catch (err) {
+    clearDeadline(call.signal);
+    throw err;
+  }
+  if (response.whole !== undefined) {
+    clearDeadline(call.signal);
+    return { whole: response.whole };
+  }
+  return { sent: { response, init, timeoutMs: call.timeoutMs, signal: call.signal } };
 }
 
 /** A non-streamed JSON answer, parsed; garbage becomes a 502 naming the provider. */
@@ -87,8 +137,9 @@ export async function sendJson<T>(
   target: Deployment,
   info: CallInfo,
   payload: string | Buffer | undefined = info.body,
+  lease?: AnswerLease,
 ): Promise<T> {
-  const bytes = await sendComplete(def, signal, target, info, payload);
+  const bytes = await sendComplete(def, signal, target, info, payload, lease);
   try {
     return JSON.parse(bytes.toString('utf8')) as T;
   } catch {
@@ -98,6 +149,29 @@ export async function sendJson<T>(
 
 /** An error status's body, read up to errorBodyLimit (past it, or on a failure, the status alone speaks). */
 async function errorFromResponse(def: ProviderDefinition, response: UpstreamStream, init: UpstreamInit): Promise<GatewayError> {
+  return errorFromText(def, response.statusCode, response.headers, await readSmall(response), init);
+}
+
+/**
+ * A 200 answer to a stream request that is not a stream: an error envelope is translated as its
+ * status would be (the status it names, else 502), anything else (an HTML page) is an invalid
+ * answer. Both fail the call before the client has a byte, so retries and fallbacks still act.
+ */
+async function notAStream(def: ProviderDefinition, response: UpstreamStream, init: UpstreamInit): Promise<GatewayError> {
+  const text = await readSmall(response);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (looksLikeError(body)) return errorFromText(def, statusOfErrorBody(body), response.headers, text, init);
+  const type = String(response.headers['content-type']).slice(0, 100);
+  return upstreamInvalid(def.id, `a stream was asked for, but the answer is '${type}', not an event stream`);
+}
+
+/** A body read whole up to errorBodyLimit; empty past it or on a failure. */
+async function readSmall(response: UpstreamStream): Promise<string> {
   const parts: Buffer[] = [];
   let size = 0;
   try {
@@ -112,7 +186,7 @@ async function errorFromResponse(def: ProviderDefinition, response: UpstreamStre
   } catch {
     parts.length = 0;
   }
-  return errorFromText(def, response.statusCode, response.headers, Buffer.concat(parts).toString('utf8'), init);
+  return Buffer.concat(parts).toString('utf8');
 }
 
 function errorFromText(def: ProviderDefinition, statusCode: number, headers: IncomingHttpHeaders, text: string, init: UpstreamInit): GatewayError {

@@ -133,7 +133,8 @@ function makeRunner(gateway: GatewayApi, options: Options): (ctx: RequestContext
       void state.recordLatency(target.id, 'ttft', clock.now() - startedAt, tracking.alpha).catch(ignore);
       return streamResult(new TrackedStream(result.events, tracking, target, startedAt));
     }
-    const usage = (result.body.value as { usage?: { total_tokens?: number } | null }).usage;
+    // A forwarded answer is still arriving: its usage is not known yet.
+    const usage = result.kind === 'complete' ? (result.body.value as { usage?: { total_tokens?: number } | null }).usage : undefined;
     finishCall(tracking, target, startedAt, usage?.total_tokens);
     return result;
   }

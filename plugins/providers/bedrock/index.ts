@@ -126,6 +126,7 @@ export default definePlugin(BedrockOptions, (options) => {
     errorInfo: (status, body, headers) => bedrockErrorInfo(status, body, headers, secrets),
     chat,
     embeddings: bedrockEmbeddings,
+    streamContentType: 'application/vnd.amazon.eventstream',
     decodeStream: (body) => (decode as typeof decodeEventStream)(body, id),
   });
 

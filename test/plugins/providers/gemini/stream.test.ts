@@ -9,6 +9,11 @@ const run = (events: GenerateContentBody[], extra: Partial<ChatRequest> = {}): C
   const state = startStream('gemini', target, request(extra));
   return [...events.flatMap((e) => fromEvent(e, state)), ...endStream(state)];
 };
+/** A fragment of a stream, not ended: endStream would (rightly) call it cut off. */
+const runOpen = (events: GenerateContentBody[], extra: Partial<ChatRequest> = {}): ChatCompletionChunk[] => {
+  const state = startStream('gemini', target, request(extra));
+  return events.flatMap((e) => fromEvent(e, state));
+};
 const text = (t: string, index?: number): GenerateContentBody => ({ candidates: [{ ...(index ? { index } : {}), content: { role: 'model', parts: [{ text: t }] } }] });
 
 describe('streamGenerateContent events → chat chunks', () => {
@@ -27,7 +32,7 @@ describe('streamGenerateContent events → chat chunks', () => {
   });
 
   test('unicode arrives whole in each event (the SSE decoder joins split bytes) and passes through', () => {
-    const chunks = run([text('héllo 👋🏽'), text('日本')]);
+    const chunks = runOpen([text('héllo 👋🏽'), text('日本')]);
     expect(chunks.map((c) => c.choices[0]?.delta.content).join('')).toBe('héllo 👋🏽日本');
   });
 
@@ -41,12 +46,12 @@ describe('streamGenerateContent events → chat chunks', () => {
   });
 
   test('thought parts stream as reasoning_content', () => {
-    const chunks = run([{ candidates: [{ content: { parts: [{ text: 'hmm', thought: true }] } }] }, text('ok')]);
+    const chunks = runOpen([{ candidates: [{ content: { parts: [{ text: 'hmm', thought: true }] } }] }, text('ok')]);
     expect(chunks.map((c) => c.choices[0]?.delta)).toEqual([{ role: 'assistant', reasoning_content: 'hmm' }, { content: 'ok' }]);
   });
 
   test('candidates of n=2 keep their own index and their own first-role chunk', () => {
-    const chunks = run([{ candidates: [{ content: { parts: [{ text: 'a' }] } }, { index: 1, content: { parts: [{ text: 'b' }] } }] }, text('c', 1)], { n: 2 });
+    const chunks = runOpen([{ candidates: [{ content: { parts: [{ text: 'a' }] } }, { index: 1, content: { parts: [{ text: 'b' }] } }] }, text('c', 1)], { n: 2 });
     expect(chunks.flatMap((c) => c.choices.map((ch) => [ch.index, ch.delta]))).toEqual([
       [0, { role: 'assistant', content: 'a' }],
       [1, { role: 'assistant', content: 'b' }],
@@ -72,5 +77,12 @@ describe('streamGenerateContent events → chat chunks', () => {
     }
     expect(thrown).toMatchObject({ status: 429, extra: { retryAfterS: 13, code: 'rate_limit_exceeded', provider: 'gemini' } });
     expect((thrown as Error).message).not.toContain('AIza');
+  });
+
+  test('a stream that ends before every candidate has a finishReason is cut off, not complete (#12.2)', () => {
+    expect(() => run([text('partial')])).toThrow(/cut off/);
+    // n=2: the second candidate never finished.
+    expect(() => run([{ candidates: [{ content: { parts: [{ text: 'a' }] }, finishReason: 'STOP' as never }, { index: 1, content: { parts: [{ text: 'b' }] } }] }], { n: 2 })).toThrow(/cut off/);
+    expect(() => run([])).toThrow(/cut off/);
   });
 });

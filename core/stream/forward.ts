@@ -1,0 +1,53 @@
+import type { ServerResponse } from 'node:http';
+import type { RequestContext } from '../context.ts';
+import { clientClosed, toGatewayError, type GatewayError } from '../errors.ts';
+import type { ForwardResult } from '../result.ts';
+import { callHeaders } from '../server/respond.ts';
+import { BodyTail } from './usage-tail.ts';
+
+/**
+ * Writes a forwarded (too large to hold) JSON answer as it arrives, waiting for the client to
+ * drain before reading on, so a client that stops reading holds the upstream back instead of the
+ * gateway's memory. The usage is read from the tail into `ctx.usage`. A failure part-way cannot
+ * become an envelope (the status and part of the body are sent): the response is destroyed, so
+ * the client sees a cut answer (a short content-length, or a chunked body without its end),
+ * never a whole-looking one. Returns the error, if any.
+ */
+export async function writeForwarded(ctx: RequestContext, res: ServerResponse, result: ForwardResult): Promise<GatewayError | undefined> {
+  const body = result.body;
+  const headers = ['content-type', 'application/json'];
+  if (result.length !== undefined) headers.push('content-length', String(result.length));
+  res.writeHead(200, callHeaders(ctx, headers));
+  const tail = new BodyTail();
+  try {
+    for (;;) {
+      const next = await body.next();
+      if (next.done === true) break;
+      const chunk = next.value;
+      tail.add(chunk);
+      ctx.timings.firstByte ??= performance.now();
+      if (!res.write(chunk)) await drained(res);
+      if (res.destroyed) throw clientClosed();
+    }
+    res.end();
+    ctx.usage = tail.usage();
+    return undefined;
+  } catch (err) {
+    const error = res.destroyed || ctx.signal.aborted ? clientClosed() : toGatewayError(err);
+    void body.return?.(undefined)?.catch(() => undefined);
+    res.destroy();
+    return error;
+  }
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

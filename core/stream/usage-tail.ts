@@ -1,0 +1,50 @@
+import type { Usage } from '../openai/types.ts';
+
+/** Bytes of a forwarded answer kept from its end: OpenAI puts `usage` last, a few hundred bytes. */
+export const usageTailBytes = 4096;
+
+/**
+ * Keeps the last `usageTailBytes` of a body read chunk by chunk, so a forwarded answer's usage
+ * can be read without holding the answer. A chunk at least that long replaces the tail by a view
+ * of itself (no copy); shorter ones are appended and the excess dropped.
+ */
+export class BodyTail {
+  #tail: Buffer = Buffer.alloc(0);
+
+  add(chunk: Buffer): void {
+    if (chunk.length >= usageTailBytes) {
+      this.#tail = chunk.subarray(chunk.length - usageTailBytes);
+      return;
+    }
+    const joined = Buffer.concat([this.#tail, chunk]);
+    this.#tail = joined.length > usageTailBytes ? joined.subarray(joined.length - usageTailBytes) : joined;
+  }
+
+  /** The `usage` object at the end of an OpenAI answer (chat, completions, embeddings), if any. */
+  usage(): Usage | undefined {
+    return usageFromTail(this.#tail.toString('utf8'));
+  }
+}
+
+/** Finds the last `"usage":{…}` in `text` and parses it; undefined if it is absent or cut. */
+export function usageFromTail(text: string): Usage | undefined {
+  const at = text.lastIndexOf('"usage"');
+  if (at === -1) return undefined;
+  const open = text.indexOf('{', at);
+  if (open === -1) return undefined;
+  // Usage objects nest one level (`prompt_tokens_details`) and hold no strings with braces.
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b) depth++;
+    else if (c === 0x7d && --depth === 0) {
+      try {
+        const usage = JSON.parse(text.slice(open, i + 1)) as Usage;
+        return typeof usage === 'object' && usage !== null && typeof usage.prompt_tokens === 'number' ? usage : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
