@@ -19,8 +19,8 @@ import { bedrockRegion, secrets, type WireId } from './wires.ts';
 export const masterKeyValue = 'sy-reliability-master-key';
 export const clientHeaders = { authorization: `Bearer ${masterKeyValue}`, 'content-type': 'application/json' };
 
-/** Upstream limits of every cell's model group: short, so hangs end fast. */
-export const cellTimeouts = { firstByte: 400, idle: 400, total: 8_000 } as const;
+/** Upstream limits of every cell's model group: short, so hangs end fast, with room for a loaded machine. */
+export const cellTimeouts = { firstByte: 750, idle: 750, total: 10_000 } as const;
 export const cellMaxAttempts = 2;
 
 /** The model group a cell calls: `cell-<fault>`. */
@@ -49,11 +49,21 @@ export function baseOn(wire: WireId, origin: string): string {
   return wire === 'openai' ? `${origin}/v1` : origin;
 }
 
+export interface CellLimits {
+  readonly timeouts: { readonly firstByte: number; readonly idle: number; readonly total: number };
+  readonly maxAttempts: number;
+  /** Attempts of the two hang faults (each costs its timeout). */
+  readonly hangAttempts: number;
+}
+
+export const inProcessLimits: CellLimits = { timeouts: cellTimeouts, maxAttempts: cellMaxAttempts, hangAttempts: cellMaxAttempts };
+
 /** One model group per fault, all on `wire`; `refused` points at `closedOrigin`, where nothing listens. */
-export function cellGroups(wire: WireId, closedOrigin: string, list: readonly Fault[] = faults): ModelGroup[] {
-  return list.map((fault) => {
+export function cellGroups(wire: WireId, closedOrigin: string, limits: CellLimits = inProcessLimits): ModelGroup[] {
+  return faults.map((fault) => {
     const deployment: DeploymentConfig = { provider: wire, model: faultModel(fault), ...(fault === 'refused' ? { baseURL: baseOn(wire, closedOrigin) } : {}) };
-    return { name: cellGroup(fault), deployments: [deployment], maxAttempts: cellMaxAttempts, timeouts: { ...cellTimeouts } };
+    const hang = fault === 'hang-before-headers' || fault === 'hang-mid-body';
+    return { name: cellGroup(fault), deployments: [deployment], maxAttempts: hang ? limits.hangAttempts : limits.maxAttempts, timeouts: { ...limits.timeouts } };
   });
 }
 
