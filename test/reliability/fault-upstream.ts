@@ -148,6 +148,10 @@ function serve(wire: Wire, req: WireRequest, raw: IncomingMessage, res: ServerRe
       return;
     case 'status-429':
       return error(429, `Rate limit reached for requests made with key ${key}. Please try again in 1s.`, 1);
+    case 'status-401':
+      return error(401, `Incorrect API key provided: ${key}.`);
+    case 'status-403':
+      return error(403, `The key ${key} is not allowed to use this model.`);
     case 'status-500':
       return error(500, `The server had an error while processing your request (key ${key}).`);
     case 'status-503':

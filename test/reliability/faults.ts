@@ -18,6 +18,10 @@ export const faults = [
   'hang-mid-body',
   /** 429 with `Retry-After`, in the wire format's error shape. */
   'status-429',
+  /** 401: the provider refuses the gateway's own key (echoing it). */
+  'status-401',
+  /** 403: the provider refuses the gateway's own key for this model. */
+  'status-403',
   /** 500 in the wire format's error shape. */
   'status-500',
   /** 503 in the wire format's error shape. */
@@ -61,6 +65,9 @@ export const expectedStatuses: Readonly<Record<Fault, readonly number[]>> = {
   'hang-before-headers': [504],
   'hang-mid-body': [504],
   'status-429': [429],
+  // The client's key was fine: the gateway's own key was refused (DESIGN.md, providers/README.md).
+  'status-401': [502],
+  'status-403': [502],
   'status-500': [502],
   'status-503': [502, 503],
   garbage: [502],
@@ -70,6 +77,9 @@ export const expectedStatuses: Readonly<Record<Fault, readonly number[]>> = {
   'html-200': [502],
   'json-error-200': [502],
 };
+
+/** Faults another attempt on the same deployment cannot cure: the upstream must see exactly one call. */
+export const notRetried: ReadonlySet<Fault> = new Set(['status-401', 'status-403']);
 
 /** The model name that carries a fault upstream. */
 export const faultModel = (fault: Fault): string => `rel--${fault}`;

@@ -3,7 +3,7 @@ import type { RunningGateway } from 'switchyard';
 import { freePort } from '../helpers/cli.ts';
 import { judge, leaked, send } from './client.ts';
 import { startFaultServer, type FaultServer } from './fault-upstream.ts';
-import { answerText, answering, expectedStatuses, faultsFor, type Fault } from './faults.ts';
+import { answerText, answering, expectedStatuses, faultsFor, notRetried, type Fault } from './faults.ts';
 import {
   captureLog,
   cellGroup,
@@ -60,7 +60,10 @@ export function defineMatrix(wireId: WireId): void {
           const logFrom = log.lines.length;
           const problems: string[] = [];
 
+          const callsBefore = upstream.received.get(fault) ?? 0;
           const answer = await ask(fault, stream);
+          const calls = (upstream.received.get(fault) ?? 0) - callsBefore;
+          if (notRetried.has(fault) && calls !== 1) problems.push(`the upstream was called ${calls} times; a refused key fails again on the same deployment`);
           let verdict;
           try {
             verdict = judge(answer, stream, answerText(fault));

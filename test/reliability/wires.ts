@@ -96,7 +96,14 @@ function openAIWire(id: 'openai' | 'azure'): Wire {
     cutEvent: () => sse(json(openAIChunk([{ index: 0, delta: { content: 'cut' }, finish_reason: null }])).slice(0, 40)),
     error: (status, message, retryAfterS) => ({
       headers: { ...jsonHeaders, ...retry(retryAfterS) },
-      body: json({ error: { message, type: status === 429 ? 'requests' : 'server_error', param: null, code: status === 429 ? 'rate_limit_exceeded' : null } }),
+      body: json({
+        error: {
+          message,
+          type: status === 429 ? 'requests' : status < 500 ? 'invalid_request_error' : 'server_error',
+          param: null,
+          code: status === 429 ? 'rate_limit_exceeded' : status === 401 ? 'invalid_api_key' : null,
+        },
+      }),
     }),
   };
 }
@@ -113,6 +120,8 @@ const anthropicMessage = (text: string, streaming: boolean) => ({
   stop_sequence: null,
   usage: { input_tokens: 3, output_tokens: streaming ? 1 : 7 },
 });
+
+const anthropicType: Record<number, string> = { 401: 'authentication_error', 403: 'permission_error', 429: 'rate_limit_error', 503: 'overloaded_error' };
 
 const anthropicWire: Wire = {
   id: 'anthropic',
@@ -140,14 +149,14 @@ const anthropicWire: Wire = {
     headers: { ...jsonHeaders, ...retry(retryAfterS), 'request-id': 'req_fault' },
     body: json({
       type: 'error',
-      error: { type: status === 429 ? 'rate_limit_error' : status === 503 ? 'overloaded_error' : 'api_error', message },
+      error: { type: anthropicType[status] ?? 'api_error', message },
     }),
   }),
 };
 
 // ---------------------------------------------------------------------------------------------- Gemini
 
-const geminiStatus: Record<number, string> = { 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
+const geminiStatus: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
 const geminiUsage = { promptTokenCount: 3, candidatesTokenCount: 7, totalTokenCount: 10 };
 
 const geminiWire: Wire = {
@@ -186,7 +195,7 @@ const codec = new EventStreamCodec(
   (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8'),
   (s) => Buffer.from(s, 'utf8'),
 );
-const bedrockType: Record<number, string> = { 429: 'ThrottlingException', 500: 'InternalServerException', 503: 'ServiceUnavailableException' };
+const bedrockType: Record<number, string> = { 401: 'UnrecognizedClientException', 403: 'AccessDeniedException', 429: 'ThrottlingException', 500: 'InternalServerException', 503: 'ServiceUnavailableException' };
 const bedrockUsage = { inputTokens: 3, outputTokens: 7, totalTokens: 10 };
 
 const bedrockWire: Wire = {
