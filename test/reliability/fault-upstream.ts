@@ -15,8 +15,8 @@ export interface FaultServer {
   readonly port: number;
   /** Requests received, by fault. */
   readonly received: Map<Fault, number>;
-  /** Responses still open: the gateway has neither read them to the end nor closed the connection. */
-  openResponses(): number;
+  /** Responses still open (of one fault, or all): the gateway has neither read them to the end nor closed the connection. */
+  openResponses(fault?: Fault): number;
   /** Connections currently open (idle keep-alive ones included). */
   connections(): number;
   close(): Promise<void>;
@@ -31,7 +31,7 @@ const trickleGapMs = 25;
 
 export async function startFaultServer(wire: Wire): Promise<FaultServer> {
   const received = new Map<Fault, number>();
-  const open = new Set<ServerResponse>();
+  const open = new Map<ServerResponse, Fault>();
   const sockets = new Set<Socket>();
 
   const server: Server = createServer((raw, res) => {
@@ -45,9 +45,10 @@ export async function startFaultServer(wire: Wire): Promise<FaultServer> {
         json = undefined;
       }
       const req: WireRequest = { url: raw.url ?? '/', headers: raw.headers, json };
-      open.add(res);
+      const fault = faultIn(wire.modelText(req)) ?? 'ok';
+      open.set(res, fault);
       res.on('close', () => open.delete(res));
-      serve(wire, req, raw, res, received);
+      serve(wire, fault, req, raw, res, received);
     });
   });
   server.on('connection', (s) => {
@@ -60,7 +61,7 @@ export async function startFaultServer(wire: Wire): Promise<FaultServer> {
     url: `http://127.0.0.1:${port}`,
     port,
     received,
-    openResponses: () => open.size,
+    openResponses: (fault) => (fault === undefined ? open.size : [...open.values()].filter((f) => f === fault).length),
     connections: () => sockets.size,
     close() {
       for (const s of sockets) s.destroy();
@@ -99,8 +100,7 @@ function trickle(res: ServerResponse, bytes: Buffer, n: number, gapMs: number): 
   next();
 }
 
-function serve(wire: Wire, req: WireRequest, raw: IncomingMessage, res: ServerResponse, received: Map<Fault, number>): void {
-  const fault = faultIn(wire.modelText(req)) ?? 'ok';
+function serve(wire: Wire, fault: Fault, req: WireRequest, raw: IncomingMessage, res: ServerResponse, received: Map<Fault, number>): void {
   received.set(fault, (received.get(fault) ?? 0) + 1);
   const stream = wire.stream(req);
   const text = answerText(fault);

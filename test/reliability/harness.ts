@@ -19,9 +19,13 @@ import { bedrockRegion, secrets, type WireId } from './wires.ts';
 export const masterKeyValue = 'sy-reliability-master-key';
 export const clientHeaders = { authorization: `Bearer ${masterKeyValue}`, 'content-type': 'application/json' };
 
-/** Upstream limits of every cell's model group: short, so hangs end fast, with room for a loaded machine. */
-export const cellTimeouts = { firstByte: 750, idle: 750, total: 10_000 } as const;
+/** Upstream limits of the hang cells' model groups: short, so hangs end fast. */
+export const hangTimeouts = { firstByte: 500, idle: 500, total: 10_000 } as const;
+/** Upstream limits of every other cell: generous, so a loaded machine never turns an answer into a timeout. */
+export const relaxedTimeouts = { firstByte: 10_000, idle: 10_000, total: 60_000 } as const;
 export const cellMaxAttempts = 2;
+
+export const isHang = (fault: Fault): boolean => fault === 'hang-before-headers' || fault === 'hang-mid-body';
 
 /** The model group a cell calls: `cell-<fault>`. */
 export const cellGroup = (fault: Fault): string => `cell-${fault}`;
@@ -50,20 +54,27 @@ export function baseOn(wire: WireId, origin: string): string {
 }
 
 export interface CellLimits {
+  /** Limits of the two hang faults' groups (each hang costs one of them per attempt). */
+  readonly hangTimeouts: { readonly firstByte: number; readonly idle: number; readonly total: number };
+  readonly hangAttempts: number;
+  /** Limits of every other group. */
   readonly timeouts: { readonly firstByte: number; readonly idle: number; readonly total: number };
   readonly maxAttempts: number;
-  /** Attempts of the two hang faults (each costs its timeout). */
-  readonly hangAttempts: number;
 }
 
-export const inProcessLimits: CellLimits = { timeouts: cellTimeouts, maxAttempts: cellMaxAttempts, hangAttempts: cellMaxAttempts };
+export const inProcessLimits: CellLimits = { hangTimeouts, hangAttempts: cellMaxAttempts, timeouts: relaxedTimeouts, maxAttempts: cellMaxAttempts };
 
 /** One model group per fault, all on `wire`; `refused` points at `closedOrigin`, where nothing listens. */
 export function cellGroups(wire: WireId, closedOrigin: string, limits: CellLimits = inProcessLimits): ModelGroup[] {
   return faults.map((fault) => {
     const deployment: DeploymentConfig = { provider: wire, model: faultModel(fault), ...(fault === 'refused' ? { baseURL: baseOn(wire, closedOrigin) } : {}) };
-    const hang = fault === 'hang-before-headers' || fault === 'hang-mid-body';
-    return { name: cellGroup(fault), deployments: [deployment], maxAttempts: hang ? limits.hangAttempts : limits.maxAttempts, timeouts: { ...limits.timeouts } };
+    const hang = isHang(fault);
+    return {
+      name: cellGroup(fault),
+      deployments: [deployment],
+      maxAttempts: hang ? limits.hangAttempts : limits.maxAttempts,
+      timeouts: { ...(hang ? limits.hangTimeouts : limits.timeouts) },
+    };
   });
 }
 

@@ -12,6 +12,7 @@ import {
   clientHeaders,
   eventually,
   handles,
+  isHang,
   secretsInLog,
   startCellGateway,
   type LogCapture,
@@ -26,6 +27,11 @@ import { allSecrets, wires, type WireId } from './wires.ts';
  * the gateway serves the next request, and that no upstream call, timer or socket is left.
  */
 export function defineMatrix(wireId: WireId): void {
+  // Scoped, so several wire formats can share a file: each its own gateway, upstream and baseline.
+  describe(`${wireId} wire format`, () => matrixOf(wireId));
+}
+
+function matrixOf(wireId: WireId): void {
   const wire = wires[wireId];
   let upstream: FaultServer;
   let gw: RunningGateway;
@@ -51,61 +57,75 @@ export function defineMatrix(wireId: WireId): void {
   const ask = (fault: Fault, stream: boolean) =>
     send(`${gw.url}/v1/chat/completions`, chatBody(cellGroup(fault), stream), { headers: clientHeaders, limitMs: 12_000 });
 
+  /**
+   * One cell. `alone` cells run one at a time and also check that the cell's timers are gone and
+   * the upstream holds few connections; the hang cells run side by side (each waits out its
+   * timeouts), so they check only their own upstream calls, and the file's last test the rest.
+   */
+  async function cell(fault: Fault, stream: boolean, alone: boolean): Promise<void> {
+    const mode = stream ? 'stream' : 'non-stream';
+    const timersBefore = handles().timers;
+    const logFrom = log.lines.length;
+    const problems: string[] = [];
+
+    const callsBefore = upstream.received.get(fault) ?? 0;
+    const answer = await ask(fault, stream);
+    const calls = (upstream.received.get(fault) ?? 0) - callsBefore;
+    if (alone && notRetried.has(fault) && calls !== 1) problems.push(`the upstream was called ${calls} times; a refused key fails again on the same deployment`);
+    let verdict;
+    try {
+      verdict = judge(answer, stream, answerText(fault));
+    } catch (err) {
+      problems.push(`answer: ${(err as Error).message}`);
+    }
+    if (verdict !== undefined) {
+      if (answering.has(fault) && verdict.kind !== 'answer') {
+        problems.push(`expected the correct answer, got ${verdict.kind}: ${JSON.stringify(verdict.error)}`);
+      }
+      if (!answering.has(fault) && verdict.kind === 'answer') problems.push('a faulty upstream answer was passed off as a correct one');
+      if (verdict.kind === 'envelope') {
+        if (!expectedStatuses[fault].includes(verdict.status)) {
+          problems.push(`status ${verdict.status}, expected ${expectedStatuses[fault].join(' or ')}: ${JSON.stringify(verdict.error)}`);
+        }
+        if (verdict.status === 429 && answer.headers['retry-after'] === undefined) problems.push('a 429 without Retry-After');
+      }
+    }
+    const inAnswer = leaked(answer, allSecrets);
+    if (inAnswer.length > 0) problems.push(`provider secret(s) in the answer: ${inAnswer.join(', ')}`);
+
+    // The gateway still serves.
+    const next = await ask('ok', false);
+    try {
+      if (judge(next, false, answerText('ok')).kind !== 'answer') problems.push(`the next request failed: ${next.status} ${next.body.toString('utf8').slice(0, 300)}`);
+    } catch (err) {
+      problems.push(`the next request: ${(err as Error).message}`);
+    }
+
+    // Every upstream call let go of, every timer of the cell gone.
+    if (!(await eventually(() => upstream.openResponses(fault) === 0))) problems.push(`${upstream.openResponses(fault)} upstream response(s) still open`);
+    if (alone) {
+      if (!(await eventually(() => handles().timers <= timersBefore))) problems.push(`timers: ${handles().timers} after the cell, ${timersBefore} before`);
+      if (upstream.connections() > 4) problems.push(`${upstream.connections()} connections open on the upstream`);
+    }
+
+    const inLog = secretsInLog(log.lines.slice(logFrom), allSecrets);
+    if (inLog.length > 0) problems.push(...inLog.map((l) => `log: ${l}`));
+
+    expect(problems, `${wireId} ${mode} ${fault}`).toEqual([]);
+  }
+
   for (const stream of [false, true]) {
     const mode = stream ? 'stream' : 'non-stream';
     describe(`${wireId} ${mode}`, () => {
-      for (const fault of faultsFor(stream)) {
-        test(`${wireId} ${mode} ${fault}`, async () => {
-          const timersBefore = handles().timers;
-          const logFrom = log.lines.length;
-          const problems: string[] = [];
-
-          const callsBefore = upstream.received.get(fault) ?? 0;
-          const answer = await ask(fault, stream);
-          const calls = (upstream.received.get(fault) ?? 0) - callsBefore;
-          if (notRetried.has(fault) && calls !== 1) problems.push(`the upstream was called ${calls} times; a refused key fails again on the same deployment`);
-          let verdict;
-          try {
-            verdict = judge(answer, stream, answerText(fault));
-          } catch (err) {
-            problems.push(`answer: ${(err as Error).message}`);
-          }
-          if (verdict !== undefined) {
-            if (answering.has(fault) && verdict.kind !== 'answer') {
-              problems.push(`expected the correct answer, got ${verdict.kind}: ${JSON.stringify(verdict.error)}`);
-            }
-            if (!answering.has(fault) && verdict.kind === 'answer') problems.push('a faulty upstream answer was passed off as a correct one');
-            if (verdict.kind === 'envelope') {
-              if (!expectedStatuses[fault].includes(verdict.status)) {
-                problems.push(`status ${verdict.status}, expected ${expectedStatuses[fault].join(' or ')}: ${JSON.stringify(verdict.error)}`);
-              }
-              if (verdict.status === 429 && answer.headers['retry-after'] === undefined) problems.push('a 429 without Retry-After');
-            }
-          }
-          const inAnswer = leaked(answer, allSecrets);
-          if (inAnswer.length > 0) problems.push(`provider secret(s) in the answer: ${inAnswer.join(', ')}`);
-
-          // The gateway still serves.
-          const next = await ask('ok', false);
-          try {
-            if (judge(next, false, answerText('ok')).kind !== 'answer') problems.push(`the next request failed: ${next.status} ${next.body.toString('utf8').slice(0, 300)}`);
-          } catch (err) {
-            problems.push(`the next request: ${(err as Error).message}`);
-          }
-
-          // Every upstream call let go of, every timer of the cell gone.
-          if (!(await eventually(() => upstream.openResponses() === 0))) problems.push(`${upstream.openResponses()} upstream response(s) still open`);
-          if (!(await eventually(() => handles().timers <= timersBefore))) problems.push(`timers: ${handles().timers} after the cell, ${timersBefore} before`);
-          if (upstream.connections() > 4) problems.push(`${upstream.connections()} connections open on the upstream`);
-
-          const inLog = secretsInLog(log.lines.slice(logFrom), allSecrets);
-          if (inLog.length > 0) problems.push(...inLog.map((l) => `log: ${l}`));
-
-          expect(problems, `${wireId} ${mode} ${fault}`).toEqual([]);
-        });
-      }
+      for (const fault of faultsFor(stream).filter((f) => !isHang(f))) test(`${wireId} ${mode} ${fault}`, () => cell(fault, stream, true));
     });
   }
+  describe.concurrent(`${wireId} hangs`, () => {
+    for (const stream of [false, true]) {
+      const mode = stream ? 'stream' : 'non-stream';
+      for (const fault of faultsFor(stream).filter(isHang)) test(`${wireId} ${mode} ${fault}`, () => cell(fault, stream, false));
+    }
+  });
 
   test(`${wireId}: no key in any log line, and nothing left once the gateway and upstream close`, async () => {
     closed = true;
