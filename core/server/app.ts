@@ -5,6 +5,7 @@ import { GatewayError, routeNotFound, toGatewayError } from '../errors.ts';
 import type { Gateway } from '../gateway.ts';
 import type { Operation } from '../openai/types.ts';
 import type { Pipeline } from '../pipeline.ts';
+import type { Cors } from './cors.ts';
 import type { ModelCatalog } from './model-catalog.ts';
 import { requestIdFrom } from './request-id.ts';
 import { writeError } from './respond.ts';
@@ -18,6 +19,8 @@ export interface AppDeps {
   readonly catalog: ModelCatalog;
   readonly version: string;
   readonly isShuttingDown: () => boolean;
+  /** `server.cors`, built once; undefined leaves the listener exactly as without it. */
+  readonly cors?: Cors | undefined;
 }
 
 const modelCalls: readonly [string, Operation][] = [
@@ -44,13 +47,20 @@ const modelCallPaths: ReadonlyMap<string, Operation> = new Map(
 export function createRequestListener(deps: AppDeps): RequestListener {
   const koa = createApp(deps).callback();
   const pipeline = deps.pipeline;
-  return (req, res) => {
+  const listener: RequestListener = (req, res) => {
     const operation = req.method === 'POST' ? modelCallPaths.get(req.url ?? '') : undefined;
     if (operation === undefined) {
       void koa(req, res);
       return;
     }
     void pipeline.handle(operation, req, res, requestIdFrom(req.headers));
+  };
+  const cors = deps.cors;
+  if (cors === undefined) return listener;
+  // CORS first, for every route and answer (errors included: their headers merge with these in
+  // writeHead); a preflight is answered here, before auth and routing.
+  return (req, res) => {
+    if (!cors.handle(req, res)) listener(req, res);
   };
 }
 
