@@ -12,6 +12,7 @@ import { writeError } from './respond.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { modelRoutes } from './routes/models.ts';
+import { rootRoute } from './routes/root.ts';
 
 export interface AppDeps {
   readonly gateway: Gateway;
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps): Koa {
   modelRoutes(router, deps.pipeline, deps.catalog);
   healthRoutes(router, deps.gateway, deps.isShuttingDown);
   docsRoutes(router, deps.catalog, deps.version);
+  rootRoute(router, deps.version);
 
   app.use(async (koa, next) => {
     const requestId = requestIdFrom(koa.req.headers);
