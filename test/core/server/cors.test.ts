@@ -66,7 +66,7 @@ describe('server.cors', () => {
     expect(res.headers.get('access-control-allow-headers')).toBeNull();
   });
 
-  test('model calls on the fast path carry allow-origin and expose our headers (openai SDK)', async () => {
+  test('model calls on the fast path, streamed or not, carry allow-origin and expose our headers (openai SDK)', async () => {
     const client = new OpenAI({ apiKey: key, baseURL: `${listed.url}/v1`, defaultHeaders: { origin: app }, maxRetries: 0 });
     const { response } = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
     expect(response.headers.get('access-control-allow-origin')).toBe(app);
@@ -75,6 +75,11 @@ describe('server.cors', () => {
       expect(exposed).toContain(h);
     }
     expect(response.headers.get('x-switchyard-provider')).toBe('openai');
+
+    const streamed = await client.chat.completions.create({ model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    expect(streamed.response.headers.get('content-type')).toContain('text/event-stream');
+    expect(streamed.response.headers.get('access-control-allow-origin')).toBe(app);
+    for await (const chunk of streamed.data) expect(chunk.object).toBe('chat.completion.chunk');
   });
 
   test('error answers carry CORS too: 401, 404 model, 400 body, 413 body limit, unknown route', async () => {
