@@ -6,7 +6,7 @@
  * or add your own plugins next to the built-in ones.
  */
 import { defineConfig } from 'switchyard';
-import { defaultPlugins } from 'switchyard/plugins/presets/default';
+import { defaultPlugins, modelAliasGroups } from 'switchyard/plugins/presets/default';
 
 export default defineConfig({
   server: {
@@ -50,5 +50,8 @@ export default defineConfig({
           },
         ]
       : []),
+    // Undated names (`claude-3-5-sonnet`, `gemini-pro`…) mapped to each enabled provider's current
+    // id, from the preset's dated table; pass overrides as the second argument.
+    ...modelAliasGroups(process.env),
   ],
 });

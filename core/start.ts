@@ -7,6 +7,7 @@ import { closeUpstreamAgent } from './http/upstream.ts';
 import { createRootLogger, type Logger } from './log.ts';
 import { Pipeline } from './pipeline.ts';
 import { createRequestListener } from './server/app.ts';
+import { createCors } from './server/cors.ts';
 import { listen } from './server/listen.ts';
 import { ModelCatalog } from './server/model-catalog.ts';
 
@@ -56,7 +57,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let shuttingDown = false;
   const pipeline = new Pipeline(gateway);
   const catalog = new ModelCatalog(gateway);
-  const app = createRequestListener({ gateway, pipeline, catalog, version, isShuttingDown: () => shuttingDown });
+  // From the validated config itself: the resolved server settings carry only what listen() needs.
+  const cors = createCors(config.server?.cors);
+  const app = createRequestListener({ gateway, pipeline, catalog, version, isShuttingDown: () => shuttingDown, cors });
 
   let host = options.host ?? resolved.server.host ?? process.env.HOST ?? '0.0.0.0';
   if (!gateway.hooks.auth.isUsed() && host !== loopback && host !== 'localhost' && host !== '::1') {

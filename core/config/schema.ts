@@ -76,6 +76,21 @@ export const ModelGroupSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Cross-origin access for browser clients; off unless `server.cors` is set. */
+export const CorsSettingsSchema = Type.Object(
+  {
+    origins: Type.Union(
+      [Type.Literal('*'), Type.Array(Type.String({ minLength: 1, pattern: '^[a-z][a-z0-9+.-]*://[^/\\s]+$' }), { minItems: 1 })],
+      { description: "Allowed origins (`https://app.example.com`, no path), or '*' for any" },
+    ),
+    credentials: Type.Optional(Type.Boolean({ description: 'Allow cookies / HTTP auth (the origin is echoed, never *)' })),
+    maxAgeSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400, description: 'How long browsers cache a preflight (default 600)' })),
+    allowHeaders: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Request headers allowed besides the built-in ones' })),
+    exposeHeaders: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Response headers exposed besides the built-in ones' })),
+  },
+  { additionalProperties: false },
+);
+
 export const ServerSettingsSchema = Type.Object(
   {
     port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
@@ -97,6 +112,7 @@ export const ServerSettingsSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    cors: Type.Optional(CorsSettingsSchema),
   },
   { additionalProperties: false },
 );
@@ -123,6 +139,7 @@ export const GatewayConfigSchema = Type.Object(
 export type DeploymentConfig = Static<typeof DeploymentConfigSchema>;
 export type ModelGroup = Static<typeof ModelGroupSchema>;
 export type ServerSettings = Static<typeof ServerSettingsSchema>;
+export type CorsSettings = Static<typeof CorsSettingsSchema>;
 export type GatewaySettings = Static<typeof GatewaySettingsSchema>;
 export type TimeoutSettings = Static<typeof TimeoutsSchema>;
 export type RetrySettings = Static<typeof RetrySettingsSchema>;

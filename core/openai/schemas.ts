@@ -30,6 +30,10 @@ const ToolCall = Type.Object({
   function: Type.Optional(Type.Object({ name: Type.String(), arguments: Type.String() })),
 });
 
+/** Every role a chat message may have; the Message union below has one branch per role (or pair). */
+const messageRoles: ReadonlySet<unknown> = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
+const rolesList = [...messageRoles].map((r) => JSON.stringify(r)).join(', ');
+
 const Message = Type.Union([
   Type.Object({ role: Type.Union([Type.Literal('system'), Type.Literal('developer')]), content: Content }),
   Type.Object({ role: Type.Literal('user'), content: Content }),
@@ -162,6 +166,10 @@ export function validateRequest(operation: Operation, body: unknown): CanonicalR
   }
   const validate = validators[operation];
   if (validate(body)) return body as CanonicalRequest;
+  // A bad role fails every branch of the Message union differently (a missing `tool_call_id`, one
+  // literal), so ajv's errors never list all roles: name them here, on the failure path only.
+  const badRole = unknownRole(body);
+  if (badRole !== undefined) throw invalidParam(badRole, `'${badRole}' must be one of ${rolesList}`);
   const error = deepestError(validate.errors ?? []);
   if (error === undefined) throw invalidRequest('invalid request body');
   let path = pointerToPath(error.instancePath);
@@ -173,6 +181,17 @@ export function validateRequest(operation: Operation, body: unknown): CanonicalR
   // A path may hold a client's own key (`logit_bias.<key>`): echoed cut.
   path = cutEcho(path);
   throw invalidParam(path, `'${path}' ${describe(error, validate.errors ?? [])}`);
+}
+
+/** `messages[i].role` of the first message whose role is not a chat role, if any. */
+function unknownRole(body: object): string | undefined {
+  const messages = (body as { messages?: unknown }).messages;
+  if (!Array.isArray(messages)) return undefined;
+  for (let i = 0; i < messages.length; i++) {
+    const m: unknown = messages[i];
+    if (m !== null && typeof m === 'object' && !messageRoles.has((m as { role?: unknown }).role)) return `messages[${i}].role`;
+  }
+  return undefined;
 }
 
 /** ajv's message, except for literal choices, where the allowed values say more than "must be equal to constant". */

@@ -5,6 +5,7 @@ import { GatewayError, routeNotFound, toGatewayError } from '../errors.ts';
 import type { Gateway } from '../gateway.ts';
 import type { Operation } from '../openai/types.ts';
 import type { Pipeline } from '../pipeline.ts';
+import type { Cors } from './cors.ts';
 import type { ModelCatalog } from './model-catalog.ts';
 import { requestIdFrom } from './request-id.ts';
 import { writeError } from './respond.ts';
@@ -12,6 +13,7 @@ import { refuseWhileDraining } from './shutdown.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { modelRoutes } from './routes/models.ts';
+import { rootRoute } from './routes/root.ts';
 
 export interface AppDeps {
   readonly gateway: Gateway;
@@ -19,6 +21,8 @@ export interface AppDeps {
   readonly catalog: ModelCatalog;
   readonly version: string;
   readonly isShuttingDown: () => boolean;
+  /** `server.cors`, built once; undefined leaves the listener exactly as without it. */
+  readonly cors?: Cors | undefined;
 }
 
 const modelCalls: readonly [string, Operation][] = [
@@ -45,7 +49,7 @@ const modelCallPaths: ReadonlyMap<string, Operation> = new Map(
 export function createRequestListener(deps: AppDeps): RequestListener {
   const koa = createApp(deps).callback();
   const pipeline = deps.pipeline;
-  return (req, res) => {
+  const listener: RequestListener = (req, res) => {
     const operation = req.method === 'POST' ? modelCallPaths.get(req.url ?? '') : undefined;
     if (operation === undefined) {
       // koa catches what its middleware throws; this catches what its own error handling might.
@@ -55,6 +59,13 @@ export function createRequestListener(deps: AppDeps): RequestListener {
     if (deps.isShuttingDown()) return refuseWhileDraining(res, requestIdFrom(req.headers));
     // Never rejects (see Pipeline.handle), so no handler (and no closure) is attached per call.
     void pipeline.handle(operation, req, res, requestIdFrom(req.headers));
+  };
+  const cors = deps.cors;
+  if (cors === undefined) return listener;
+  // CORS first, for every route and answer (errors included: their headers merge with these in
+  // writeHead); a preflight is answered here, before auth and routing.
+  return (req, res) => {
+    if (!cors.handle(req, res)) listener(req, res);
   };
 }
 
@@ -75,6 +86,7 @@ export function createApp(deps: AppDeps): Koa {
   modelRoutes(router, deps.pipeline, deps.catalog);
   healthRoutes(router, deps.gateway, deps.isShuttingDown);
   docsRoutes(router, deps.catalog, deps.version);
+  rootRoute(router, deps.version);
 
   app.use(async (koa, next) => {
     const requestId = requestIdFrom(koa.req.headers);

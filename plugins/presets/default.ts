@@ -3,6 +3,7 @@ import masterKey from '../auth/master-key/index.ts';
 import orderedFallback from '../fallback/ordered/index.ts';
 import requestLog from '../log/pino/index.ts';
 import modelRouting from '../routing/models/index.ts';
+import { modelAliasGroups, type ModelAliasOverrides } from './model-aliases.ts';
 import { noProviders } from './no-providers.ts';
 import { providersFromEnv, type Env } from './providers-from-env.ts';
 
@@ -44,9 +45,20 @@ export function defaultPlugins(env: Env = process.env, options: PresetOptions = 
   ];
 }
 
-/** The drop-in gateway: `npm start` with no `gateway.config.ts` runs exactly this. */
-export function defaultConfig(env: Env = process.env): GatewayConfig {
-  return defineConfig({ plugins: defaultPlugins(env) });
+export interface DefaultConfigOptions {
+  /** Changes to the undated-name table (model-aliases.ts): a new target, or `null` to drop a name. */
+  readonly modelAliases?: ModelAliasOverrides;
 }
+
+/**
+ * The drop-in gateway: `npm start` with no `gateway.config.ts` runs exactly this. Its model
+ * groups are the undated names (`claude-3-5-sonnet`…) of the enabled providers, mapped to ids.
+ */
+export function defaultConfig(env: Env = process.env, options: DefaultConfigOptions = {}): GatewayConfig {
+  const models = modelAliasGroups(env, options.modelAliases);
+  return defineConfig({ plugins: defaultPlugins(env), ...(models.length === 0 ? {} : { models }) });
+}
+
+export { modelAliases, modelAliasGroups, type ModelAlias, type ModelAliasOverrides } from './model-aliases.ts';
 
 export default defaultConfig;

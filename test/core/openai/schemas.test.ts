@@ -32,6 +32,14 @@ describe('request validation names the field', () => {
     expect(r.message).toMatch(message);
   });
 
+  test('a bad role lists every accepted role, whatever else the message lacks', () => {
+    const all = `must be one of "system", "developer", "user", "assistant", "tool", "function"`;
+    for (const message of [{ role: 'robot', content: 'x' }, { role: 'robot' }, { role: 'Tool', content: 'x' }]) {
+      const r = rejection('chat', { model: 'm', messages: [...user, message] });
+      expect(r).toMatchObject({ param: 'messages[1].role', message: `'messages[1].role' ${all}` });
+    }
+  });
+
   test('not an object', () => {
     expect(rejection('chat', [1, 2]).message).toMatch(/JSON object/);
   });
