@@ -106,6 +106,30 @@ describe('README configs load and serve', () => {
     expect(res.headers.get('x-switchyard-model')).toBe('gpt-4o');
   });
 
+  test('cors.config.ts: a listed origin gets its preflight answered and the headers exposed', async () => {
+    const gw = await serve('cors.config.ts');
+    const preflight = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    const res = await chat(gw, 'gpt-4o', { origin: 'https://app.example.com' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(res.headers.get('access-control-expose-headers')).toContain('x-request-id');
+    expect((await chat(gw, 'gpt-4o', { origin: 'https://evil.example' })).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  test('model-aliases.config.ts: an overridden undated name reaches Anthropic as the given id; a dropped one does not route', async () => {
+    const gw = await serve('model-aliases.config.ts');
+    anthropicUp.reset();
+    const res = await chat(gw, 'claude-3-5-sonnet');
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(anthropicUp.requests.at(-1)?.json).toMatchObject({ model: 'claude-sonnet-4-20250514' });
+    expect(gw.gateway.config.models.map((m) => m.name)).not.toContain('gpt-3.5');
+  });
+
   test('tenant.config.ts: the in-house plugin, by module specifier, tags the request', async () => {
     const gw = await serve('tenant.config.ts');
     openaiUp.reset();
