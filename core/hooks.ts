@@ -72,7 +72,21 @@ export function createStageHooks(): StageHooks {
 }
 
 /** How a plugin names and orders a tap. The name defaults to the plugin's name. */
-export type TapOptions = string | { readonly name?: string; readonly stage?: number };
+export type TapOptions =
+  | string
+  | {
+      readonly name?: string;
+      readonly stage?: number;
+      /**
+       * `transform.response` only: the tap has nothing to do with answers the core forwards
+       * unbuffered (pass-through answers over `server.answerBuffer.forwardAboveBytes`), so they
+       * skip it. Without it, one response tap makes the core hold every answer whole, since the
+       * tap must see each one. A tap that must see every answer (a guardrail) leaves it unset;
+       * one that needs a particular answer whole clears `ctx.forwardAnswersAbove` for it.
+       */
+      readonly onlyHeldAnswers?: boolean;
+    };
+
 
 /** An async stage as plugins see it: tap with a promise-returning function; never fire it. */
 export interface PromiseTaps<Args extends unknown[], R> {
@@ -115,11 +129,13 @@ interface TapableSync {
   readonly name: string | undefined;
 }
 
-function tapOptions(options: TapOptions, plugin: string): { name: string; stage?: number } {
+function tapOptions(options: TapOptions, plugin: string): { name: string; stage?: number; onlyHeldAnswers?: true } {
   if (typeof options === 'string') return { name: options || plugin };
-  return options.stage === undefined
-    ? { name: options.name ?? plugin }
-    : { name: options.name ?? plugin, stage: options.stage };
+  // tapable keeps extra fields on the tap, where the pipeline reads them once at start-up.
+  const tap: { name: string; stage?: number; onlyHeldAnswers?: true } = { name: options.name ?? plugin };
+  if (options.stage !== undefined) tap.stage = options.stage;
+  if (options.onlyHeldAnswers === true) tap.onlyHeldAnswers = true;
+  return tap;
 }
 
 /** GatewayErrors pass untouched (they are meant for the client); anything else is tagged. */

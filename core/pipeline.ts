@@ -63,9 +63,10 @@ export class Pipeline {
     this.#chunkTransform = chunk.isUsed() ? (c, ctx) => chunk.call(c, ctx) : undefined;
     // Decided once too: a tap may change the request in place, so its bytes would no longer match.
     this.#keepRawBody = !gateway.hooks.transform.request.isUsed();
-    // A response tap must see every answer whole; without one, only the cache and log would, and
-    // an answer over the forward limit is too large to cache (the limit defaults to the cache's).
-    this.#forwardLarge = !gateway.hooks.transform.response.isUsed();
+    // A response tap must see every answer whole, unless it says it only needs held ones (the
+    // cache's); the cache and log do not need forwarded ones: an answer over the forward limit is
+    // too large to cache (the limit defaults to the cache's).
+    this.#forwardLarge = gateway.hooks.transform.response.taps.every((tap) => (tap as { onlyHeldAnswers?: boolean }).onlyHeldAnswers === true);
   }
 
   /** A context for a request, wired to abort when the client disconnects. */

@@ -113,6 +113,8 @@ export class EmbeddingsCache {
     if (missing.length < inputs.length) {
       state.partial = found;
       ctx.request = { ...request, input: missing.map((i) => inputs[i]) as EmbeddingRequest['input'] };
+      // The narrowed answer is merged back in `transform.response`: it must be held, not forwarded.
+      ctx.forwardAnswersAbove = undefined;
     }
     return { state, result: undefined };
   }

@@ -22,7 +22,10 @@ export function cachePlugin(defaultName: string, options: SharedCacheOptions, ma
       hooks.cache.store.tapPromise(name, (ctx, result) => cache.store(ctx, result));
       // First, so every other response tap sees the whole embeddings batch.
       if (policy.operations.has('embeddings')) {
-        hooks.transform.response.tapPromise({ name, stage: Order.first }, async (result, ctx) => cache.mergeResponse(result, ctx));
+        // Only a narrowed batch needs merging, and its lookup keeps that answer held (embeddings.ts).
+        hooks.transform.response.tapPromise({ name, stage: Order.first, onlyHeldAnswers: true }, async (result, ctx) =>
+          cache.mergeResponse(result, ctx),
+        );
       }
       // Every request ends in `log`, failures included: where a failed leader frees its waiters.
       hooks.log.tapPromise({ name, stage: Order.first }, async (ctx) => cache.end(ctx));

@@ -71,6 +71,8 @@ let gw: RunningGateway;
 let holding: RunningGateway;
 /** With a chat-only response cache (which taps no transform.response). */
 let cached: RunningGateway;
+/** With the default response cache, embeddings included (its merge tap only needs held answers). */
+let cachedAll: RunningGateway;
 beforeAll(async () => {
   upstream = await startMockServer((_req, res) => writeBig(res));
   const base = {
@@ -100,9 +102,10 @@ beforeAll(async () => {
       plugins: [...providers(), memoryCache({ operations: ['chat'] })],
     }),
   );
+  cachedAll = await startTestGateway(defineConfig({ ...base, plugins: [...providers(), memoryCache({})] }));
 });
 afterAll(async () => {
-  await Promise.all([gw?.close(100), holding?.close(100), cached?.close(100)]);
+  await Promise.all([gw?.close(100), holding?.close(100), cached?.close(100), cachedAll?.close(100)]);
   await upstream?.close();
 });
 beforeEach(() => {
@@ -138,6 +141,16 @@ describe('large non-streamed answers (#12.4)', () => {
     client.destroy();
     // The client left: the upstream call is torn down and nothing stays charged.
     await expect.poll(() => upstream.aborted.length).toBe(1);
+    await expect.poll(() => bufferedAnswerBytes()).toBe(0);
+  });
+
+  test('a cache serving embeddings does not make the core hold large answers: they are still forwarded', async () => {
+    // Held, this answer would pass the per-request cap (1 MiB here) and be a 502; forwarded, the
+    // client gets it whole, uncached (it is over the cache's entry limit anyway).
+    const res = await fetch(`${cachedAll.url}/v1/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: embedBody });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-switchyard-cache')).toBe('miss');
+    expect((await res.text()).length).toBe(bigSize);
     await expect.poll(() => bufferedAnswerBytes()).toBe(0);
   });
 
