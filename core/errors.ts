@@ -3,7 +3,7 @@ import './single-copy.ts';
 import { cutEcho, echoLimit } from './echo.ts';
 
 /** HTTP statuses the gateway answers with. A union, so a typo fails to compile. */
-export type GatewayStatus = 400 | 401 | 403 | 404 | 405 | 408 | 413 | 415 | 429 | 431 | 499 | 500 | 502 | 503 | 504;
+export type GatewayStatus = 400 | 401 | 402 | 403 | 404 | 405 | 408 | 409 | 413 | 415 | 422 | 429 | 431 | 499 | 500 | 502 | 503 | 504;
 
 /**
  * Longest error message sent or logged. Messages built here cut the client text they quote to
@@ -21,7 +21,9 @@ export type ErrorType =
   | 'api_error'
   | 'timeout_error'
   | 'service_unavailable_error'
-  | 'server_error';
+  | 'server_error'
+  /** 402 (or the configured status) when a key's or team's budget is spent: design/operator.md §5. */
+  | 'budget_exceeded';
 
 /** OpenAI's error envelope: what every error response body looks like. */
 export interface OpenAIErrorBody {
