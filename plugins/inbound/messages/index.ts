@@ -1,0 +1,12 @@
+/**
+ * Anthropic's Messages API over any chat provider: pure translations between a Messages body
+ * and the canonical chat request, a chat answer and a Message, chat chunks and Messages stream
+ * events, and gateway errors and Anthropic's error envelope. See README.md for what maps to what.
+ */
+export { messagesToChat } from './request.ts';
+export { chatToMessage, toolInput } from './response.ts';
+export { MessagesStreamEncoder } from './stream.ts';
+export { anthropicErrorType, streamErrorType, toAnthropicError } from './errors.ts';
+export { anthropicUsage } from './usage.ts';
+export { toolErrorPrefix } from './messages.ts';
+export type * from './types.ts';
