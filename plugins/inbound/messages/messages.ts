@@ -1,5 +1,6 @@
 import {
   cutEcho,
+  invalidParam,
   type ChatCompletionContentPart,
   type ChatCompletionMessageParam,
   type ChatCompletionMessageToolCall,
@@ -39,15 +40,17 @@ function textBlocks(blocks: unknown[], param: string): string {
 /** Every Messages turn → chat messages, in order (a user turn may become several). */
 export function chatMessages(messages: unknown, param = 'messages'): ChatCompletionMessageParam[] {
   const list = arrayAt(messages, param);
-  if (list.length === 0) throw notTranslatable(param, 'at least one message is required');
+  if (list.length === 0) throw invalidParam(param, `'${param}' must hold at least one message`);
   return list.flatMap((m, i) => turn(objectAt(m, `${param}[${i}]`), `${param}[${i}]`));
 }
 
 function turn(message: JsonObject, param: string): ChatCompletionMessageParam[] {
   const role = oneOf(message.role, ['user', 'assistant', 'system'], `${param}.role`);
   const content = message.content;
-  if (content === undefined) throw notTranslatable(`${param}.content`, 'is required');
-  if (typeof content !== 'string' && !Array.isArray(content)) throw notTranslatable(`${param}.content`, 'must be a string or an array of content blocks');
+  if (content === undefined) throw invalidParam(`${param}.content`, `'${param}.content' is required`);
+  if (typeof content !== 'string' && !Array.isArray(content)) {
+    throw invalidParam(`${param}.content`, `'${param}.content' must be a string or an array of content blocks`);
+  }
   const blocks = typeof content === 'string' ? undefined : content.map((b, i) => objectAt(b, `${param}.content[${i}]`));
   switch (role) {
     case 'system': {

@@ -1,4 +1,4 @@
-import { cutEcho, type ChatCompletionTool, type ChatCompletionToolChoiceOption } from 'switchyard';
+import { cutEcho, invalidParam, type ChatCompletionTool, type ChatCompletionToolChoiceOption } from 'switchyard';
 import { notTranslatable } from './content.ts';
 import { arrayAt, objectAt, oneOf, optionalBoolean, optionalString, stringAt } from './fields.ts';
 
@@ -45,7 +45,7 @@ export function chatToolChoice(choice: unknown, hasTools: boolean, param = 'tool
   const name = type === 'tool' ? stringAt(c.name, `${param}.name`) : undefined;
   if (!hasTools) {
     if (type === 'auto' || type === 'none') return {};
-    throw notTranslatable(`${param}.type`, `'${type}' needs 'tools'`);
+    throw invalidParam(`${param}.type`, `'${param}.type' '${type}' needs 'tools'`);
   }
   const parallel: ToolChoiceSettings = noParallel ? { parallel_tool_calls: false } : {};
   switch (type) {

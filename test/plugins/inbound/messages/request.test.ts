@@ -346,6 +346,13 @@ describe('messagesToChat: 400 naming the field', () => {
     expect(() => messagesToChat(body)).toThrow(expect.objectContaining({ status: 400, type: 'invalid_request_error', extra: expect.objectContaining({ param }) }));
   });
 
+  test('codes: malformed input is invalid_value, Anthropic-only input is unsupported_parameter', () => {
+    expect(() => messagesToChat({ ...user('x'), max_tokens: 0 })).toThrow(expect.objectContaining({ extra: expect.objectContaining({ code: 'invalid_value' }) }));
+    expect(() => messagesToChat({ ...user('x'), tools: [{ type: 'bash_20250124', name: 'bash' }] })).toThrow(
+      expect.objectContaining({ extra: expect.objectContaining({ code: 'unsupported_parameter', param: 'tools[0].type' }) }),
+    );
+  });
+
   test('a body that is not an object → 400 without param', () => {
     for (const body of [null, 'x', [], 3]) {
       expect(() => messagesToChat(body)).toThrow(expect.objectContaining({ status: 400, type: 'invalid_request_error', message: 'request body must be a JSON object' }));
