@@ -61,9 +61,15 @@ function integerAt(value: unknown, param: string, min: number, required: boolean
   return value;
 }
 
+/** Chat's `stop` takes at most four sequences (OpenAI's limit, which the core enforces). */
+const maxStopSequences = 4;
+
 function stopSequences(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   const list = arrayAt(value, 'stop_sequences').map((s, i) => stringAt(s, `stop_sequences[${i}]`));
+  if (list.length > maxStopSequences) {
+    throw notTranslatable('stop_sequences', `at most ${maxStopSequences} stop sequences are supported on this model`);
+  }
   return list.length === 0 ? undefined : list;
 }
 

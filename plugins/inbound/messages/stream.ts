@@ -76,7 +76,8 @@ export class MessagesStreamEncoder {
     let out = this.#start(c);
     const choice = c.choices.find((ch) => ch.index === 0);
     if (choice === undefined) return out;
-    const delta = choice.delta;
+    // Some servers send the finishing choice without a delta.
+    const delta = choice.delta ?? {};
     if (typeof delta.content === 'string' && delta.content !== '') out += this.#text(delta.content);
     if (typeof delta.refusal === 'string' && delta.refusal !== '') {
       this.#refused = true;

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { ChatRequest } from 'switchyard';
+import { validateRequest } from '../../../../core/openai/schemas.ts';
 import { messagesToChat } from '../../../../plugins/inbound/messages/request.ts';
 
 const base = { model: 'claude-sonnet-4-5', max_tokens: 1024 };
@@ -333,6 +334,7 @@ describe('messagesToChat: 400 naming the field', () => {
     ['top_p negative', { ...user('x'), top_p: -0.1 }, 'top_p'],
     ['top_k fractional', { ...user('x'), top_k: 2.5 }, 'top_k'],
     ['stop_sequences a string', { ...user('x'), stop_sequences: 'END' }, 'stop_sequences'],
+    ['five stop sequences', { ...user('x'), stop_sequences: ['a', 'b', 'c', 'd', 'e'] }, 'stop_sequences'],
     ['stop sequence not a string', { ...user('x'), stop_sequences: ['a', 3] }, 'stop_sequences[1]'],
     ['metadata not an object', { ...user('x'), metadata: 'u' }, 'metadata'],
     ['user_id not a string', { ...user('x'), metadata: { user_id: 5 } }, 'metadata.user_id'],
@@ -366,4 +368,33 @@ describe('messagesToChat: 400 naming the field', () => {
     );
     expect(() => messagesToChat(user([{ type: huge }]))).toThrow(expect.objectContaining({ message: expect.stringMatching(/^[\s\S]{1,1500}$/) }));
   });
+});
+
+test('a request using every mapping is a valid canonical chat request (the core schema accepts it)', () => {
+  const out = messagesToChat({
+    ...base,
+    stream: true,
+    system: [{ type: 'text', text: 'S' }],
+    temperature: 0.5,
+    top_p: 0.5,
+    top_k: 5,
+    stop_sequences: ['END'],
+    metadata: { user_id: 'u' },
+    output_config: { format: { type: 'json_schema', schema: { type: 'object' } } },
+    tools: [{ name: 'read_file', input_schema: { type: 'object' } }],
+    tool_choice: { type: 'tool', name: 'read_file', disable_parallel_tool_use: true },
+    messages: [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'look' },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AA==' } },
+          { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBE' } },
+        ],
+      },
+      { role: 'assistant', content: [{ type: 'text', text: 'ok' }, { type: 'tool_use', id: 't', name: 'read_file', input: { p: 1 } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', is_error: true, content: [{ type: 'image', source: { type: 'url', url: 'https://x/y.png' } }] }] },
+    ],
+  });
+  expect(validateRequest('chat', out)).toBe(out);
 });

@@ -300,6 +300,11 @@ describe('MessagesStreamEncoder: endings and usage', () => {
     expect(list[0]).toMatchObject({ message: { usage: { input_tokens: 30, output_tokens: 7 } } });
   });
 
+  test('a finishing choice without a delta is read for its finish_reason', () => {
+    const last = { ...chunk({}), choices: [{ index: 0, finish_reason: 'length', logprobs: null }] } as unknown as ChatCompletionChunk;
+    expect(events(encode([chunk({ content: 'x' }), last])).at(-2)).toMatchObject({ delta: { stop_reason: 'max_tokens' } });
+  });
+
   test('choices other than index 0 are ignored', () => {
     const other: ChatCompletionChunk = { ...chunk({ content: 'other' }), choices: [{ index: 1, delta: { content: 'other' }, finish_reason: null, logprobs: null }] };
     expect(checkOrder(events(encode([chunk({ content: 'mine' }), other, chunk({}, 'stop')])))).toEqual([{ type: 'text', body: 'mine', deltas: 1 }]);
