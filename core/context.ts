@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from './log.ts';
 import type { CanonicalRequest, FinalResult, Operation, Usage } from './openai/types.ts';
 import type { JsonBody } from './result.ts';
+import type { InboundFormat, StreamEncoder } from './inbound.ts';
 import type { Attempt, Deployment, RoutePlan } from './routing/types.ts';
 
 /**
@@ -31,7 +32,8 @@ export interface Timings {
   end: number | undefined;
 }
 
-export type ContextOperation = Operation | 'models';
+/** `route`: a plugin's own route (admin API, page, another inbound format). */
+export type ContextOperation = Operation | 'models' | 'route';
 
 export interface ContextInit {
   readonly id: string;
@@ -98,6 +100,14 @@ export class RequestContext {
    * whole. Set by the core from `server.answerBuffer.forwardAboveBytes`.
    */
   forwardAnswersAbove: number | undefined;
+  /**
+   * The client's API format when it is not the operation's own (Anthropic's Messages, OpenAI's
+   * Responses): answers, streams and errors are encoded with it. Undefined for chat, completions
+   * and embeddings routes.
+   */
+  inbound: InboundFormat | undefined;
+  /** The encoder of a streamed answer in an `inbound` format, once the stream has started. */
+  encoder: StreamEncoder | undefined;
   #rootLog: Logger;
   #log: Logger | undefined;
 
@@ -122,6 +132,8 @@ export class RequestContext {
     this.responseBody = undefined;
     this.responseHeaders = {};
     this.forwardAnswersAbove = init.forwardAnswersAbove;
+    this.inbound = undefined;
+    this.encoder = undefined;
     this.#rootLog = init.rootLog;
     this.#log = undefined;
   }

@@ -12,6 +12,13 @@ import type { ModelGroup } from './config/schema.ts';
 import { StrategyRegistry } from './routing/strategy.ts';
 import { StateSlot } from './state/slot.ts';
 import { unreachableTaps, type TapRecord } from './tap-order.ts';
+import type { PluginRoute, RegisteredRoute } from './server/plugin-routes.ts';
+
+/** Paths the core serves itself; a plugin route may not take them. */
+const corePaths: ReadonlySet<string> = new Set(
+  ['/chat/completions', '/completions', '/embeddings', '/models'].flatMap((p) => [p, `/v1${p}`]).concat(['/', '/health', '/health/readiness', '/docs', '/openapi.json']),
+);
+const pathsOf = (route: PluginRoute): readonly string[] => (typeof route.path === 'string' ? [route.path] : route.path);
 
 /** Readiness and start-up say this when no plugin registered a provider. */
 export const noProviderMessage = 'no provider is configured: every model call answers 404 (add a provider plugin, or set a provider key variable)';
@@ -39,6 +46,8 @@ export class Gateway {
   readonly strategies = new StrategyRegistry();
   readonly #closers: { plugin: string; fn: () => void | Promise<void> }[] = [];
   readonly #readiness = new Map<string, ReadinessCheck>();
+  /** Routes added by plugins, mounted by the server. */
+  readonly routes: RegisteredRoute[] = [];
   /** Every tap made at set-up, in order, to find taps an owned stage would never reach. */
   readonly #taps: TapRecord[] = [];
   #closed = false;
@@ -95,8 +104,23 @@ export class Gateway {
         names: this.strategies.names.bind(this.strategies),
       },
       readiness: (name: string, check: ReadinessCheck) => void this.#readiness.set(name, check),
+      route: (route: PluginRoute) => this.#addRoute(plugin.name, route),
       onClose: (fn: () => void | Promise<void>) => void this.#closers.push({ plugin: plugin.name, fn }),
     });
+  }
+
+  #addRoute(plugin: string, route: PluginRoute): void {
+    const paths = typeof route.path === 'string' ? [route.path] : route.path;
+    if ((route.handle === undefined) === (route.inbound === undefined)) {
+      throw new ConfigError([{ path: `plugin '${plugin}'`, message: `route ${route.method} ${paths.join(', ')} needs exactly one of handle and inbound` }]);
+    }
+    for (const path of paths) {
+      const taken = corePaths.has(path) ? 'the core' : this.routes.find((r) => r.route.method === route.method && pathsOf(r.route).includes(path))?.plugin;
+      if (taken !== undefined) {
+        throw new ConfigError([{ path: `plugin '${plugin}'`, message: `route ${route.method} ${path} is already served by ${taken === 'the core' ? taken : `plugin '${taken}'`}` }]);
+      }
+    }
+    this.routes.push({ plugin, route: Object.freeze({ ...route }) });
   }
 
   #deploymentProblems(): ConfigProblem[] {

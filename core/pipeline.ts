@@ -12,7 +12,8 @@ import {
 } from './errors.ts';
 import type { Gateway } from './gateway.ts';
 import { answerBufferLimits, configureAnswerBuffers, releaseAnswerBuffer } from './http/answer-budget.ts';
-import type { ChatCompletionChunk, CompletionChunk, FinalResult, Operation, StreamChunk } from './openai/types.ts';
+import type { CanonicalRequest, ChatCompletion, ChatCompletionChunk, CompletionChunk, FinalResult, Operation, StreamChunk } from './openai/types.ts';
+import type { InboundFormat } from './inbound.ts';
 import { validateRequest } from './openai/schemas.ts';
 import type { Outcome } from './outcome.ts';
 import { JsonBody, type CallResult } from './result.ts';
@@ -112,10 +113,15 @@ export class Pipeline {
    * Serves one model call, start to finish. Never rejects: the server's listener does not wait
    * for it, so a rejection here would be unhandled, and Node ends the process on one.
    */
-  async handle(operation: Operation, req: IncomingMessage, res: ServerResponse, requestId?: string): Promise<void> {
+  async handle(operation: Operation, req: IncomingMessage, res: ServerResponse, requestId?: string, inbound?: InboundFormat): Promise<void> {
     let ctx: RequestContext | undefined;
     try {
       ctx = this.createContext(operation, req, res, requestId);
+      if (inbound !== undefined) {
+        ctx.inbound = inbound;
+        // The answer is translated, so it is always held whole.
+        ctx.forwardAnswersAbove = undefined;
+      }
       let outcome: Outcome;
       try {
         await this.authenticate(ctx);
@@ -145,6 +151,7 @@ export class Pipeline {
 
   async #readRequest(ctx: RequestContext, operation: Operation, req: IncomingMessage): Promise<void> {
     const bytes = await readBodyBytes(req, this.#bodyLimit);
+    if (ctx.inbound !== undefined) return this.#readInbound(ctx, ctx.inbound, parseJsonBody(bytes));
     let request = validateRequest(operation, parseJsonBody(bytes));
     if (this.#keepRawBody) {
       ctx.rawBody = bytes;
@@ -155,6 +162,16 @@ export class Pipeline {
     ctx.request = request;
     ctx.model = request.model;
     ctx.stream = operation !== 'embeddings' && (request as { stream?: boolean | null }).stream === true;
+  }
+
+  /** Another API format: decoded to a chat request, which is then checked as any chat request is. */
+  async #readInbound(ctx: RequestContext, inbound: InboundFormat, body: unknown): Promise<void> {
+    let request: CanonicalRequest = validateRequest('chat', await inbound.decode(body, ctx));
+    const transform = this.#gateway.hooks.transform.request;
+    if (transform.isUsed()) request = await transform.promise(request, ctx);
+    ctx.request = request;
+    ctx.model = request.model;
+    ctx.stream = (request as { stream?: boolean | null }).stream === true;
   }
 
   async #route(ctx: RequestContext): Promise<RoutePlan> {
@@ -195,7 +212,9 @@ export class Pipeline {
       ctx.usage = ctx.cacheStatus === 'hit' ? noUsage : ((body.value as { usage?: typeof ctx.usage }).usage ?? undefined);
       ctx.timings.firstByte = performance.now();
       ctx.responseBody = body;
-      writeJson(ctx, res, body.bytes);
+      // Another API format gets its own JSON; the canonical body stays what cache and log see.
+      const inbound = ctx.inbound;
+      writeJson(ctx, res, inbound === undefined ? body.bytes : JSON.stringify(inbound.encode(body.value as ChatCompletion, ctx)));
       return { status: 200, error: undefined, stream: false, result: body.value };
     }
     if (result.kind === 'forward') {
@@ -208,6 +227,7 @@ export class Pipeline {
       ctx.operation === 'chat'
         ? (assembler as ChatStreamAssembler).add(chunk as ChatCompletionChunk)
         : (assembler as CompletionStreamAssembler).add(chunk as CompletionChunk);
+    if (ctx.inbound !== undefined) ctx.encoder = ctx.inbound.encodeStream(ctx);
     const error = await writeStream(ctx, res, result.events, observe, this.#chunkTransform);
     ctx.usage = ctx.cacheStatus === 'hit' ? noUsage : assembler.usage;
     if (error !== undefined) return { status: error.status === 499 ? 499 : 200, error, stream: true, result: undefined };

@@ -10,6 +10,7 @@ import type { GatewaySettings, ModelGroup } from './config/schema.ts';
 import type { StrategyRegistry } from './routing/strategy.ts';
 import type { SharedState } from './state/types.ts';
 import { compileConfigSchema } from './validation.ts';
+import type { PluginRoute } from './server/plugin-routes.ts';
 
 /** A backend's health, as `GET /health/readiness` reports it. */
 export interface ReadinessReport {
@@ -44,6 +45,12 @@ export interface GatewayApi {
   readonly strategies: Pick<StrategyRegistry, 'register' | 'get' | 'has' | 'names'>;
   /** Adds a check to `GET /health/readiness`. */
   readiness(name: string, check: () => ReadinessReport | Promise<ReadinessReport>): void;
+  /**
+   * Adds an HTTP route (an admin API, a page, another inbound format), mounted at start-up with
+   * the gateway's auth, body limits, request ids and error envelopes. Paths taken by the core or
+   * by another plugin fail start-up.
+   */
+  route(route: PluginRoute): void;
   /** Runs on shutdown, after the server stops taking requests, in reverse set-up order. */
   onClose(fn: () => void | Promise<void>): void;
 }

@@ -14,6 +14,7 @@ import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { modelRoutes } from './routes/models.ts';
 import { rootRoute } from './routes/root.ts';
+import { mountPluginRoutes } from './plugin-routes.ts';
 
 export interface AppDeps {
   readonly gateway: Gateway;
@@ -85,8 +86,13 @@ export function createApp(deps: AppDeps): Koa {
   }
   modelRoutes(router, deps.pipeline, deps.catalog);
   healthRoutes(router, deps.gateway, deps.isShuttingDown);
-  docsRoutes(router, deps.catalog, deps.version);
+  docsRoutes(router, deps.catalog, deps.version, deps.gateway.routes);
   rootRoute(router, deps.version);
+  mountPluginRoutes(router, deps.gateway.routes, {
+    pipeline: deps.pipeline,
+    bodyLimit: deps.gateway.config.server.bodyLimit,
+    isShuttingDown: deps.isShuttingDown,
+  });
 
   app.use(async (koa, next) => {
     const requestId = requestIdFrom(koa.req.headers);

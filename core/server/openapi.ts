@@ -1,5 +1,6 @@
 import { ChatRequestSchema, CompletionRequestSchema, EmbeddingRequestSchema } from '../openai/schemas.ts';
 import type { ModelEntry } from './model-catalog.ts';
+import type { RegisteredRoute } from './plugin-routes.ts';
 
 const errorSchema = {
   type: 'object',
@@ -20,6 +21,8 @@ const errorResponses = Object.fromEntries(
   [
     [400, 'Invalid request (the `param` field names the offending field)'],
     [401, 'Missing or invalid API key'],
+    [402, 'Budget exceeded (`x-should-retry: false`)'],
+    [403, 'Not allowed (blocked key, model not allowed, admin only)'],
     [404, 'Unknown model or route'],
     [413, 'Request body too large'],
     [429, 'Rate limited (see `Retry-After`)'],
@@ -57,7 +60,29 @@ function modelCall(summary: string, schemaRef: string, streams: boolean): object
 }
 
 /** The OpenAPI 3.1 document of the running gateway: its routes, and the models it serves. */
-export function openApiDocument(models: readonly ModelEntry[], version: string): object {
+/** Plugin routes with a summary, by path (with `{param}` for koa's `:param`). */
+function pluginPaths(routes: readonly RegisteredRoute[]): Record<string, Record<string, object>> {
+  const paths: Record<string, Record<string, object>> = {};
+  for (const { plugin, route } of routes) {
+    if (route.summary === undefined) continue;
+    for (const path of typeof route.path === 'string' ? [route.path] : route.path) {
+      // The `/v1`-less twin of a route is documented once, as for the core's routes.
+      if (!path.startsWith('/v1/') && (typeof route.path === 'string' ? [] : route.path).includes(`/v1${path}`)) continue;
+      const openPath = path.replace(/:(\w+)/g, '{$1}').replace(/\*(\w+)/g, '{$1}');
+      const params = [...openPath.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+      (paths[openPath] ??= {})[route.method.toLowerCase()] = {
+        summary: route.summary,
+        tags: [route.tag ?? plugin],
+        ...(route.auth === 'none' ? {} : { security: [{ bearer: [] }] }),
+        ...(params.length > 0 ? { parameters: params } : {}),
+        responses: { '200': { description: 'OK' }, ...errorResponses },
+      };
+    }
+  }
+  return paths;
+}
+
+export function openApiDocument(models: readonly ModelEntry[], version: string, routes: readonly RegisteredRoute[] = []): object {
   const ids = models.map((m) => m.id);
   return {
     openapi: '3.1.0',
@@ -92,6 +117,7 @@ export function openApiDocument(models: readonly ModelEntry[], version: string):
       },
       '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'Alive' } } } },
       '/health/readiness': { get: { summary: 'Readiness: plugins, providers, backends', responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } } },
+      ...pluginPaths(routes),
     },
   };
 }

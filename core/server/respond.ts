@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { RequestContext } from '../context.ts';
 import { clientClosed, GatewayError, serverShuttingDown, toGatewayError } from '../errors.ts';
-import type { StreamChunk } from '../openai/types.ts';
+import type { ChatCompletionChunk, StreamChunk } from '../openai/types.ts';
 import { StreamEvent } from '../result.ts';
 import { sseDone, sseFrame, sseHeaders } from '../stream/sse.ts';
 import { endAfterBody } from './body.ts';
@@ -64,7 +64,24 @@ const byteLength = (body: string | Buffer): number => (typeof body === 'string' 
  */
 export function writeError(ctx: RequestContext | undefined, res: ServerResponse, error: GatewayError, requestId: string): void {
   if (res.destroyed || res.writableEnded) return;
-  const body = JSON.stringify(error.toBody());
+  const inbound = ctx?.inbound;
+  let status: number = error.status;
+  let body: string;
+  try {
+    if (inbound === undefined) body = JSON.stringify(error.toBody());
+    else {
+      // Another API format: its own envelope, or its own last stream frames.
+      if (res.headersSent && ctx?.encoder !== undefined) {
+        res.end(ctx.encoder.fail(error));
+        return;
+      }
+      const envelope = inbound.errors(error);
+      status = envelope.status;
+      body = JSON.stringify(envelope.body);
+    }
+  } catch {
+    body = JSON.stringify(error.toBody());
+  }
   try {
     if (res.headersSent) {
       res.end(sseFrame(body));
@@ -73,7 +90,7 @@ export function writeError(ctx: RequestContext | undefined, res: ServerResponse,
     const headers = errorHeaders(error, body);
     if (ctx === undefined) headers.push('x-request-id', requestId);
     else callHeaders(ctx, headers);
-    sendError(res, error.status, headers, body);
+    sendError(res, status, headers, body);
   } catch {
     retryPlain(res, error, body, requestId);
   }
@@ -128,9 +145,14 @@ export async function writeStream(
   transform: ChunkTransform | undefined,
 ): Promise<GatewayError | undefined> {
   const iterator = events[Symbol.asyncIterator]();
+  const encoder = ctx.encoder;
   try {
     // Inside the try: if the head cannot be written, the upstream stream is still stopped.
     res.writeHead(200, callHeaders(ctx, sseHeaderList.slice()));
+    if (encoder !== undefined) {
+      const head = encoder.start();
+      if (head !== '') res.write(head);
+    }
     for (;;) {
       const next = await iterator.next();
       if (next.done) break;
@@ -141,10 +163,11 @@ export async function writeStream(
       }
       observe(event.chunk);
       ctx.timings.firstByte ??= performance.now();
-      if (!res.write(sseFrame(event.data))) await drained(res);
+      const frame = encoder === undefined ? sseFrame(event.data) : encoder.chunk(event.chunk as ChatCompletionChunk);
+      if (frame !== '' && !res.write(frame)) await drained(res);
       if (res.destroyed) throw clientClosed();
     }
-    res.end(sseDone);
+    res.end(encoder === undefined ? sseDone : encoder.end());
     return undefined;
   } catch (err) {
     // Stop the upstream before anything else; `return()` on a finished iterator is harmless.

@@ -1,6 +1,7 @@
 import { defineConfig, type GatewayConfig, type Plugin } from 'switchyard';
 import masterKey from '../auth/master-key/index.ts';
 import orderedFallback from '../fallback/ordered/index.ts';
+import inboundMessages from '../inbound/messages/index.ts';
 import requestLog from '../log/pino/index.ts';
 import modelRouting from '../routing/models/index.ts';
 import { modelAliasGroups, type ModelAliasOverrides } from './model-aliases.ts';
@@ -42,6 +43,8 @@ export function defaultPlugins(env: Env = process.env, options: PresetOptions = 
     modelRouting({}),
     options.fallback ?? orderedFallback({}),
     requestLog({}),
+    // Anthropic's Messages API (/v1/messages) over every provider: routes only, no cost per chat call.
+    inboundMessages(),
   ];
 }
 

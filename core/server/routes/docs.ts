@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type Router from '@koa/router';
 import { openApiDocument } from '../openapi.ts';
 import type { ModelCatalog } from '../model-catalog.ts';
+import type { RegisteredRoute } from '../plugin-routes.ts';
 
 const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 const assets: Readonly<Record<string, string>> = Object.freeze({
@@ -31,9 +32,9 @@ const page = `<!doctype html>
 </html>`;
 
 /** `GET /openapi.json` (this gateway's routes and models) and `GET /docs` (Swagger UI over it). */
-export function docsRoutes(router: Router, catalog: ModelCatalog, version: string): void {
+export function docsRoutes(router: Router, catalog: ModelCatalog, version: string, routes: readonly RegisteredRoute[] = []): void {
   router.get('/openapi.json', async (koa) => {
-    koa.body = openApiDocument(await catalog.list(), version);
+    koa.body = openApiDocument(await catalog.list(), version, routes);
   });
   router.get(['/docs', '/docs/'], (koa) => {
     koa.type = 'text/html; charset=utf-8';

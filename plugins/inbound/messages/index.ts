@@ -3,6 +3,8 @@
  * and the canonical chat request, a chat answer and a Message, chat chunks and Messages stream
  * events, and gateway errors and Anthropic's error envelope. See README.md for what maps to what.
  */
+export { default } from './plugin.ts';
+export { messagesFormat } from './format.ts';
 export { messagesToChat } from './request.ts';
 export { chatToMessage, toolInput } from './response.ts';
 export { MessagesStreamEncoder } from './stream.ts';

@@ -1,0 +1,37 @@
+import type { RequestContext } from './context.ts';
+import type { GatewayError } from './errors.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from './openai/types.ts';
+import type { ErrorEnvelope } from './server/plugin-routes.ts';
+
+/**
+ * Turns one request's canonical chat chunks into the client's stream format. Each method
+ * returns the text to write (server-sent event frames), possibly empty.
+ */
+export interface StreamEncoder {
+  /** Before the first chunk, written with the headers (`message_start`, `response.created`). */
+  start(): string;
+  chunk(chunk: ChatCompletionChunk): string;
+  /** After the last chunk, when the stream ended well. */
+  end(): string;
+  /** The last frames when the stream fails after it started. */
+  fail(error: GatewayError): string;
+}
+
+/**
+ * A client API format other than chat completions (Anthropic's Messages, OpenAI's Responses),
+ * served over the canonical chat format: the request is decoded to a chat request, runs through
+ * every stage as a chat call does (auth, route, cache, call, log), and the answer, stream or error
+ * is encoded back. Translations are pure functions; this is where a route plugs them in.
+ */
+export interface InboundFormat {
+  /** Names the format in logs and spend rows (`messages`, `responses`). */
+  readonly name: string;
+  /** The client's body → a canonical chat request. Throws GatewayError (400) on bad input. */
+  decode(body: unknown, ctx: RequestContext): ChatRequest | Promise<ChatRequest>;
+  /** A complete chat answer → the client's JSON answer. */
+  encode(result: ChatCompletion, ctx: RequestContext): unknown;
+  /** A fresh encoder for one streamed answer. */
+  encodeStream(ctx: RequestContext): StreamEncoder;
+  /** The format's error envelope and status. */
+  readonly errors: ErrorEnvelope;
+}

@@ -1,0 +1,17 @@
+import type { InboundFormat } from 'switchyard';
+import { toAnthropicError } from './errors.ts';
+import { messagesToChat } from './request.ts';
+import { chatToMessage } from './response.ts';
+import { MessagesStreamEncoder } from './stream.ts';
+
+/**
+ * Anthropic's Messages API as an inbound format: bodies decoded to chat requests, answers and
+ * streams encoded back under the model name the client sent, errors in Anthropic's envelope.
+ */
+export const messagesFormat: InboundFormat = Object.freeze<InboundFormat>({
+  name: 'messages',
+  decode: (body: unknown) => messagesToChat(body),
+  encode: (result, ctx) => chatToMessage(result, ctx.model),
+  encodeStream: (ctx) => new MessagesStreamEncoder({ model: ctx.model }),
+  errors: toAnthropicError,
+});
