@@ -180,6 +180,19 @@ export function admissionContract(h: AdmissionHarness): void {
     admitted(await a.admit({ scopes: [{ ...k, budget: { maxNanoUsd: 1_000, window: next } }], tokens: 0 }));
   });
 
+  test('budget: a seed starts an idle window at the stored spend, and never lowers or doubles a counting one', async () => {
+    const a = await h.make();
+    const window = { id: 'seed-1', endsAt: h.now() + 3_600_000 };
+    const k = key('seeded', { budget: { maxNanoUsd: 1_000, window } });
+    await a.seedSpend(k.id, window, 600);
+    await a.seedSpend(k.id, window, 50);
+    expect(await a.spent(k.id, window)).toBe(600);
+    await a.recordSpend(k.id, window, 400);
+    await a.seedSpend(k.id, window, 600);
+    expect(await a.spent(k.id, window)).toBe(1_000);
+    expect(refused(await a.admit({ scopes: [k], tokens: 0 })).limit).toBe('budget');
+  });
+
   test('budget: the real cost is charged to every budget of the request, in its admission windows, once', async () => {
     const a = await h.make();
     const keyWindow = { id: 'month-1', endsAt: h.now() + 3_600_000 };

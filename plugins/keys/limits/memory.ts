@@ -171,6 +171,11 @@ export class MemoryAdmission implements Admission {
     this.#addSpend(scopeId, window, nanoUsd);
   }
 
+  async seedSpend(scopeId: string, window: BudgetWindow, nanoUsd: number): Promise<void> {
+    assertInteger('nanoUsd', nanoUsd);
+    if (!this.#spend.has(spendKey(scopeId, window))) this.#addSpend(scopeId, window, nanoUsd);
+  }
+
   #addSpend(scopeId: string, window: BudgetWindow, nanoUsd: number): void {
     const key = spendKey(scopeId, window);
     const spend = this.#spend.get(key);

@@ -160,6 +160,17 @@ export class RedisAdmission implements Admission {
     await this.#script('spend', spendScript, 1, argv);
   }
 
+  async seedSpend(scopeId: string, window: BudgetWindow, nanoUsd: number): Promise<void> {
+    assertInteger('nanoUsd', nanoUsd);
+    this.#assertReady('spend seed');
+    try {
+      // SET NX: the first instance to seed a window wins; counting after that only adds.
+      await this.#redis.set(this.#spendKey(scopeId, window), String(nanoUsd), 'PX', Math.max(1, window.endsAt + SPEND_GRACE_MS - Date.now()), 'NX');
+    } catch (err) {
+      throw new AdmissionStoreError('spend seed', err);
+    }
+  }
+
   async spent(scopeId: string, window: BudgetWindow): Promise<number> {
     this.#assertReady('spend read');
     let v: string | null;

@@ -105,6 +105,12 @@ export interface Admission {
   settleSpend(lease: Lease, actualNanoUsd: number): Promise<void>;
   /** Adds spend to a scope's budget window (integer nano-USD), outside any request. */
   recordSpend(scopeId: string, window: BudgetWindow, nanoUsd: number): Promise<void>;
+  /**
+   * Starts a window's counter at `nanoUsd` (the durable store's spend for it) unless it is already
+   * counting: seeding from a store that lags behind the counters never lowers or doubles them, so
+   * any number of instances may seed the same window.
+   */
+  seedSpend(scopeId: string, window: BudgetWindow, nanoUsd: number): Promise<void>;
   /** The spend counted so far in a window, nano-USD. */
   spent(scopeId: string, window: BudgetWindow): Promise<number>;
   close(): Promise<void>;
