@@ -27,6 +27,7 @@ export interface ResponseIds {
  */
 export function chatToResponse(result: ChatCompletion, echo: ResponsesRequestEcho, ids: ResponseIds = {}): ResponseObject {
   const newId = ids.newId ?? randomId;
+  const id = ids.id ?? newId('resp');
   const choice = result.choices.find((c) => c.index === 0) ?? result.choices[0];
   const output: OutputItem[] = [];
   const message = choice?.message;
@@ -39,7 +40,7 @@ export function chatToResponse(result: ChatCompletion, echo: ResponsesRequestEch
   const ending = endingOf(choice?.finish_reason);
   if (ending.status === 'incomplete') markLastIncomplete(output);
   return responseObject(echo, {
-    id: ids.id ?? newId('resp'),
+    id,
     createdAt: ids.createdAt ?? nowSeconds(),
     status: ending.status,
     output,
