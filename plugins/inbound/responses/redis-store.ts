@@ -58,8 +58,12 @@ export class RedisResponseStore implements ResponseStore {
   async #run<T>(command: () => Promise<T>): Promise<T> {
     try {
       // Connected on first use, once, however many commands arrive together.
-      if (this.#client.status === 'wait') this.#connecting ??= this.#client.connect();
-      await this.#connecting;
+      if (this.#client.status === 'wait') {
+        this.#connecting ??= this.#client.connect().finally(() => {
+          this.#connecting = undefined;
+        });
+      }
+      if (this.#connecting !== undefined) await this.#connecting;
       return await command();
     } catch (err) {
       throw new GatewayError(503, 'service_unavailable_error', 'the response store is unavailable', { code: 'response_store_unavailable', cause: err });
