@@ -1,5 +1,5 @@
 import { GatewayError, cutEcho } from 'switchyard';
-import type { StoredResponse, ResponseStore } from './store.ts';
+import type { PinnedDeployment, ResponseStore, StoredResponse } from './store.ts';
 import type { ConversationItem, ResponseObject } from './types.ts';
 
 /** What a follow-up request continues from. */
@@ -42,6 +42,15 @@ export function translatedRecord(
   owner?: string,
 ): StoredResponse {
   const record: StoredResponse = { response, inputItems, history: [...previousHistory, ...inputItems, ...response.output.flatMap(asConversationItem)] };
+  return owner === undefined ? record : { ...record, owner };
+}
+
+/**
+ * The record of a natively passed-through response: the upstream keeps the conversation, so no
+ * history; a follow-up goes back to the deployment that created it.
+ */
+export function nativeRecord(response: ResponseObject, pinned: PinnedDeployment, inputItems: readonly ConversationItem[] = [], owner?: string): StoredResponse {
+  const record: StoredResponse = { response, inputItems, pinned };
   return owner === undefined ? record : { ...record, owner };
 }
 

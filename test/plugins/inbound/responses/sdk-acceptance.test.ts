@@ -14,6 +14,8 @@ import {
   MemoryResponseStore,
   chainHistory,
   chatToResponse,
+  deletedResponse,
+  inputItemsPage,
   previousResponseIdOf,
   responsesToChat,
   translatedRecord,
@@ -35,8 +37,26 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   return JSON.parse(Buffer.concat(parts).toString('utf8')) as unknown;
 }
 
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** GET/DELETE of a stored response and its input items, as the routes serve them from the store. */
+async function serveStored(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '', 'http://x');
+  const [, id, sub] = /^\/v1\/responses\/([^/]+)(\/input_items)?$/.exec(url.pathname) ?? [];
+  const record = id === undefined ? undefined : await store.get(id);
+  if (id === undefined || record === undefined) return sendJson(res, 404, { error: { message: 'not found', type: 'invalid_request_error', param: null, code: null } });
+  if (req.method === 'DELETE') return sendJson(res, 200, (await store.delete(id)) && deletedResponse(id));
+  if (sub === undefined) return sendJson(res, 200, record.response);
+  const query = Object.fromEntries(url.searchParams);
+  return sendJson(res, 200, inputItemsPage(record.inputItems, query));
+}
+
 /** What a route does: load the previous turn, translate, answer, store. */
 async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'POST') return serveStored(req, res);
   const body = await readBody(req);
   expect(req.url).toBe('/v1/responses');
   const previousId = previousResponseIdOf(body);
@@ -248,5 +268,28 @@ describe('openai responses.create over chatToResponse', () => {
     expect((first as unknown as { store: boolean }).store).toBe(false);
     const err = await client.responses.create({ model: 'm', input: 'y', previous_response_id: first.id }).catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 400, code: 'previous_response_not_found' });
+  });
+
+  test('retrieve, inputItems.list and delete, served from the store', async () => {
+    reply = jsonReply(completion('Hello.'));
+    const created = await client.responses.create({
+      model: 'm',
+      input: [
+        { role: 'developer', content: 'Answer in one word.' },
+        { role: 'user', content: [{ type: 'input_text', text: 'Greet me' }] },
+      ],
+    });
+    const retrieved = await client.responses.retrieve(created.id);
+    expect(retrieved.id).toBe(created.id);
+    expect(retrieved.output_text).toBe('Hello.');
+    const listed: unknown[] = [];
+    for await (const item of client.responses.inputItems.list(created.id, { order: 'asc', limit: 1 })) listed.push(item);
+    expect(listed).toEqual([
+      { id: expect.stringMatching(/^msg_/), type: 'message', role: 'developer', status: 'completed', content: [{ type: 'input_text', text: 'Answer in one word.' }] },
+      { id: expect.stringMatching(/^msg_/), type: 'message', role: 'user', status: 'completed', content: [{ type: 'input_text', text: 'Greet me' }] },
+    ]);
+    await client.responses.delete(created.id);
+    const err = await client.responses.retrieve(created.id).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.NotFoundError);
   });
 });

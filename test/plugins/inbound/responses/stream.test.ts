@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { GatewayError, rateLimited, upstreamUnreachable, type ChatCompletionChunk, type Usage } from 'switchyard';
 import { ResponsesStreamEncoder, responsesToChat } from '../../../../plugins/inbound/responses/index.ts';
@@ -245,3 +246,43 @@ function split(text: string, cuts: number[]): string[] {
   pieces.push(text.slice(from));
   return pieces;
 }
+
+describe('argument exactness, for any split and interleaving', () => {
+  test('each call’s deltas concatenate to its upstream arguments; text is kept whole; the grammar holds', () => {
+    const call = fc.record({
+      args: fc.oneof(fc.json(), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constant('')),
+      cuts: fc.array(fc.nat(60), { maxLength: 8 }),
+    });
+    fc.assert(
+      fc.property(fc.array(call, { minLength: 1, maxLength: 3 }), fc.string({ maxLength: 20 }), fc.array(fc.nat(), { minLength: 30, maxLength: 30 }), (calls, text, picks) => {
+        // Every call's fragments in order, the calls' streams merged in a random order.
+        const queues = calls.map((c, index) => {
+          const cuts = [...new Set(c.cuts.map((n) => n % (c.args.length + 1)))].sort((a, b) => a - b);
+          return split(c.args, cuts).map((piece, k) => toolDelta(index, k === 0 ? { id: `call_${index}`, name: `f${index}`, args: piece } : { args: piece }));
+        });
+        const chunks: ChatCompletionChunk[] = text === '' ? [] : [chunk({ content: text })];
+        let p = 0;
+        while (queues.some((q) => q.length > 0)) {
+          const open = queues.filter((q) => q.length > 0);
+          const queue = open[(picks[p++ % picks.length] ?? 0) % open.length] as ToolDeltas;
+          chunks.push(chunk({ tool_calls: [queue.shift() as ToolDeltas[number]] }));
+        }
+        chunks.push(chunk({}, 'tool_calls'));
+        const s = checkStream(encode(chunks).text);
+        const fnItems = s.items.flatMap((item, i) => (item.type === 'function_call' ? [{ item, deltas: s.deltas[i] }] : []));
+        // Calls are sent in order of first appearance.
+        const firstSeen = [...new Set(chunks.flatMap((c) => (c.choices[0]?.delta.tool_calls ?? []).map((t) => t.index)))];
+        expect(fnItems.map((f) => f.item.call_id)).toEqual(firstSeen.map((i) => `call_${i}`));
+        for (const f of fnItems) {
+          const upstream = calls[Number(f.item.call_id.slice('call_'.length))]?.args ?? '';
+          expect(f.deltas).toBe(upstream === '' ? '{}' : upstream);
+          expect(f.item.arguments).toBe(f.deltas);
+        }
+        expect(s.items.filter((item) => item.type === 'message').length).toBe(text === '' ? 0 : 1);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+type ToolDeltas = ReturnType<typeof toolDelta>[];
