@@ -1,0 +1,19 @@
+/**
+ * OpenAI's Responses API over any chat provider: pure translations between a Responses body and
+ * the canonical chat request, a chat answer and a Response, chat chunks and Responses stream
+ * events; and the response store behind `store` and `previous_response_id`. See README.md.
+ */
+export { previousResponseIdOf, responsesToChat, type TranslatedRequest } from './request.ts';
+export { chatToResponse, type ResponseIds } from './response.ts';
+export { ResponsesStreamEncoder, type ResponsesStreamOptions } from './stream.ts';
+export { responseUsage } from './usage.ts';
+export { endingOf, type Ending } from './status.ts';
+export { toChatMessages } from './messages.ts';
+export { randomId } from './ids.ts';
+export { chainHistory, nativeRecord, previousResponseNotFound, translatedRecord, type PreviousResponse } from './chain.ts';
+export { deletedResponse, inputItemsPage, type InputItemsQuery } from './input-items.ts';
+export type { PinnedDeployment, ResponseStore, StoredResponse } from './store.ts';
+export { MemoryResponseStore, type MemoryResponseStoreOptions } from './memory-store.ts';
+export { RedisResponseStore, defaultKeyPrefix, type RedisResponseStoreOptions } from './redis-store.ts';
+export { responseStoreFor } from './store-for.ts';
+export type * from './types.ts';
