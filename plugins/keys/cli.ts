@@ -163,13 +163,22 @@ const importKeys: Command = (args) => {
     let imported = 0;
     let skipped = 0;
     for (let i = 0; i < rows.length; i += IMPORT_BATCH) {
-      const answer = (await call('/key/import', { keys: rows.slice(i, i + IMPORT_BATCH), skip_existing: true })) as { imported: number; skipped: number };
+      const answer = (await call('/key/import', { keys: rows.slice(i, i + IMPORT_BATCH), skip_existing: true }).catch((err: unknown) => {
+        throw atRow(err, i);
+      })) as { imported: number; skipped: number };
       imported += answer.imported;
       skipped += answer.skipped;
     }
     out.stdout.write(`imported ${imported} keys, skipped ${skipped} already present (${rows.length} rows in LiteLLM)\n`);
   };
 };
+
+/** A refusal of one batch, its `keys[n]` counted from the first LiteLLM row (earlier batches are imported). */
+function atRow(err: unknown, offset: number): unknown {
+  if (!(err instanceof GatewayError) || err.extra.param === undefined) return err;
+  const param = err.extra.param.replace(/^keys\[(\d+)\]\.?/, (_, n: string) => `LiteLLM row ${Number(n) + offset + 1}: `);
+  return new GatewayError(err.status, err.type, err.message, { ...err.extra, param });
+}
 
 const commands: Readonly<Record<string, Command>> = {
   generate, list, block: blocking('/key/block'), unblock: blocking('/key/unblock'), import: importKeys,

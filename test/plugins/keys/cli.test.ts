@@ -173,6 +173,19 @@ describe.skipIf(!databaseUrl)('switchyard keys import --from-litellm', () => {
     });
   }, 60_000);
 
+  test('a refused row is named by its place in the LiteLLM table, and nothing of its batch is imported', async () => {
+    const url = await litellmDatabase([
+      `INSERT INTO "LiteLLM_VerificationToken" (token, key_alias, created_at) VALUES ('${hashKey(alice)}', 'shared', '2025-01-01')`,
+      `INSERT INTO "LiteLLM_VerificationToken" (token, key_alias, created_at) VALUES ('${hashKey(bob)}', 'shared', '2025-01-02')`,
+    ]);
+    let stderr = '';
+    const out = { stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) } };
+    const dir = dataDir();
+    expect(await runKeysCli(['import', '--from-litellm', url], { SWITCHYARD_DATA_DIR: dir }, out)).toBe(1);
+    expect(stderr).toBe('error: key_alias is taken by another key (LiteLLM row 2: key_alias)\n');
+    await withStore(dir, async (s) => expect((await s.listKeys({ page: 1, size: 10 })).total).toBe(0));
+  });
+
   test('a database without the LiteLLM table, or a bad URL, is exit 1 or 2 with a reason', async () => {
     const url = new URL(databaseUrl as string);
     const empty = schemaName('empty');
