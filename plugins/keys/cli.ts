@@ -9,6 +9,7 @@ export interface CliOutput {
   readonly stderr: { write(text: string): unknown };
 }
 
+/** What `switchyard keys --help` prints. */
 export const keysUsage = `usage:
   switchyard keys generate [--alias A] [--models m1,m2] [--rpm N] [--tpm N] [--max-parallel N]
                            [--budget USD] [--budget-duration 30d] [--team T] [--duration 30d]

@@ -6,15 +6,19 @@ import { StoreError } from '../store/index.ts';
  * (operator.md §5): a caller who sent the wrong key learns which field, not what it held.
  */
 
+/** 403 for a virtual key on a master-key route. */
 export const adminOnly = () =>
   new GatewayError(403, 'permission_error', 'this route needs the master key', { code: 'admin_only' });
 
+/** 404 for a key (plaintext or hash) that is not stored. */
 export const keyNotFound = (param = 'key') =>
   new GatewayError(404, 'not_found_error', 'no such key', { code: 'key_not_found', param });
 
+/** 404 for a team id that is not stored. */
 export const teamNotFound = (param = 'team_id') =>
   new GatewayError(404, 'not_found_error', 'no such team', { code: 'team_not_found', param });
 
+/** 409 for a value that must be unique. */
 export const conflict = (code: 'key_exists' | 'key_alias_taken' | 'team_exists', message: string, param: string) =>
   new GatewayError(409, 'invalid_request_error', message, { code, param });
 
@@ -26,13 +30,14 @@ export const plaintextInQuery = (param: string) =>
     'plaintext_key_in_query',
   );
 
+/** 400 naming the field, with a code of its own. */
 export function invalidParamWithCode(param: string, message: string, code: string): GatewayError {
   return new GatewayError(400, 'invalid_request_error', message, { param, code });
 }
 
 /** A field the admin API knows from LiteLLM but does not enforce: refused, so nobody believes a limit is set. */
 export const unsupportedField = (param: string) =>
-  invalidParamWithCode(param, `'${param}' is not supported by this gateway`, 'unsupported_parameter');
+  invalidParamWithCode(param, `'${param}' is not supported by this gateway: it would not be enforced`, 'unsupported_parameter');
 
 /**
  * How a store error's field is named in the request: a prefix (`keys[3].` in a batch) and

@@ -2,6 +2,7 @@ import { invalidParam } from 'switchyard';
 import { addDuration, parseDuration } from '../duration.ts';
 import { usdToNano } from '../money.ts';
 import type { JsonObject, KeyPatch, TeamPatch } from '../store/index.ts';
+import { unsupportedField } from './errors.ts';
 import type { KeyFieldsBody, TeamFieldsBody } from './schemas.ts';
 
 /** LiteLLM's "every model" markers; here `models: []` means every model (a key's ∩ its team's). */
@@ -95,7 +96,7 @@ export function refuseUnsupported(body: object, fields: readonly string[], prefi
     const value = given[field];
     if (value === undefined || value === null) continue;
     if (typeof value === 'object' && Object.keys(value).length === 0) continue;
-    throw invalidParam(prefix + field, `'${field}' is not supported by this gateway; it would not be enforced`);
+    throw unsupportedField(prefix + field);
   }
 }
 

@@ -68,6 +68,7 @@ export interface SpendRecord extends Omit<SpendRow, 'spend' | 'startTime' | 'end
   readonly completionStartTime: string | null;
 }
 
+/** Epoch ms as an ISO 8601 UTC string (`null` stays `null`). */
 export function iso(ms: number): string;
 export function iso(ms: number | null): string | null;
 export function iso(ms: number | null): string | null {
@@ -84,6 +85,7 @@ export function currentResetAt(r: { budget_duration: string | null; budget_reset
   return now < r.budget_reset_at ? r.budget_reset_at : budgetWindow(d, now, r.budget_reset_at).end;
 }
 
+/** A key row as the admin API shows it: `spend` is the current window's, in USD. */
 export function keyRecord(row: KeyRow, now: number): KeyRecord {
   return {
     token_id: row.token,
@@ -112,10 +114,12 @@ export function keyRecord(row: KeyRow, now: number): KeyRecord {
   };
 }
 
+/** The answer of generate/regenerate: the only answers that carry the plaintext. */
 export function generatedKey(plaintext: string, row: KeyRow, now: number): GeneratedKey {
   return { key: plaintext, ...keyRecord(row, now) };
 }
 
+/** A team row as the admin API shows it. */
 export function teamRecord(row: TeamRow, now: number): TeamRecord {
   return {
     team_id: row.team_id,
@@ -135,6 +139,7 @@ export function teamRecord(row: TeamRow, now: number): TeamRecord {
   };
 }
 
+/** A spend row as /spend/logs/v2 shows it. */
 export function spendRecord(row: SpendRow): SpendRecord {
   return {
     ...row,

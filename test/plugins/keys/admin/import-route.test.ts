@@ -60,7 +60,7 @@ forEachStore((fresh) => {
     await h.fail('/key/import', { body: { keys: [ok, { key: 'sk-a', token: hashKey('sk-b') }] } }, 400, 'invalid_value', 'keys[1].token');
     await h.fail('/key/import', { body: { keys: [ok, ok] } }, 400, 'invalid_value', 'keys[1].token');
     await h.fail('/key/import', { body: { keys: [ok, litellmRow('sk-y', { created_at: 'yesterday' })] } }, 400, 'invalid_value', 'keys[1].created_at');
-    await h.fail('/key/import', { body: { keys: [ok, litellmRow('sk-y', { model_max_budget: { m: 1 } })] } }, 400, 'invalid_value', 'keys[1].model_max_budget');
+    await h.fail('/key/import', { body: { keys: [ok, litellmRow('sk-y', { model_max_budget: { m: 1 } })] } }, 400, 'unsupported_parameter', 'keys[1].model_max_budget');
     await h.fail('/key/import', { body: { keys: [] } }, 400, 'invalid_value', 'keys');
     await h.fail('/key/import', {
       body: { keys: [litellmRow('sk-a1', { key_alias: 'dup' }), litellmRow('sk-a2', { key_alias: 'dup' })] },

@@ -33,7 +33,8 @@ forEachStore((fresh) => {
     const g = await h.call<Rec & { token_id: string }>('/key/generate', { body: {} });
     const caller = { role: 'key' as const, token: g.token_id };
     for (const route of h.routes.filter((r) => r.path !== '/key/info')) {
-      await h.fail(route.path, { body: { key: g.token_id, team_id: 'x', team_ids: ['x'], keys: [g.token_id] }, caller }, 403, 'admin_only');
+      const err = await h.fail(route.path, { body: { key: g.token_id, team_id: 'x', team_ids: ['x'], keys: [g.token_id] }, caller }, 403, 'admin_only');
+      expect(err.type).toBe('permission_error');
     }
     expect(await h.store.getKey(g.token_id)).toMatchObject({ version: 1 });
     expect((await h.store.auditLog({ page: 1, size: 10 })).total).toBe(1);

@@ -65,7 +65,7 @@ forEachStore((fresh) => {
     await h.fail('/key/generate', { body: { duration: '1d', expires: '2027-01-01' } }, 400, 'invalid_value', 'expires');
     await h.fail('/key/generate', { body: { expires: 'tomorrow' } }, 400, 'invalid_value', 'expires');
     await h.fail('/key/generate', { body: { blocked: 'yes' } }, 400, 'invalid_value', 'blocked');
-    await h.fail('/key/generate', { body: { model_max_budget: { 'gpt-4o': { budget_limit: 1 } } } }, 400, 'invalid_value', 'model_max_budget');
+    await h.fail('/key/generate', { body: { model_max_budget: { 'gpt-4o': { budget_limit: 1 } } } }, 400, 'unsupported_parameter', 'model_max_budget');
     await h.fail('/key/generate', { body: [] }, 400, 'invalid_request');
     await h.fail('/key/generate', { body: { team_id: 'ghost' } }, 404, 'team_not_found', 'team_id');
     await generate(h, { key_alias: 'taken' });
@@ -95,7 +95,7 @@ forEachStore((fresh) => {
     await h.fail('/key/update', { body: { key: hashKey('sk-nope'), rpm_limit: 1 } }, 404, 'key_not_found', 'key');
     await h.fail('/key/update', { body: { key, key_alias: 'two' } }, 409, 'key_alias_taken', 'key_alias');
     await h.fail('/key/update', { body: { rpm_limit: 1 } }, 400, 'invalid_value', 'key');
-    await h.fail('/key/update', { body: { key, spend: 0 } }, 400, 'invalid_value', 'spend');
+    await h.fail('/key/update', { body: { key, spend: 0 } }, 400, 'unsupported_parameter', 'spend');
     await h.fail('/key/update', { body: { key, team_id: 'ghost' } }, 404, 'team_not_found', 'team_id');
   });
 

@@ -23,7 +23,7 @@ forEachStore((fresh) => {
     await h.fail('/team/new', { body: { team_id: 'eng' } }, 409, 'team_exists', 'team_id');
     await h.fail('/team/new', { body: { rpm_limit: -1 } }, 400, 'invalid_value', 'rpm_limit');
     await h.fail('/team/new', { body: { budget_duration: 'sometimes' } }, 400, 'invalid_value', 'budget_duration');
-    await h.fail('/team/new', { body: { spend: 3 } }, 400, 'invalid_value', 'spend');
+    await h.fail('/team/new', { body: { spend: 3 } }, 400, 'unsupported_parameter', 'spend');
   });
 
   test('team/update: changes fields, null clears; 404 for an unknown team; invalidates the team', async () => {
