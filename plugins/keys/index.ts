@@ -1,0 +1,5 @@
+/**
+ * The `keys` plugin: virtual keys, teams, rpm/tpm/parallel limits and budgets, the admin API
+ * (design/operator.md §1–6). See README.md.
+ */
+export { default, KeysOptions, keyCallOf, type KeyCall, type KeysRuntime } from './plugin.ts';
