@@ -48,7 +48,7 @@ export const priceFamilies: readonly PriceFamily[] = Object.freeze<PriceFamily[]
   {
     family: 'anthropic',
     source:
-      'platform.claude.com/docs/en/about-claude/pricing ("Model pricing" table, copy listing models up to Claude Opus 5) and its earlier copy docs.anthropic.com/en/docs/about-claude/pricing. cachedInput = "Cache hits & refreshes"; cacheWrite = "5m cache writes" (1.25 × input; 1-hour writes, 2 × input, are priced as 5-minute ones). The same figures apply to Claude on Bedrock and Vertex AI.',
+      'platform.claude.com/docs/en/about-claude/pricing ("Model pricing" table, copy listing models up to Claude Opus 5) and its earlier copy docs.anthropic.com/en/docs/about-claude/pricing. cachedInput = "Cache hits & refreshes"; cacheWrite = "5m cache writes" (1.25 × input, except the published 0.30 of Claude 3 Haiku; 1-hour writes, 2 × input, are priced as 5-minute ones). The same figures apply to Claude on Bedrock and Vertex AI.',
     verified: true,
     prices: {
       'claude-3-haiku': { input: 0.25, output: 1.25, cachedInput: 0.03, cacheWrite: 0.3 },
