@@ -102,7 +102,7 @@ describe('the arithmetic', () => {
     expect(costNanoUsd(usage(3, 0), { input: 0.0375, output: 0 })).toBe(113); // 112.5
     expect(costNanoUsd(usage(1, 0), { input: 0.01875, output: 0 })).toBe(19); // 18.75
     expect(costNanoUsd(usage(1, 0), { input: 0.0001, output: 0 })).toBe(0); // 0.1
-    // Rounded per call, not per part: 1×18.75 + 1×18.75 = 37.5 → 38 (per part: 19 + 19 = 38; with 0.0125: 12.5+12.5=25, not 26).
+    // Rounded per call, not per part: two parts of 12.5 make 25, where rounding each part would give 26.
     expect(costNanoUsd(usage(2, 0, { prompt_tokens_details: { cached_tokens: 1 } }), { input: 0.0125, output: 0, cachedInput: 0.0125 })).toBe(25);
   });
 
