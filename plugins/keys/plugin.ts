@@ -9,8 +9,13 @@ import {
   requestedOutputTokens,
   type GatewayApi,
   type Principal,
+  PriceBook,
+  PriceSchema,
   type RequestContext,
 } from 'switchyard';
+import { keyCallOf, keySlot, type KeyCall, type KeySlotted } from './key-call.ts';
+import { tapSpend } from './spend-taps.ts';
+import { SpendWriter } from './spend/writer.ts';
 import { localBus, redisBus, type Invalidation, type InvalidationBus } from './invalidation.ts';
 import { AdmissionStoreError, MemoryAdmission, RedisAdmission, rateLimitHeaders, type Admission, type Lease } from './limits/index.ts';
 import { keyAllowsModel } from './model-access.ts';
@@ -43,23 +48,14 @@ export const KeysOptions = Type.Object(
     tokenCount: Type.Optional(Type.Union([Type.Literal('total'), Type.Literal('input'), Type.Literal('output')])),
     /** How long a key or team record is trusted without an invalidation, ms. Default 30 000. */
     cacheTtlMs: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** Prices (USD per million tokens) by model name, over the shipped table; a deployment's `price` wins. */
+    prices: Type.Optional(Type.Record(Type.String(), PriceSchema)),
+    /** Spend rows older than this many days are deleted (daily roll-ups stay). Default 90; 0 keeps them. */
+    spendRetentionDays: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: false, title: 'keys' },
 );
 export type KeysOptions = Static<typeof KeysOptions>;
-
-/** What admission found for a request, kept on the context for the log stage. */
-export interface KeyCall {
-  readonly key: KeyRow;
-  readonly team: TeamRow | undefined;
-  lease: Lease | undefined;
-  /** Tokens reserved against tpm limits at admission. */
-  reserved: number;
-}
-
-const slot = Symbol('switchyard.keys');
-type Slotted = { [slot]?: KeyCall };
-export const keyCallOf = (ctx: RequestContext): KeyCall | undefined => (ctx.state as Slotted)[slot];
 
 const admin: Principal = Object.freeze({ id: 'master-key', role: 'admin' });
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
@@ -71,6 +67,8 @@ export interface KeysRuntime {
   readonly keys: RecordCache<KeyRow>;
   readonly teams: RecordCache<TeamRow>;
   readonly bus: InvalidationBus;
+  readonly prices: PriceBook;
+  readonly writer: SpendWriter;
 }
 
 /**
@@ -90,6 +88,7 @@ export default definePlugin(KeysOptions, (options) => {
       tapAuth(gateway, rt, options);
       tapAdmission(gateway, rt, options);
       tapRelease(gateway, rt, options);
+      tapSpend(gateway, rt);
       mountAdmin(gateway, rt);
       gateway.readiness('keys', async () => ({ status: 'ok', detail: { store: rt.store.dialect, counters: options.redisUrl === undefined ? 'memory' : 'redis' } }));
     },
@@ -104,6 +103,11 @@ async function openRuntime(gateway: GatewayApi, options: KeysOptions): Promise<K
   const { store, migrated } = await openKeysStore(location);
   gateway.onClose(() => store.close());
   if (migrated > 0) gateway.log.info({ migrated, store: store.dialect }, 'keys store migrated');
+  const prices = new PriceBook(options.prices ?? {});
+  const writer = new SpendWriter({ store, log: gateway.log });
+  // Registered after the store's close: closers run in reverse, so every queued row is written first.
+  gateway.onClose(() => writer.close());
+  pruneDaily(gateway, store, options.spendRetentionDays ?? 90);
   const ttlMs = options.cacheTtlMs ?? 30_000;
   const keys = new RecordCache<KeyRow>({ load: (token) => store.getKey(token), ttlMs, max: 100_000 });
   const teams = new RecordCache<TeamRow>({ load: (id) => store.getTeam(id), ttlMs, max: 10_000 });
@@ -118,7 +122,7 @@ async function openRuntime(gateway: GatewayApi, options: KeysOptions): Promise<K
   };
   if (options.redisUrl === undefined || options.redisUrl === '') {
     if (location.kind === 'sqlite') gateway.log.debug('keys: embedded store, counters in memory (one instance)');
-    return { store, admission: new MemoryAdmission(), keys, teams, bus: localBus(apply) };
+    return { store, admission: new MemoryAdmission(), keys, teams, bus: localBus(apply), prices, writer };
   }
   if (location.kind === 'sqlite') {
     gateway.log.warn('keys: REDIS_URL is set without DATABASE_URL: keys live in this instance\'s SQLite file and are not shared');
@@ -138,7 +142,21 @@ async function openRuntime(gateway: GatewayApi, options: KeysOptions): Promise<K
     await admission.close();
     connection.disconnect();
   });
-  return { store, admission, keys, teams, bus };
+  return { store, admission, keys, teams, bus, prices, writer };
+}
+
+/** Retention: spend rows older than `days` are deleted once a day (roll-ups stay); 0 keeps them. */
+function pruneDaily(gateway: GatewayApi, store: KeysStore, days: number): void {
+  if (days === 0) return;
+  const prune = (): void => {
+    store.pruneSpend(Date.now() - days * 86_400_000).then(
+      (deleted) => deleted > 0 && gateway.log.info({ deleted }, 'keys: old spend rows pruned'),
+      (err: unknown) => gateway.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'keys: pruning spend rows failed'),
+    );
+  };
+  const timer = setInterval(prune, 86_400_000);
+  timer.unref();
+  gateway.onClose(() => clearInterval(timer));
 }
 
 function tapAuth(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions): void {
@@ -158,7 +176,7 @@ function tapAuth(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions): vo
     if (key.blocked) throw forbidden('this API key is blocked', 'key_blocked');
     const team = key.team_id === null ? undefined : await rt.teams.get(key.team_id);
     if (team?.blocked === true) throw forbidden("this API key's team is blocked", 'key_blocked');
-    (ctx.state as Slotted)[slot] = { key, team, lease: undefined, reserved: 0 };
+    (ctx.state as KeySlotted)[keySlot] = { key, team, lease: undefined, reserved: 0 };
     return principalOf(key, team);
   });
 }

@@ -47,7 +47,7 @@ export interface ClockPair {
 }
 
 export interface SpendRowInput {
-  readonly ctx: Pick<RequestContext, 'id' | 'operation' | 'model' | 'deployment' | 'attempts' | 'timings' | 'usage' | 'cacheStatus'>;
+  readonly ctx: Partial<Pick<RequestContext, 'inbound'>> & Pick<RequestContext, 'id' | 'operation' | 'model' | 'deployment' | 'attempts' | 'timings' | 'usage' | 'cacheStatus'>;
   readonly outcome: Pick<Outcome, 'status' | 'error'>;
   readonly caller: SpendCaller;
   /** The price of the deployment that answered (`PriceBook.of`); undefined when unknown. */
@@ -95,7 +95,7 @@ export function buildSpendRow(input: SpendRowInput): SpendRow {
   const code = outcome.error?.extra.code;
   return {
     request_id: ctx.id,
-    call_type: callTypeOf(ctx.operation),
+    call_type: callTypeOf(ctx.inbound?.name ?? ctx.operation),
     api_key: input.caller.apiKeyHash,
     key_alias: input.caller.keyAlias,
     team_id: input.caller.teamId,

@@ -125,4 +125,43 @@ describe('keys plugin: virtual keys through the real gateway', () => {
     const doc = (await (await fetch(`${gw.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/key/generate', '/team/new', '/spend/logs/v2', '/v2/key/info']));
   });
+
+  test('cost and spend: x-switchyard-response-cost on answers, spend rows in /spend/logs/v2, a budget stops at 402 without retries', async () => {
+    const key = await generate({ key_alias: 'budgeted', max_budget: 0.0001 });
+    const { data, response } = await clientFor(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    const usage = data.usage as { prompt_tokens: number; completion_tokens: number };
+    const expected = (usage.prompt_tokens * 2.5 + usage.completion_tokens * 10) / 1e6;
+    expect(Number(response.headers.get('x-switchyard-response-cost'))).toBeCloseTo(expected, 12);
+    // Calls until the budget is spent: the one that crosses completes, the next is refused.
+    let refusal: Response | undefined;
+    for (let i = 0; i < 20 && refusal === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 30));
+      const res = await fetch(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      if (res.status !== 200) refusal = res;
+      else await res.arrayBuffer();
+    }
+    expect(refusal?.status).toBe(402);
+    expect(refusal?.headers.get('x-should-retry')).toBe('false');
+    expect(await refusal?.json()).toMatchObject({ error: { type: 'budget_exceeded', code: 'budget_exceeded' } });
+    const calls = upstream.requests.length;
+    expect(calls).toBeGreaterThanOrEqual(2);
+    // The openai SDK makes exactly one request on a 402 (no retries even when allowed).
+    const retrying = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 3 });
+    await expect(retrying.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 402 });
+    expect(upstream.requests.length).toBe(calls);
+    // Spend rows land in batches: poll the admin API until they are there.
+    let rows: { spend: number; status: string; key_alias: string; call_type: string; api_key: string }[] = [];
+    for (let i = 0; i < 50 && rows.length < calls; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      rows = (await admin(`/spend/logs/v2?key_alias=budgeted`, undefined, 'GET')).json.data as typeof rows;
+    }
+    expect(rows.filter((r) => r.status === 'success')).toHaveLength(calls);
+    expect(rows[0]).toMatchObject({ key_alias: 'budgeted', call_type: 'acompletion' });
+    expect(rows[0]?.api_key).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows.filter((r) => r.status === 'success').every((r) => r.spend > 0)).toBe(true);
+  });
 });
