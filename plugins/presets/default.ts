@@ -1,5 +1,6 @@
 import { defineConfig, type GatewayConfig, type Plugin } from 'switchyard';
 import masterKey from '../auth/master-key/index.ts';
+import keys, { type KeysOptions } from '../keys/index.ts';
 import orderedFallback from '../fallback/ordered/index.ts';
 import inboundMessages from '../inbound/messages/index.ts';
 import requestLog from '../log/pino/index.ts';
@@ -15,6 +16,11 @@ export interface PresetOptions {
    * plugin may own the call stage, so adding a second one beside the preset's is an error.
    */
   readonly fallback?: Plugin;
+  /**
+   * Options for the `keys` plugin, loaded when a master key is set (virtual keys, limits, budgets,
+   * spend, the admin API). Its store and counters still come from the environment unless set here.
+   */
+  readonly keys?: Omit<KeysOptions, 'masterKey'>;
 }
 
 /** The master key: `SWITCHYARD_MASTER_KEY`, or LiteLLM's name for teams moving over. */
@@ -39,13 +45,24 @@ export function defaultPlugins(env: Env = process.env, options: PresetOptions = 
   return [
     // None enabled (no key set, or a mistyped name): say so at start-up and in every 404.
     ...(providers.length > 0 ? providers : [noProviders(env)]),
-    masterKey(key === undefined ? {} : { key }),
+    // With a master key, virtual keys too: the keys plugin checks the master key itself.
+    key === undefined ? masterKey({}) : keys({ masterKey: key, ...keysStorageFromEnv(env), ...options.keys }),
     modelRouting({}),
     options.fallback ?? orderedFallback({}),
     requestLog({}),
     // Anthropic's Messages API (/v1/messages) over every provider: routes only, no cost per chat call.
     inboundMessages(),
   ];
+}
+
+/** Where the keys plugin keeps its records and counters: `DATABASE_URL`, `SWITCHYARD_DATA_DIR`, `REDIS_URL`. */
+export function keysStorageFromEnv(env: Env): Pick<KeysOptions, 'databaseUrl' | 'dataDir' | 'redisUrl'> {
+  const set = (v: string | undefined): v is string => v !== undefined && v !== '';
+  return {
+    ...(set(env.DATABASE_URL) ? { databaseUrl: env.DATABASE_URL } : {}),
+    ...(set(env.SWITCHYARD_DATA_DIR) ? { dataDir: env.SWITCHYARD_DATA_DIR } : {}),
+    ...(set(env.REDIS_URL) ? { redisUrl: env.REDIS_URL } : {}),
+  };
 }
 
 export interface DefaultConfigOptions {

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { defineConfig, type RunningGateway } from 'switchyard';
+import keys from '../../plugins/keys/index.ts';
 import masterKey from '../../plugins/auth/master-key/index.ts';
 import orderedFallback from '../../plugins/fallback/ordered/index.ts';
 import openai from '../../plugins/providers/openai/index.ts';
@@ -162,5 +164,26 @@ describe('examples run against a live gateway', { timeout: runTimeoutMs + 5_000 
     expect(result.stdout).toContain('"id":"smart"');
     expect(result.stdout).toContain('"code":"model_not_found"');
     expect(result.stdout).toContain('status: 404');
+  });
+
+  test.skipIf(!curl)('examples/team.sh: a team, a limited key, its cost, the 429, the spend log', async () => {
+    // A gateway as the team section of the README runs it: the keys plugin, its store in a temp folder.
+    const dataDir = mkdtempSync(join(tmpdir(), 'sy-team-example-'));
+    const teamGw = await startTestGateway(
+      defineConfig({
+        plugins: [openai({ apiKey: mockOpenAIKey, baseURL: `${openaiUp.url}/v1` }), keys({ masterKey: key, dataDir }), modelRouting({}), orderedFallback({})],
+      }),
+    );
+    const result = await run('bash', [join('examples', 'team.sh'), 'gpt-4o-mini'], { SWITCHYARD_URL: teamGw.url, SWITCHYARD_MASTER_KEY: key }).finally(async () => {
+      await teamGw.close(1000);
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    expectSuccess(result);
+    expect(result.stdout).toMatch(/^team_id: \S+$/m);
+    expect(result.stdout).toMatch(/^x-switchyard-response-cost: 0\.\d+/im);
+    expect(result.stdout).toMatch(/^x-ratelimit-remaining-requests: 0/im);
+    expect(result.stdout).toContain('status: 429');
+    expect(result.stdout).toContain('"key_alias":"alice-laptop"');
+    expect(result.stdout).toContain('"status":"success"');
   });
 });

@@ -1,6 +1,8 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root: the gateway's child processes run there (its gateway.config.ts). */
@@ -18,9 +20,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The keys store of gateways started with a master key (the default preset loads the keys plugin
+ * then): one temporary folder per test file, never the repository's `./.switchyard/`.
+ */
+const dataDir = mkdtempSync(join(tmpdir(), 'sy-cli-data-'));
+
 /** Only what the CLI should read: no stray provider keys from the machine. */
 export function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...extra };
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', SWITCHYARD_DATA_DIR: dataDir, ...extra };
 }
 
 export interface CliRun {
