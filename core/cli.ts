@@ -12,6 +12,7 @@ import { startGateway } from './start.ts';
 const usage = `usage:
   switchyard [--config FILE] [--port N] [--host H]   start the gateway (PORT/HOST also work; flags win, then env, then config)
   switchyard check [--config FILE]                   validate a config and list every problem
+  switchyard keys <generate|list|block|unblock|import> …   manage virtual keys (switchyard keys --help)
 Without --config: ./gateway.config.ts if present, else the default preset.`;
 
 async function loadConfig(file: string | undefined): Promise<{ config: GatewayConfig; file: string | undefined }> {
@@ -116,6 +117,11 @@ async function serve(file: string | undefined, port: number | undefined, host: s
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
+  if (argv[0] === 'keys') {
+    // Its own flags and its own plugin: loaded only when asked for (it opens the keys store).
+    const { runKeysCli } = await import('../plugins/keys/cli.ts');
+    process.exit(await runKeysCli(argv.slice(1), process.env, process));
+  }
   let parsed;
   try {
     parsed = parseArgs({

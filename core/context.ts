@@ -23,6 +23,11 @@ export interface Principal {
   readonly role: 'admin' | 'user' | 'anonymous';
   readonly team?: string;
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /**
+   * Which model names this caller may use, when not every one: `GET /v1/models` lists only those
+   * (the auth plugin still refuses the others at call time).
+   */
+  readonly allows?: (model: string) => boolean;
 }
 
 /** Milliseconds from `performance.now()`; unset until reached. */
@@ -153,11 +158,20 @@ export class RequestContext {
   }
 }
 
+/**
+ * Where clients put their key, first match wins: `Authorization: Bearer` (OpenAI), `x-api-key`
+ * (Anthropic), `api-key` (Azure), `x-goog-api-key` (Gemini), `x-litellm-api-key` (LiteLLM).
+ */
+const keyHeaders = ['x-api-key', 'api-key', 'x-goog-api-key', 'x-litellm-api-key'] as const;
+
 function apiKeyFrom(headers: IncomingHttpHeaders): string | undefined {
   const auth = headers.authorization;
   if (auth !== undefined && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ') {
     return auth.slice(7).trim();
   }
-  const key = headers['x-api-key'];
-  return typeof key === 'string' && key.length > 0 ? key : undefined;
+  for (const name of keyHeaders) {
+    const key = headers[name];
+    if (typeof key === 'string' && key.length > 0) return key;
+  }
+  return undefined;
 }

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { PriceSchema } from '../pricing/types.ts';
 
 const Ms = (description: string) => Type.Integer({ minimum: 1, description });
 
@@ -45,6 +46,8 @@ export const DeploymentConfigSchema = Type.Object(
     dropUnsupportedParams: Type.Optional(Type.Boolean()),
     options: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Provider-specific settings' })),
     timeouts: Type.Optional(TimeoutsSchema),
+    /** Overrides the shipped price table and plugins' `prices`. */
+    price: Type.Optional(PriceSchema),
     ...capacityFields,
   },
   { additionalProperties: false },

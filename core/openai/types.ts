@@ -72,5 +72,23 @@ export type FinalResult = ResultByOperation[Operation];
 /** Any streamed chunk. */
 export type StreamChunk = ChunkByOperation[Operation];
 
-/** Token counts, as OpenAI reports them. */
-export type Usage = CompletionUsage;
+/**
+ * The prompt's breakdown, as OpenAI reports it, plus one extension: `cache_creation_tokens`, the
+ * prompt tokens written to a provider's prompt cache (Anthropic's `cache_creation_input_tokens`,
+ * Bedrock's `cacheWriteInputTokens`). Those are billed at their own price, so cost needs them
+ * apart; the name is LiteLLM's, so its readers find it. OpenAI's own newer `cache_write_tokens`
+ * means the same and is read as a fallback (see `tokenParts`).
+ */
+export type PromptTokensDetails = CompletionUsage.PromptTokensDetails & {
+  /** Prompt tokens written to the cache (included in `prompt_tokens`, never in `cached_tokens`). */
+  cache_creation_tokens?: number;
+};
+
+/**
+ * Token counts, with OpenAI's meaning whatever the provider: `prompt_tokens` is the whole prompt,
+ * cache reads and writes included (`prompt_tokens_details.cached_tokens` = reads,
+ * `prompt_tokens_details.cache_creation_tokens` = writes); `completion_tokens` includes reasoning
+ * (`completion_tokens_details.reasoning_tokens`); `total_tokens` = prompt + completion. Every
+ * provider adapter normalises to this at its edge, streams included.
+ */
+export type Usage = Omit<CompletionUsage, 'prompt_tokens_details'> & { prompt_tokens_details?: PromptTokensDetails };

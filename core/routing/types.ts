@@ -1,3 +1,5 @@
+import type { Price } from '../pricing/types.ts';
+
 /**
  * One place a model can be served from: a provider, its upstream model name, and optional
  * per-deployment transport settings. Built once at start-up (or per request for
@@ -38,6 +40,8 @@ export interface Deployment {
   readonly maxConcurrent?: number;
   /** Context window in tokens, when known; overrides the built-in table. */
   readonly contextWindow?: number;
+  /** This deployment's price, USD per million tokens; overrides every price table. */
+  readonly price?: Price;
 }
 
 /** How a call strategy may retry one model group's deployments. */

@@ -8,14 +8,17 @@ export function modelRoutes(router: Router, pipeline: Pipeline, catalog: ModelCa
   router.get(['/models', '/v1/models'], async (koa) => {
     const ctx = pipeline.createContext('models', koa.req, koa.res, koa.state.requestId as string);
     await pipeline.authenticate(ctx);
-    koa.body = { object: 'list', data: await catalog.list() };
+    const allows = ctx.principal?.allows;
+    const data = await catalog.list();
+    koa.body = { object: 'list', data: allows === undefined ? data : data.filter((m) => allows(m.id)) };
   });
   router.get(['/models/*id', '/v1/models/*id'], async (koa) => {
     const ctx = pipeline.createContext('models', koa.req, koa.res, koa.state.requestId as string);
     await pipeline.authenticate(ctx);
     const id = String(koa.params.id);
     const entry = await catalog.find(id);
-    if (entry === undefined) throw modelNotFound(id);
+    const allows = ctx.principal?.allows;
+    if (entry === undefined || (allows !== undefined && !allows(entry.id))) throw modelNotFound(id);
     koa.body = entry;
   });
 }

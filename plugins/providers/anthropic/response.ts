@@ -37,18 +37,22 @@ export interface AnthropicTokens {
 }
 
 /**
- * Anthropic counts cache reads and writes apart from `input_tokens`; OpenAI's `prompt_tokens`
- * is the whole prompt, with the cached part in `prompt_tokens_details.cached_tokens`.
+ * Anthropic's usage in OpenAI's meaning. `input_tokens` excludes both cache reads and cache
+ * writes, so `prompt_tokens` adds them back: the whole prompt, with the read part in
+ * `cached_tokens` and the written part in `cache_creation_tokens` (when there is one), each
+ * priced apart. `output_tokens` already includes thinking; `output_tokens_details` only breaks
+ * it down.
  */
 export function toUsage(u: AnthropicTokens): Usage {
   const cacheRead = u.cache_read_input_tokens ?? 0;
-  const prompt = (u.input_tokens ?? 0) + cacheRead + (u.cache_creation_input_tokens ?? 0);
+  const cacheWrite = u.cache_creation_input_tokens ?? 0;
+  const prompt = (u.input_tokens ?? 0) + cacheRead + cacheWrite;
   const completion = u.output_tokens ?? 0;
   const usage: Usage = {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: cacheRead },
+    prompt_tokens_details: cacheWrite > 0 ? { cached_tokens: cacheRead, cache_creation_tokens: cacheWrite } : { cached_tokens: cacheRead },
   };
   const thinking = u.output_tokens_details?.thinking_tokens;
   if (thinking !== undefined) usage.completion_tokens_details = { reasoning_tokens: thinking };

@@ -34,19 +34,23 @@ export function finishReason(reason: StopReason | string | undefined, calledTool
 }
 
 /**
- * Bedrock usage → OpenAI usage. Bedrock counts cache reads and writes apart from `inputTokens`;
- * OpenAI's `prompt_tokens` includes cached tokens, so they are added in.
+ * Bedrock usage → OpenAI usage. Bedrock counts cache reads (`cacheReadInputTokens`) and writes
+ * (`cacheWriteInputTokens`) apart from `inputTokens`; OpenAI's `prompt_tokens` is the whole
+ * prompt, so both are added in, reads reported as `cached_tokens` and writes as
+ * `cache_creation_tokens`. Converse reports no reasoning count (it is inside `outputTokens`).
  */
 export function toUsage(u: TokenUsage | undefined): Usage | undefined {
   if (u === undefined) return undefined;
   const cached = u.cacheReadInputTokens ?? 0;
-  const prompt = (u.inputTokens ?? 0) + cached + (u.cacheWriteInputTokens ?? 0);
+  const written = u.cacheWriteInputTokens ?? 0;
+  const prompt = (u.inputTokens ?? 0) + cached + written;
   const completion = u.outputTokens ?? 0;
+  const reported = u.cacheReadInputTokens !== undefined || written > 0;
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
-    ...(u.cacheReadInputTokens === undefined ? {} : { prompt_tokens_details: { cached_tokens: cached } }),
+    ...(reported ? { prompt_tokens_details: written > 0 ? { cached_tokens: cached, cache_creation_tokens: written } : { cached_tokens: cached } } : {}),
   };
 }
 

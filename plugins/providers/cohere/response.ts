@@ -33,7 +33,13 @@ export function finishReason(reason: string | null | undefined, provider = 'cohe
   }
 }
 
-/** Token counts: what Cohere bills, else what it counted; cached input tokens where reported. */
+/**
+ * Token counts in OpenAI's meaning: what Cohere bills (`billed_units`), else what it counted
+ * (`tokens`, which include Cohere's own prompt template), per field. Cohere reports no cache
+ * writes and no reasoning count (thinking is inside the output). `cached_tokens` are counted
+ * over the template-inclusive prompt, so they may exceed the billed prompt; they are capped at
+ * it, since OpenAI's `cached_tokens` are a part of `prompt_tokens`.
+ */
 export function usageOf(usage: CohereUsage | null | undefined): Usage | undefined {
   if (usage === undefined || usage === null) return undefined;
   const prompt = usage.billed_units?.input_tokens ?? usage.tokens?.input_tokens ?? 0;
@@ -43,7 +49,7 @@ export function usageOf(usage: CohereUsage | null | undefined): Usage | undefine
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
-    ...(typeof cached === 'number' ? { prompt_tokens_details: { cached_tokens: cached } } : {}),
+    ...(typeof cached === 'number' ? { prompt_tokens_details: { cached_tokens: Math.min(cached, prompt) } } : {}),
   };
 }
 

@@ -23,11 +23,18 @@ export function toFinishReason(reason: string | undefined, calledTool: boolean):
   return calledTool ? 'tool_calls' : 'stop';
 }
 
-/** OpenAI counts thinking inside `completion_tokens`; Gemini reports it apart. */
+/**
+ * Gemini's usage in OpenAI's meaning. `thoughtsTokenCount` is NOT inside `candidatesTokenCount`,
+ * so `completion_tokens` adds it (OpenAI counts reasoning inside the completion);
+ * `cachedContentTokenCount` IS inside `promptTokenCount`, so it is only reported, never added;
+ * tool-use prompt tokens (Gemini's own tools) are apart and added to the prompt. The total is
+ * prompt + completion, as OpenAI's is. Gemini reports no cache writes (explicit caches are
+ * created by their own call).
+ */
 export function toUsage(meta: UsageMetadata): Usage {
   const prompt = (meta.promptTokenCount ?? 0) + (meta.toolUsePromptTokenCount ?? 0);
   const completion = (meta.candidatesTokenCount ?? 0) + (meta.thoughtsTokenCount ?? 0);
-  const usage: Usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: meta.totalTokenCount ?? prompt + completion };
+  const usage: Usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
   if (meta.cachedContentTokenCount !== undefined) usage.prompt_tokens_details = { cached_tokens: meta.cachedContentTokenCount };
   if (meta.thoughtsTokenCount !== undefined) usage.completion_tokens_details = { reasoning_tokens: meta.thoughtsTokenCount };
   return usage;

@@ -3,27 +3,21 @@ import {
   byScore,
   definePlugin,
   estimatePromptTokens,
+  PriceBook,
+  PriceSchema,
   requestedOutputTokens,
   systemRandom,
   type Candidate,
   type OrderInput,
+  type Price,
+  type PriceTable,
   type Random,
   type RoutingStrategy,
 } from 'switchyard';
-import { defaultPrices, priceOf, type Price } from './prices.ts';
-
-const PriceSchema = Type.Object(
-  {
-    input: Type.Number({ minimum: 0, description: 'USD per million prompt tokens' }),
-    output: Type.Number({ minimum: 0, description: 'USD per million completion tokens' }),
-    cachedInput: Type.Optional(Type.Number({ minimum: 0, description: 'USD per million cached prompt tokens' })),
-  },
-  { additionalProperties: false },
-);
 
 export const LowestCostOptions = Type.Object(
   {
-    /** Prices by `model` or `provider/model`, added to (and overriding) the shipped table. */
+    /** Prices by `model` or `provider/model`, added to (and overriding) the shipped table; a deployment's `price` beats both. */
     prices: Type.Optional(Type.Record(Type.String(), PriceSchema)),
     /** Completion tokens assumed when the request sets no `max_tokens` (default 256). */
     expectedOutputTokens: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -33,25 +27,21 @@ export const LowestCostOptions = Type.Object(
 );
 
 export interface LowestCostSettings {
-  readonly prices?: Readonly<Record<string, Price>>;
+  readonly prices?: PriceTable;
   readonly expectedOutputTokens?: number;
   readonly random?: Random;
 }
 
 /**
  * Cheapest expected call first: estimated prompt tokens × input price + expected completion
- * tokens × output price. A deployment without a known price goes last.
+ * tokens × output price. Prices come from the gateway's one table (`PriceBook`): a deployment's
+ * `price`, else `settings.prices`, else the shipped table. A deployment without a known price goes last.
  */
 export function lowestCostStrategy(settings: LowestCostSettings = {}): RoutingStrategy {
-  const table = Object.freeze({ ...defaultPrices, ...settings.prices });
+  const prices = new PriceBook(settings.prices);
   const expected = settings.expectedOutputTokens ?? 256;
   const random = settings.random ?? systemRandom;
-  const cache = new Map<string, Price | undefined>();
-  const price = (c: Candidate): Price | undefined => {
-    const d = c.deployment;
-    if (!cache.has(d.id)) cache.set(d.id, priceOf(table, d.provider, d.model));
-    return cache.get(d.id);
-  };
+  const price = (c: Candidate): Price | undefined => prices.of(c.deployment);
   return {
     name: 'lowest-cost',
     needs: [],
@@ -74,4 +64,5 @@ export default definePlugin(LowestCostOptions, (options) => ({
   },
 }));
 
-export { defaultPrices, priceOf, type Price } from './prices.ts';
+/** The shipped table, under the name this plugin exported before the table moved to core/pricing. */
+export { shippedPrices as defaultPrices, priceOf, type Price } from 'switchyard';

@@ -47,6 +47,7 @@ export function resolveGroups(groups: readonly ModelGroup[], settings: GatewaySe
         ...opt('tpm', d.tpm),
         ...opt('maxConcurrent', d.maxConcurrent),
         ...opt('contextWindow', d.contextWindow),
+        ...opt('price', d.price === undefined ? undefined : Object.freeze({ ...d.price })),
       });
     });
     out.set(group.name, {

@@ -109,8 +109,26 @@ describe('finish reasons and usage', () => {
       prompt_tokens: 130,
       completion_tokens: 5,
       total_tokens: 135,
-      prompt_tokens_details: { cached_tokens: 100 },
+      prompt_tokens_details: { cached_tokens: 100, cache_creation_tokens: 20 },
       completion_tokens_details: { reasoning_tokens: 3 },
+    });
+  });
+
+  test('a cache write alone: input_tokens excludes it, prompt_tokens includes it, no read', () => {
+    expect(toUsage({ input_tokens: 4, output_tokens: 9, cache_read_input_tokens: 0, cache_creation_input_tokens: 2048 })).toEqual({
+      prompt_tokens: 2052,
+      completion_tokens: 9,
+      total_tokens: 2061,
+      prompt_tokens_details: { cached_tokens: 0, cache_creation_tokens: 2048 },
+    });
+  });
+
+  test('null cache counts (no caching asked) are zero, with no cache_creation_tokens', () => {
+    expect(toUsage({ input_tokens: 7, output_tokens: 2, cache_read_input_tokens: null, cache_creation_input_tokens: null, output_tokens_details: null })).toEqual({
+      prompt_tokens: 7,
+      completion_tokens: 2,
+      total_tokens: 9,
+      prompt_tokens_details: { cached_tokens: 0 },
     });
   });
 });

@@ -37,11 +37,34 @@ describe('stream translation', () => {
     for (const size of [1, 2, 3, 5, 7]) expect(text(await translate(fixture('text.sse'), req, size))).toBe('Hello! Grüße, 世界 👋');
   });
 
-  test('include_usage: a final chunk with empty choices and usage, cache reads counted in the prompt', async () => {
+  test('include_usage: a final chunk with empty choices and usage, cache reads and writes counted in the prompt', async () => {
     const chunks = await translate(fixture('text.sse'), { ...req, stream: true, stream_options: { include_usage: true } });
     const last = chunks.at(-1);
     expect(last?.choices).toEqual([]);
-    expect(last?.usage).toEqual({ prompt_tokens: 50, completion_tokens: 15, total_tokens: 65, prompt_tokens_details: { cached_tokens: 20 } });
+    expect(last?.usage).toEqual({ prompt_tokens: 50, completion_tokens: 15, total_tokens: 65, prompt_tokens_details: { cached_tokens: 20, cache_creation_tokens: 5 } });
+  });
+
+  test('include_usage: cache writes and reads added to the prompt once, thinking as reasoning (message_delta counts are cumulative)', async () => {
+    const events = [
+      { type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-sonnet-4-20250514', content: [], stop_reason: null, stop_sequence: null,
+        usage: { input_tokens: 12, cache_creation_input_tokens: 1000, cache_read_input_tokens: 3000, output_tokens: 1 } } },
+      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'ok' } },
+      { type: 'content_block_stop', index: 0 },
+      // Newer API versions repeat the input counts here (cumulative, not increments); null means unchanged.
+      { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null },
+        usage: { input_tokens: 12, cache_creation_input_tokens: 1000, cache_read_input_tokens: null, output_tokens: 40, output_tokens_details: { thinking_tokens: 25 } } },
+      { type: 'message_stop' },
+    ];
+    const sse = Buffer.from(events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join(''));
+    const chunks = await translate(sse, { ...req, stream: true, stream_options: { include_usage: true } });
+    expect(chunks.at(-1)?.usage).toEqual({
+      prompt_tokens: 4012,
+      completion_tokens: 40,
+      total_tokens: 4052,
+      prompt_tokens_details: { cached_tokens: 3000, cache_creation_tokens: 1000 },
+      completion_tokens_details: { reasoning_tokens: 25 },
+    });
   });
 
   test('tool calls: stable index and id, argument deltas, a call without arguments gets "{}"', async () => {

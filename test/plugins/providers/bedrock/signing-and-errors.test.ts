@@ -106,7 +106,7 @@ describe('Bedrock errors and results', () => {
       tool_calls: [{ id: 'tu', type: 'function', function: { name: 'f', arguments: '{}' } }],
     });
     expect(res.choices[0]?.finish_reason).toBe('tool_calls');
-    expect(res.usage).toEqual({ prompt_tokens: 6, completion_tokens: 4, total_tokens: 10, prompt_tokens_details: { cached_tokens: 2 } });
+    expect(res.usage).toEqual({ prompt_tokens: 6, completion_tokens: 4, total_tokens: 10, prompt_tokens_details: { cached_tokens: 2, cache_creation_tokens: 1 } });
     const empty = fromConverse({ output: { message: { role: 'assistant', content: [] } }, stopReason: 'end_turn', usage: undefined, metrics: undefined }, target, {
       model: 'm',
       messages: [{ role: 'user', content: 'x' }],

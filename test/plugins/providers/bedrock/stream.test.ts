@@ -73,6 +73,24 @@ describe('ConverseStream → chunks', () => {
     expect(new Set(out.map((c) => c.id)).size).toBe(1);
   });
 
+  test('usage chunk: cache writes and reads, both apart from inputTokens, added to the prompt once', () => {
+    const out = translate(
+      [
+        { messageStart: { role: 'assistant' } },
+        { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'ok' } } },
+        { messageStop: { stopReason: 'end_turn' } },
+        { metadata: { usage: { inputTokens: 8, outputTokens: 3, totalTokens: 1511, cacheReadInputTokens: 0, cacheWriteInputTokens: 1500 }, metrics: { latencyMs: 1 } } },
+      ],
+      request({ stream_options: { include_usage: true } }),
+    );
+    expect(out.at(-1)?.usage).toEqual({
+      prompt_tokens: 1508,
+      completion_tokens: 3,
+      total_tokens: 1511,
+      prompt_tokens_details: { cached_tokens: 0, cache_creation_tokens: 1500 },
+    });
+  });
+
   test('two tool calls keep stable indexes and ids; a call with no arguments gets {}', () => {
     const out = translate([
       { messageStart: { role: 'assistant' } },

@@ -87,4 +87,13 @@ describe('usageOf', () => {
     });
     expect(usageOf(undefined)).toBeUndefined();
   });
+
+  test('billed and counted mixed per field; cached tokens capped at the billed prompt they are part of', () => {
+    expect(usageOf({ billed_units: { input_tokens: 5 }, tokens: { input_tokens: 71, output_tokens: 418 }, cached_tokens: 64 })).toEqual({
+      prompt_tokens: 5,
+      completion_tokens: 418,
+      total_tokens: 423,
+      prompt_tokens_details: { cached_tokens: 5 },
+    });
+  });
 });

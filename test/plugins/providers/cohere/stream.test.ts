@@ -37,6 +37,19 @@ describe('cohere stream → OpenAI chunks', () => {
     expect(chunks.every((c) => c.model === 'command-a-03-2025' && c.object === 'chat.completion.chunk')).toBe(true);
   });
 
+  test('usage chunk from message-end: billed units, cached tokens reported', async () => {
+    const state = cohereChat.startStream(target, request);
+    const events: CohereStreamEvent[] = [
+      { type: 'message-start', id: 'm1', delta: { message: { role: 'assistant' } } },
+      { type: 'content-start', index: 0, delta: { message: { content: { type: 'text', text: '' } } } },
+      { type: 'content-delta', index: 0, delta: { message: { content: { text: 'ok' } } } },
+      { type: 'content-end', index: 0 },
+      { type: 'message-end', delta: { finish_reason: 'COMPLETE', usage: { billed_units: { input_tokens: 300, output_tokens: 12 }, tokens: { input_tokens: 366, output_tokens: 12 }, cached_tokens: 256 } } },
+    ] as CohereStreamEvent[];
+    const chunks = [...events.flatMap((e) => cohereChat.fromEvent(e, state, e.type)), ...(cohereChat.endStream?.(state) ?? [])];
+    expect(chunks.at(-1)?.usage).toEqual({ prompt_tokens: 300, completion_tokens: 12, total_tokens: 312, prompt_tokens_details: { cached_tokens: 256 } });
+  });
+
   test('no usage chunk unless include_usage was asked', async () => {
     const chunks = await translate('text.sse', { ...request, stream_options: null });
     expect(chunks.some((c) => c.usage !== undefined)).toBe(false);

@@ -63,7 +63,27 @@ describe('generateContent answer → chat completion', () => {
     expect(toFinishReason(reason, called)).toBe(expected);
   });
 
-  test('usage without details has none; total is computed when absent', () => {
+  test('usage without details has none; total is prompt + completion', () => {
     expect(toUsage({ promptTokenCount: 2, candidatesTokenCount: 3 })).toEqual({ prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 });
+  });
+
+  test('thoughts are added to the completion (not inside candidates); cached tokens are inside the prompt, not added', () => {
+    // A gemini-2.5-flash answer: 1200 prompt tokens of which 1024 came from a context cache,
+    // 310 thinking tokens and 42 answer tokens.
+    expect(toUsage({ promptTokenCount: 1200, cachedContentTokenCount: 1024, thoughtsTokenCount: 310, candidatesTokenCount: 42, totalTokenCount: 1552 })).toEqual({
+      prompt_tokens: 1200,
+      completion_tokens: 352,
+      total_tokens: 1552,
+      prompt_tokens_details: { cached_tokens: 1024 },
+      completion_tokens_details: { reasoning_tokens: 310 },
+    });
+  });
+
+  test("Gemini's own tool-use prompt tokens count in the prompt, and in the total", () => {
+    expect(toUsage({ promptTokenCount: 10, toolUsePromptTokenCount: 5, candidatesTokenCount: 2, totalTokenCount: 17 })).toEqual({
+      prompt_tokens: 15,
+      completion_tokens: 2,
+      total_tokens: 17,
+    });
   });
 });

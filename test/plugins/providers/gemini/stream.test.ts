@@ -31,6 +31,23 @@ describe('streamGenerateContent events → chat chunks', () => {
     expect(run(events).some((c) => c.usage)).toBe(false);
   });
 
+  test('usage chunk: the last (growing) usageMetadata, thoughts added to the completion, cached tokens reported', () => {
+    const chunks = run(
+      [
+        { ...text('a'), responseId: 'r2', usageMetadata: { promptTokenCount: 900, cachedContentTokenCount: 512, thoughtsTokenCount: 100 } },
+        { candidates: [{ content: { parts: [{ text: 'b' }] }, finishReason: 'STOP' as never }], usageMetadata: { promptTokenCount: 900, cachedContentTokenCount: 512, thoughtsTokenCount: 120, candidatesTokenCount: 7, totalTokenCount: 1027 } },
+      ],
+      { stream_options: { include_usage: true } },
+    );
+    expect(chunks.at(-1)?.usage).toEqual({
+      prompt_tokens: 900,
+      completion_tokens: 127,
+      total_tokens: 1027,
+      prompt_tokens_details: { cached_tokens: 512 },
+      completion_tokens_details: { reasoning_tokens: 120 },
+    });
+  });
+
   test('unicode arrives whole in each event (the SSE decoder joins split bytes) and passes through', () => {
     const chunks = runOpen([text('héllo 👋🏽'), text('日本')]);
     expect(chunks.map((c) => c.choices[0]?.delta.content).join('')).toBe('héllo 👋🏽日本');

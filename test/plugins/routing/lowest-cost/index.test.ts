@@ -23,3 +23,13 @@ test('price lookup: provider/model, exact, then longest prefix', () => {
   expect(priceOf(defaultPrices, 'openai', 'gpt-4o-mini-2024-07-18')).toEqual(defaultPrices['gpt-4o-mini']);
   expect(priceOf({ 'azure/gpt-4o': { input: 1, output: 1 }, ...defaultPrices }, 'azure', 'gpt-4o')).toEqual({ input: 1, output: 1 });
 });
+
+test("a deployment's own price beats the plugin's prices and the shipped table", () => {
+  const s = lowestCostStrategy({ prices: { 'gpt-4o-mini': { input: 100, output: 100 } }, random: seededRandom(1) });
+  // gpt-4o-mini is dear by the plugin option; the gpt-4o deployment is dearer still by the table,
+  // until its own price makes it the cheapest.
+  const cs = [candidate('4o', { model: 'gpt-4o' }), candidate('mini', { model: 'gpt-4o-mini' })];
+  expect(ids(s.order(cs, chatInput()))).toEqual(['4o', 'mini']);
+  const priced = [candidate('4o', { model: 'gpt-4o', price: { input: 1000, output: 1000 } }), candidate('mini', { model: 'gpt-4o-mini' })];
+  expect(ids(s.order(priced, chatInput()))).toEqual(['mini', '4o']);
+});

@@ -1,0 +1,58 @@
+import { invalidParam } from 'switchyard';
+import { parseSpendDate } from '../spend-dates.ts';
+import type { SpendFilter, SpendStatus } from '../store/index.ts';
+import { tokenCandidates } from './key-ref.ts';
+import { pageQuery, queryValue } from './query.ts';
+import { spendRecord, type SpendRecord } from './records.ts';
+import type { AdminContext, AdminRoute } from './types.ts';
+
+export interface SpendLogPage {
+  readonly data: readonly SpendRecord[];
+  readonly total: number;
+  readonly page: number;
+  readonly page_size: number;
+  readonly total_pages: number;
+}
+
+const STATUSES: readonly SpendStatus[] = ['success', 'failure', 'aborted'];
+
+/** The filters of /spend/logs/v2 from its query string; 400 naming the parameter for a bad one. */
+export function spendFilterFrom(query: URLSearchParams): SpendFilter {
+  const filter: { -readonly [K in keyof SpendFilter]: SpendFilter[K] } = {};
+  const apiKey = queryValue(query, 'api_key');
+  // The log holds hashes; a key sent as itself is hashed (a hash is kept as it is).
+  if (apiKey !== undefined) filter.api_key = tokenCandidates(apiKey)[0] as string;
+  for (const name of ['team_id', 'key_alias', 'model'] as const) {
+    const value = queryValue(query, name);
+    if (value !== undefined) filter[name] = value;
+  }
+  // LiteLLM's UI sends `status_filter`.
+  const status = queryValue(query, 'status') ?? queryValue(query, 'status_filter');
+  if (status !== undefined) {
+    if (!STATUSES.includes(status as SpendStatus)) throw invalidParam('status', `status must be one of ${STATUSES.join(', ')}`);
+    filter.status = status as SpendStatus;
+  }
+  for (const [name, bound] of [['start_date', 'start'], ['end_date', 'end']] as const) {
+    const text = queryValue(query, name);
+    if (text === undefined) continue;
+    const at = parseSpendDate(text, bound);
+    if (at === undefined) throw invalidParam(name, `${name} must be YYYY-MM-DD or an ISO 8601 date-time`);
+    filter[bound] = at;
+  }
+  return filter;
+}
+
+/** GET /spend/logs/v2: one row per request, newest first, spend in USD. */
+export function spendRoute(ctx: AdminContext): AdminRoute {
+  return {
+    method: 'GET',
+    path: '/spend/logs/v2',
+    summary: 'Spend log rows, newest first; filters api_key, team_id, key_alias, model, status, start_date, end_date',
+    async handle(req): Promise<SpendLogPage> {
+      const filter = spendFilterFrom(req.query);
+      const { page, size } = pageQuery(req.query, 'page_size', 50);
+      const result = await ctx.store.spendLogs(filter, { page, size });
+      return { data: result.rows.map(spendRecord), total: result.total, page: result.page, page_size: result.size, total_pages: result.total_pages };
+    },
+  };
+}

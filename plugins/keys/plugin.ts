@@ -1,0 +1,294 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Type, type Static } from '@sinclair/typebox';
+import {
+  definePlugin,
+  estimatePromptTokens,
+  forbidden,
+  GatewayError,
+  Order,
+  requestedOutputTokens,
+  type GatewayApi,
+  type Principal,
+  PriceBook,
+  PriceSchema,
+  type RequestContext,
+} from 'switchyard';
+import { keyCallOf, keySlot, type KeyCall, type KeySlotted } from './key-call.ts';
+import { tapSpend } from './spend-taps.ts';
+import { SpendWriter } from './spend/writer.ts';
+import { localBus, redisBus, type Invalidation, type InvalidationBus } from './invalidation.ts';
+import { AdmissionStoreError, MemoryAdmission, RedisAdmission, rateLimitHeaders, type Admission, type Lease } from './limits/index.ts';
+import { keyAllowsModel } from './model-access.ts';
+import { RecordCache } from './record-cache.ts';
+import { refusalError, type BudgetStatus } from './refusals.ts';
+import { scopesFor } from './scopes.ts';
+import { windowSpend } from './budget-window.ts';
+import { adminRoutes, type AdminCaller } from './admin/index.ts';
+import { openKeysStore, type KeyRow, type KeysStore, type StoreLocation, type TeamRow } from './store/index.ts';
+
+export const KeysOptions = Type.Object(
+  {
+    /** The master key: passes every check, compared in constant time, never stored. */
+    masterKey: Type.Optional(Type.String({ minLength: 1 })),
+    /** PostgreSQL (`postgres://…`) for keys, teams and spend; otherwise SQLite in `dataDir`. */
+    databaseUrl: Type.Optional(Type.String()),
+    /** Where the embedded SQLite store lives. Default `./.switchyard/`. */
+    dataDir: Type.Optional(Type.String()),
+    /** Redis for counters, leases, budget windows and key-cache invalidation shared by every instance. */
+    redisUrl: Type.Optional(Type.String()),
+    /** Redis key prefix (put a hash tag in it for Redis Cluster, e.g. `{sy}:`). */
+    redisPrefix: Type.Optional(Type.String()),
+    /** Redis unreachable: `closed` (default) answers 503 for keys with limits; `open` admits unchecked. */
+    onStoreError: Type.Optional(Type.Union([Type.Literal('closed'), Type.Literal('open')])),
+    /** `reserve` also reserves a request's estimated cost against budgets (strict caps under concurrency). */
+    budgetMode: Type.Optional(Type.Union([Type.Literal('check'), Type.Literal('reserve')])),
+    /** Status of a budget refusal; 402 unless set (LiteLLM setups used 400, 422 or 429). */
+    budgetExceededStatus: Type.Optional(Type.Union([Type.Literal(400), Type.Literal(402), Type.Literal(422), Type.Literal(429)])),
+    /** What tpm counts: total tokens (default), or only input or output (LiteLLM counts output). */
+    tokenCount: Type.Optional(Type.Union([Type.Literal('total'), Type.Literal('input'), Type.Literal('output')])),
+    /** How long a key or team record is trusted without an invalidation, ms. Default 30 000. */
+    cacheTtlMs: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** Prices (USD per million tokens) by model name, over the shipped table; a deployment's `price` wins. */
+    prices: Type.Optional(Type.Record(Type.String(), PriceSchema)),
+    /** Spend rows older than this many days are deleted (daily roll-ups stay). Default 90; 0 keeps them. */
+    spendRetentionDays: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false, title: 'keys' },
+);
+export type KeysOptions = Static<typeof KeysOptions>;
+
+const admin: Principal = Object.freeze({ id: 'master-key', role: 'admin' });
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+/** What the plugin's parts share once set up. */
+export interface KeysRuntime {
+  readonly store: KeysStore;
+  readonly admission: Admission;
+  readonly keys: RecordCache<KeyRow>;
+  readonly teams: RecordCache<TeamRow>;
+  readonly bus: InvalidationBus;
+  readonly prices: PriceBook;
+  readonly writer: SpendWriter;
+}
+
+/**
+ * Virtual keys, teams, limits and budgets (design/operator.md §1–5). Identifies the caller in the
+ * `auth` stage (master key, or a virtual key from a per-instance cache: no database read per
+ * request), and admits the call at the start of `route`, once its model is known: every limit of
+ * the key, its team and the key for that model, all or nothing. The log stage releases the
+ * parallel lease and reconciles tokens.
+ */
+export default definePlugin(KeysOptions, (options) => {
+  let runtime: KeysRuntime | undefined;
+  return {
+    name: 'keys',
+    async setup(gateway) {
+      runtime = await openRuntime(gateway, options);
+      const rt = runtime;
+      tapAuth(gateway, rt, options);
+      tapAdmission(gateway, rt, options);
+      tapRelease(gateway, rt, options);
+      tapSpend(gateway, rt);
+      mountAdmin(gateway, rt);
+      gateway.readiness('keys', async () => ({ status: 'ok', detail: { store: rt.store.dialect, counters: options.redisUrl === undefined ? 'memory' : 'redis' } }));
+    },
+  };
+});
+
+async function openRuntime(gateway: GatewayApi, options: KeysOptions): Promise<KeysRuntime> {
+  const location: StoreLocation =
+    options.databaseUrl !== undefined && options.databaseUrl !== ''
+      ? { kind: 'postgres', url: options.databaseUrl, onIdleError: (err) => gateway.log.warn({ err }, 'keys store connection error') }
+      : { kind: 'sqlite', dataDir: options.dataDir ?? './.switchyard' };
+  const { store, migrated } = await openKeysStore(location);
+  gateway.onClose(() => store.close());
+  if (migrated > 0) gateway.log.info({ migrated, store: store.dialect }, 'keys store migrated');
+  const prices = new PriceBook(options.prices ?? {});
+  const writer = new SpendWriter({ store, log: gateway.log });
+  // Registered after the store's close: closers run in reverse, so every queued row is written first.
+  gateway.onClose(() => writer.close());
+  pruneDaily(gateway, store, options.spendRetentionDays ?? 90);
+  const ttlMs = options.cacheTtlMs ?? 30_000;
+  const keys = new RecordCache<KeyRow>({ load: (token) => store.getKey(token), ttlMs, max: 100_000 });
+  const teams = new RecordCache<TeamRow>({ load: (id) => store.getTeam(id), ttlMs, max: 10_000 });
+  const apply = (change: Invalidation | 'all'): void => {
+    if (change === 'all') {
+      keys.invalidateAll();
+      teams.invalidateAll();
+      return;
+    }
+    if (change.tokens !== undefined) keys.invalidate(change.tokens);
+    if (change.teams !== undefined) teams.invalidate(change.teams);
+  };
+  if (options.redisUrl === undefined || options.redisUrl === '') {
+    if (location.kind === 'sqlite') gateway.log.debug('keys: embedded store, counters in memory (one instance)');
+    return { store, admission: new MemoryAdmission(), keys, teams, bus: localBus(apply), prices, writer };
+  }
+  if (location.kind === 'sqlite') {
+    gateway.log.warn('keys: REDIS_URL is set without DATABASE_URL: keys live in this instance\'s SQLite file and are not shared');
+  }
+  const { Redis } = await import('ioredis');
+  // Fail fast while Redis is away (admission answers 503, or admits unchecked when configured open).
+  const connection = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 2_000, lazyConnect: true });
+  const subscriber = new Redis(options.redisUrl, { lazyConnect: true });
+  connection.on('error', (err: Error) => gateway.log.warn({ err: err.message }, 'keys: redis connection error'));
+  subscriber.on('error', (err: Error) => gateway.log.warn({ err: err.message }, 'keys: redis subscriber error'));
+  await Promise.all([connection.connect(), subscriber.connect()]);
+  const prefix = options.redisPrefix ?? 'switchyard:';
+  const admission = new RedisAdmission({ redis: connection, prefix: `${prefix}limits:`, onStoreError: options.onStoreError ?? 'closed' });
+  const bus = await redisBus({ publisher: connection, subscriber, channel: `${prefix}keys:invalidate`, log: gateway.log }, apply);
+  gateway.onClose(async () => {
+    await bus.close();
+    await admission.close();
+    connection.disconnect();
+  });
+  return { store, admission, keys, teams, bus, prices, writer };
+}
+
+/** Retention: spend rows older than `days` are deleted once a day (roll-ups stay); 0 keeps them. */
+function pruneDaily(gateway: GatewayApi, store: KeysStore, days: number): void {
+  if (days === 0) return;
+  const prune = (): void => {
+    store.pruneSpend(Date.now() - days * 86_400_000).then(
+      (deleted) => deleted > 0 && gateway.log.info({ deleted }, 'keys: old spend rows pruned'),
+      (err: unknown) => gateway.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'keys: pruning spend rows failed'),
+    );
+  };
+  const timer = setInterval(prune, 86_400_000);
+  timer.unref();
+  gateway.onClose(() => clearInterval(timer));
+}
+
+function tapAuth(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions): void {
+  const master = options.masterKey === undefined ? undefined : digest(options.masterKey);
+  gateway.hooks.auth.tapPromise({ name: 'keys', stage: Order.early }, async (ctx) => {
+    const given = ctx.apiKey;
+    if (given === undefined) throw missingKey();
+    const hashed = digest(given);
+    if (master !== undefined && timingSafeEqual(hashed, master)) return admin;
+    const token = hashed.toString('hex');
+    const key = await rt.keys.get(token);
+    if (key === undefined) throw invalidKey();
+    const now = Date.now();
+    if (key.expires !== null && key.expires <= now) {
+      throw new GatewayError(401, 'authentication_error', 'this API key has expired', { code: 'key_expired' });
+    }
+    if (key.blocked) throw forbidden('this API key is blocked', 'key_blocked');
+    const team = key.team_id === null ? undefined : await rt.teams.get(key.team_id);
+    if (team?.blocked === true) throw forbidden("this API key's team is blocked", 'key_blocked');
+    (ctx.state as KeySlotted)[keySlot] = { key, team, lease: undefined, reserved: 0 };
+    return principalOf(key, team);
+  });
+}
+
+/** The principal of a virtual key: named by alias, or by a hash prefix (never a key fragment). */
+function principalOf(key: KeyRow, team: TeamRow | undefined): Principal {
+  const keyModels = key.models;
+  const teamModels = team?.models;
+  const limited = keyModels.length > 0 || (teamModels !== undefined && teamModels.length > 0);
+  return {
+    id: key.key_alias ?? `key-${key.token.slice(0, 12)}`,
+    role: 'user',
+    ...(key.team_id === null ? {} : { team: key.team_id }),
+    ...(limited ? { allows: (model: string) => keyAllowsModel(keyModels, teamModels, model) } : {}),
+  };
+}
+
+function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions): void {
+  const budgetStatus: BudgetStatus = options.budgetExceededStatus ?? 402;
+  const tokenCount = options.tokenCount ?? 'total';
+  /** `(scope, window)` pairs this instance has seeded from the store (see Admission.seedSpend). */
+  const seeded = new Set<string>();
+  // The first route tap: passes (undefined) after admitting, so routing goes on as without keys.
+  gateway.hooks.route.tapPromise({ name: 'keys', stage: Order.first }, async (ctx) => {
+    const call = keyCallOf(ctx);
+    if (call === undefined) return undefined;
+    const { key, team } = call;
+    if (!keyAllowsModel(key.models, team?.models, ctx.model)) {
+      throw new GatewayError(403, 'permission_error', 'this API key may not use the requested model', { code: 'model_not_allowed', param: 'model' });
+    }
+    const now = Date.now();
+    const scopes = scopesFor(key, team, ctx.model, now);
+    if (scopes.length === 0) return undefined;
+    const tokens = estimateTokens(ctx, tokenCount);
+    try {
+      for (const scope of scopes) {
+        if (scope.budget === undefined) continue;
+        const seedKey = `${scope.id}\u0000${scope.budget.window.id}`;
+        if (seeded.has(seedKey)) continue;
+        const row = scope.kind === 'team' ? team : key;
+        if (row !== undefined) await rt.admission.seedSpend(scope.id, scope.budget.window, windowSpend(row, now));
+        if (seeded.size > 100_000) seeded.clear();
+        seeded.add(seedKey);
+      }
+      const result = await rt.admission.admit({ scopes, tokens });
+      if (!result.admitted) throw refusalError(result, ctx.responseHeaders, budgetStatus);
+      Object.assign(ctx.responseHeaders, rateLimitHeaders(result));
+      call.lease = result.lease;
+      call.reserved = tokens;
+    } catch (err) {
+      if (err instanceof AdmissionStoreError) {
+        ctx.log.error({ err: err.message }, 'keys: limit store unreachable, refusing');
+        throw new GatewayError(503, 'service_unavailable_error', 'rate limits cannot be checked right now; retry shortly', { code: 'limits_unavailable', retryAfterS: 1 });
+      }
+      throw err;
+    }
+    return undefined;
+  });
+}
+
+/** tpm's reservation: prompt chars / 4 and the requested output (256 when unset). */
+function estimateTokens(ctx: RequestContext, count: 'total' | 'input' | 'output'): number {
+  const input = count === 'output' ? 0 : estimatePromptTokens(ctx.request);
+  const output = count === 'input' || ctx.operation === 'embeddings' ? 0 : (requestedOutputTokens(ctx.request) ?? 256);
+  return input + output;
+}
+
+function tapRelease(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions): void {
+  const tokenCount = options.tokenCount ?? 'total';
+  gateway.hooks.log.tapPromise({ name: 'keys', stage: Order.first }, async (ctx) => {
+    const call = keyCallOf(ctx);
+    const lease = call?.lease;
+    if (lease === undefined) return;
+    try {
+      await rt.admission.release(lease);
+      const usage = ctx.usage;
+      const actual =
+        usage === undefined
+          ? 0
+          : tokenCount === 'input'
+            ? usage.prompt_tokens
+            : tokenCount === 'output'
+              ? usage.completion_tokens
+              : usage.total_tokens;
+      await rt.admission.reconcile(lease, actual);
+    } catch (err) {
+      // Leases and windows expire on their own; a failed release only delays that.
+      ctx.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'keys: releasing a lease failed');
+    }
+  });
+}
+
+/** The admin API (operator.md §3) on the gateway's own routes: master key only, except self-service `GET /key/info`. */
+function mountAdmin(gateway: GatewayApi, rt: KeysRuntime): void {
+  const routes = adminRoutes({ store: rt.store, invalidate: (change) => rt.bus.publish(change) });
+  for (const route of routes) {
+    gateway.route({
+      method: route.method,
+      path: route.path,
+      auth: route.allowVirtualKey === true ? 'caller' : 'admin',
+      summary: route.summary,
+      tag: 'admin',
+      async handle(call) {
+        const body = route.method === 'POST' ? await call.json() : undefined;
+        const key = keyCallOf(call.ctx)?.key;
+        const caller: AdminCaller = key === undefined ? { role: 'admin' } : { role: 'key', token: key.token };
+        return { body: await route.handle({ body, query: call.query, caller }) };
+      },
+    });
+  }
+}
+
+const missingKey = (): GatewayError =>
+  new GatewayError(401, 'authentication_error', 'missing API key: send Authorization: Bearer <key> or x-api-key', { code: 'invalid_api_key' });
+const invalidKey = (): GatewayError => new GatewayError(401, 'authentication_error', 'invalid API key', { code: 'invalid_api_key' });

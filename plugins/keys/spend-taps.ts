@@ -1,0 +1,72 @@
+import { Order, PriceBook, type GatewayApi, type Price, type RequestContext } from 'switchyard';
+import { keyCallOf } from './key-call.ts';
+import type { Admission } from './limits/index.ts';
+import { costNanoUsd } from './spend/cost.ts';
+import { buildSpendRow } from './spend/row.ts';
+import type { SpendWriter } from './spend/writer.ts';
+import { nanoToUsd } from './money.ts';
+
+/** Operations that are model calls (and so have a spend row); `models` and plugin routes are not. */
+const billed = new Set(['chat', 'completions', 'embeddings']);
+
+export interface SpendTapDeps {
+  readonly prices: PriceBook;
+  readonly writer: SpendWriter;
+  readonly admission: Admission;
+}
+
+/** The price of the deployment that answered (or was last tried). */
+export function priceOfCall(prices: PriceBook, ctx: RequestContext): Price | undefined {
+  const deployment = ctx.deployment ?? ctx.attempts.at(-1)?.deployment;
+  return deployment === undefined ? undefined : prices.of(deployment);
+}
+
+/**
+ * Cost and spend: `x-switchyard-response-cost` on non-streamed answers (before they are written),
+ * and, after every model call (success, failure or abort; master key included), the real cost
+ * charged to the call's budgets and one spend row queued for the batch writer. An unpriced model's
+ * cost is `null` in its row and a warning in the log, never $0.
+ */
+export function tapSpend(gateway: GatewayApi, deps: SpendTapDeps): void {
+  const { prices, writer, admission } = deps;
+  // Only answers the core holds whole have a header left to set; forwarded ones skip this tap.
+  gateway.hooks.transform.response.tapPromise({ name: 'keys-cost', onlyHeldAnswers: true }, async (result, ctx) => {
+    const usage = (result as { usage?: Parameters<typeof costNanoUsd>[0] }).usage;
+    if (usage === undefined || usage === null) return result;
+    const cost = ctx.cacheStatus === 'hit' ? 0 : costNanoUsd(usage, priceOfCall(prices, ctx));
+    if (cost !== null) ctx.responseHeaders['x-switchyard-response-cost'] = String(nanoToUsd(cost));
+    return result;
+  });
+  gateway.hooks.log.tapPromise({ name: 'keys-spend', stage: Order.late }, async (ctx, outcome) => {
+    if (!billed.has(ctx.operation)) return;
+    const call = keyCallOf(ctx);
+    const price = priceOfCall(prices, ctx);
+    const row = buildSpendRow({
+      ctx,
+      outcome,
+      caller: {
+        apiKeyHash: call?.key.token ?? null,
+        keyAlias: call?.key.key_alias ?? null,
+        teamId: call?.key.team_id ?? null,
+        user: userOf(ctx),
+      },
+      price,
+    });
+    if (row.spend === null) ctx.log.warn({ model: row.model, provider: row.custom_llm_provider }, 'keys: no price for this model; its cost is unknown');
+    writer.add(row);
+    const lease = call?.lease;
+    if (lease !== undefined && row.spend !== null && row.spend > 0) {
+      try {
+        await admission.settleSpend(lease, row.spend);
+      } catch (err) {
+        ctx.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'keys: charging the budget counters failed');
+      }
+    }
+  });
+}
+
+/** The request's `user` field, cut (it is the client's text). */
+function userOf(ctx: RequestContext): string | null {
+  const user = (ctx.request as { user?: unknown } | undefined)?.user;
+  return typeof user === 'string' && user !== '' ? user.slice(0, 256) : null;
+}
