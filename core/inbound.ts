@@ -11,8 +11,13 @@ export interface StreamEncoder {
   /** Before the first chunk, written with the headers (`message_start`, `response.created`). */
   start(): string;
   chunk(chunk: ChatCompletionChunk): string;
-  /** After the last chunk, when the stream ended well. */
-  end(): string;
+  /**
+   * After the last chunk, when the stream ended well. May be async: the frames are written once
+   * it settles, so a format can finish work the client will rely on first (the Responses API
+   * stores the response before `response.completed` tells the client it may continue from it).
+   * A rejection fails the stream (`fail`).
+   */
+  end(): string | Promise<string>;
   /** The last frames when the stream fails after it started. */
   fail(error: GatewayError): string;
 }
@@ -28,7 +33,11 @@ export interface InboundFormat {
   readonly name: string;
   /** The client's body → a canonical chat request. Throws GatewayError (400) on bad input. */
   decode(body: unknown, ctx: RequestContext): ChatRequest | Promise<ChatRequest>;
-  /** A complete chat answer → the client's JSON answer. */
+  /**
+   * A complete chat answer → the client's JSON answer, or a promise of it: the answer is written
+   * once it settles (a format that stores the answer does so before the client can ask for it).
+   * A rejection is answered in `errors`' envelope.
+   */
   encode(result: ChatCompletion, ctx: RequestContext): unknown;
   /** A fresh encoder for one streamed answer. */
   encodeStream(ctx: RequestContext): StreamEncoder;

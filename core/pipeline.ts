@@ -214,7 +214,7 @@ export class Pipeline {
       ctx.responseBody = body;
       // Another API format gets its own JSON; the canonical body stays what cache and log see.
       const inbound = ctx.inbound;
-      writeJson(ctx, res, inbound === undefined ? body.bytes : JSON.stringify(inbound.encode(body.value as ChatCompletion, ctx)));
+      writeJson(ctx, res, inbound === undefined ? body.bytes : JSON.stringify(await inbound.encode(body.value as ChatCompletion, ctx)));
       return { status: 200, error: undefined, stream: false, result: body.value };
     }
     if (result.kind === 'forward') {

@@ -167,7 +167,8 @@ export async function writeStream(
       if (frame !== '' && !res.write(frame)) await drained(res);
       if (res.destroyed) throw clientClosed();
     }
-    res.end(encoder === undefined ? sseDone : encoder.end());
+    // Awaited before anything is written: a format may finish its own work first (see StreamEncoder.end).
+    res.end(encoder === undefined ? sseDone : await encoder.end());
     return undefined;
   } catch (err) {
     // Stop the upstream before anything else; `return()` on a finished iterator is harmless.

@@ -3,6 +3,7 @@ import masterKey from '../auth/master-key/index.ts';
 import keys, { type KeysOptions } from '../keys/index.ts';
 import orderedFallback from '../fallback/ordered/index.ts';
 import inboundMessages from '../inbound/messages/index.ts';
+import inboundResponses from '../inbound/responses/index.ts';
 import requestLog from '../log/pino/index.ts';
 import modelRouting from '../routing/models/index.ts';
 import { modelAliasGroups, type ModelAliasOverrides } from './model-aliases.ts';
@@ -31,8 +32,8 @@ export function masterKeyFromEnv(env: Env): string | undefined {
 
 /**
  * The drop-in gateway's plugins: every provider with credentials in the environment, the master
- * key, model routing with provider naming, ordered fallback (or `options.fallback`) and the
- * request log. Compose with it:
+ * key, model routing with provider naming, ordered fallback (or `options.fallback`), the
+ * request log, and the Messages and Responses APIs. Compose with it:
  *
  * @example
  * export default defineConfig({ plugins: [...defaultPlugins(), myPlugin()], models: [...] });
@@ -52,6 +53,8 @@ export function defaultPlugins(env: Env = process.env, options: PresetOptions = 
     requestLog({}),
     // Anthropic's Messages API (/v1/messages) over every provider: routes only, no cost per chat call.
     inboundMessages(),
+    // OpenAI's Responses API (/v1/responses) over every provider; its store in Redis when REDIS_URL is set.
+    inboundResponses({ redisUrl: env.REDIS_URL }),
   ];
 }
 

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -128,6 +129,30 @@ describe('README configs load and serve', () => {
     expect(res.status, await res.clone().text()).toBe(200);
     expect(anthropicUp.requests.at(-1)?.json).toMatchObject({ model: 'claude-sonnet-4-20250514' });
     expect(gw.gateway.config.models.map((m) => m.name)).not.toContain('gpt-3.5');
+  });
+
+  test('responses.ts: the Responses API client runs against the preset; the streamed follow-up carries the first turn', async () => {
+    const gw = await serve('gateway.config.ts');
+    openaiUp.reset();
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', join(dir, 'responses.ts')],
+        { cwd: root, timeout: 30_000, killSignal: 'SIGKILL', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SWITCHYARD_URL: `${gw.url}/v1`, SWITCHYARD_API_KEY: key, MODEL: 'smart' } },
+        (err, stdout, stderr) => done({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : null, stdout, stderr }),
+      );
+    });
+    expect(run, run.stderr).toMatchObject({ code: 0 });
+    expect(run.stdout).toMatch(/^echo: Name a prime number\.\necho: And another one\?\nresp_[0-9a-f]{48}: \d+ tokens\n$/);
+    // Instructions are not carried over to the follow-up (as at OpenAI): each request's own apply.
+    expect(openaiUp.requests.at(-1)?.json).toMatchObject({
+      stream: true,
+      messages: [
+        { role: 'user', content: 'Name a prime number.' },
+        { role: 'assistant', content: 'echo: Name a prime number.' },
+        { role: 'user', content: 'And another one?' },
+      ],
+    });
   });
 
   test('tenant.config.ts: the in-house plugin, by module specifier, tags the request', async () => {

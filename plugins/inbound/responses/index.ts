@@ -1,8 +1,14 @@
 /**
  * OpenAI's Responses API over any chat provider: pure translations between a Responses body and
  * the canonical chat request, a chat answer and a Response, chat chunks and Responses stream
- * events; and the response store behind `store` and `previous_response_id`. See README.md.
+ * events; the response store behind `store` and `previous_response_id`; and the plugin serving
+ * them on `/v1/responses`. See README.md.
  */
+export { default, ResponsesOptions, defaultTtlSeconds } from './plugin.ts';
+export { responsesFormat, type ResponsesFormatOptions } from './format.ts';
+export { storedResponseRoutes } from './stored-routes.ts';
+export { mayAccess, responseNotFound, visibleRecord } from './ownership.ts';
+export { turnOf, type ResponsesTurn } from './turn.ts';
 export { previousResponseIdOf, responsesToChat, type TranslatedRequest } from './request.ts';
 export { chatToResponse, type ResponseIds } from './response.ts';
 export { ResponsesStreamEncoder, type ResponsesStreamOptions } from './stream.ts';

@@ -4,7 +4,7 @@ import { defaultConfig, defaultPlugins, masterKeyFromEnv } from '../../../plugin
 describe('default preset', () => {
   test('enables exactly the providers with credentials in the environment', () => {
     const names = defaultPlugins({ OPENAI_API_KEY: 'k', GROQ_API_KEY: 'g', OLLAMA_BASE_URL: 'http://127.0.0.1:11434', MISTRAL_BASE_URL: 'http://x' }).map((p) => p.name);
-    expect(names).toEqual(['provider-openai', 'provider-groq', 'provider-ollama', 'auth-master-key', 'routing-models', 'fallback-ordered', 'log-pino', 'inbound-messages']);
+    expect(names).toEqual(['provider-openai', 'provider-groq', 'provider-ollama', 'auth-master-key', 'routing-models', 'fallback-ordered', 'log-pino', 'inbound-messages', 'inbound-responses']);
   });
 
   test('master key from SWITCHYARD_MASTER_KEY, or LiteLLM’s name', () => {
