@@ -90,7 +90,7 @@ export function createCors(settings: CorsSettings | undefined): Cors | undefined
       if (credentials) res.setHeader('access-control-allow-credentials', 'true');
       if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
         res.writeHead(204, {
-          'access-control-allow-methods': 'GET, POST, OPTIONS',
+          'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
           'access-control-allow-headers': allowedHeadersFor(req.headers['access-control-request-headers']),
           'access-control-max-age': maxAge,
           'content-length': '0',

@@ -181,13 +181,16 @@ function tapAuth(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions): vo
   });
 }
 
-/** The principal of a virtual key: named by alias, or by a hash prefix (never a key fragment). */
+/**
+ * The principal of a virtual key, named by a prefix of its hash (never a key fragment): unique per
+ * key, so what other plugins keep per principal (stored responses) is never shared by two keys.
+ */
 function principalOf(key: KeyRow, team: TeamRow | undefined): Principal {
   const keyModels = key.models;
   const teamModels = team?.models;
   const limited = keyModels.length > 0 || (teamModels !== undefined && teamModels.length > 0);
   return {
-    id: key.key_alias ?? `key-${key.token.slice(0, 12)}`,
+    id: `key-${key.token.slice(0, 16)}`,
     role: 'user',
     ...(key.team_id === null ? {} : { team: key.team_id }),
     ...(limited ? { allows: (model: string) => keyAllowsModel(keyModels, teamModels, model) } : {}),
