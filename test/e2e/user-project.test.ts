@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -194,7 +195,8 @@ describe('a config in the user’s own project, switchyard linked to this checko
   beforeAll(() => {
     dir = linkedProject();
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // An installed project holds a whole node_modules: removing it can take a while on a busy machine.
+  afterAll(() => rm(dir, { recursive: true, force: true }), 120_000);
 
   test('from source (npx switchyard): fallbacks, errors and plugins share the gateway’s core', async () => {
     await checkEveryKind(dir, [join(dir, 'node_modules', '.bin', 'switchyard'), '--config', 'gateway.config.ts']);
@@ -210,7 +212,8 @@ describe('a config in the user’s own project, switchyard installed from npm pa
   beforeAll(async () => {
     dir = await installedProject();
   }, 180_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // An installed project holds a whole node_modules: removing it can take a while on a busy machine.
+  afterAll(() => rm(dir, { recursive: true, force: true }), 120_000);
 
   test('from source (npx switchyard)', async () => {
     await checkEveryKind(dir, [join(dir, 'node_modules', '.bin', 'switchyard'), '--config', 'gateway.config.ts']);
