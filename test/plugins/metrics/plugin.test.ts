@@ -10,14 +10,13 @@ import metrics, { durationBuckets, overheadBuckets, tokenBuckets, ttftBuckets } 
 import openai from '../../../plugins/providers/openai/index.ts';
 import modelRouting from '../../../plugins/routing/models/index.ts';
 import { startTestGateway } from '../../helpers/gateway.ts';
-import { faults, sendJson, startMockServer, type MockServer } from '../../helpers/mock-upstream/server.ts';
+import { startFixedUsageUpstream } from '../../helpers/mock-upstream/fixed-usage.ts';
+import { faults, type MockServer } from '../../helpers/mock-upstream/server.ts';
 import { histogramOf, parsePromText, samplesOf, seriesKeys, valueOf, type PromSample } from '../../helpers/prom-text.ts';
 
 const master = 'sk-master-metrics-0123456789';
 const secretUser = 'user-alice-private-42';
-/** Every answer's usage: 10 prompt tokens (4 read from cache), 5 completion tokens (2 reasoning). */
-const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, prompt_tokens_details: { cached_tokens: 4 }, completion_tokens_details: { reasoning_tokens: 2 } };
-/** $1/M input (cache reads too), $2/M output (reasoning too): 6+4 input, 3+2 output → 20 000 nano-USD a call. */
+/** $1/M input (cache reads too), $2/M output (reasoning too): fixedUsage's 6+4 input, 3+2 output → 20 000 nano-USD a call. */
 const price = { input: 1, output: 2 };
 const usdPerCall = 20_000 / 1e9;
 const route = '/v1/chat/completions';
@@ -26,33 +25,9 @@ let upstream: MockServer;
 let gw: RunningGateway;
 let dataDir: string;
 
-/** A deterministic OpenAI upstream: `broken` answers 500, everything else `ok` with `usage`. */
-async function startUpstream(): Promise<MockServer> {
-  return startMockServer((req, res) => {
-    const body = req.json as { model?: string; stream?: boolean };
-    if (body.model === 'broken') return sendJson(res, 500, { error: { message: 'upstream broke', type: 'server_error', code: null } });
-    const base = { id: 'chatcmpl-m', created: 1_700_000_000, model: body.model };
-    if (body.stream !== true) {
-      return sendJson(res, 200, {
-        ...base,
-        object: 'chat.completion',
-        choices: [{ index: 0, message: { role: 'assistant', content: 'ok', refusal: null }, logprobs: null, finish_reason: 'stop' }],
-        usage,
-      });
-    }
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    const chunk = (choices: unknown[], extra = {}) => `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices, ...extra })}\n\n`;
-    res.write(chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]));
-    res.write(chunk([{ index: 0, delta: { content: 'ok' }, finish_reason: null }]));
-    res.write(chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]));
-    res.write(chunk([], { usage }));
-    res.end('data: [DONE]\n\n');
-  });
-}
-
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'sy-metrics-'));
-  upstream = await startUpstream();
+  upstream = await startFixedUsageUpstream();
   gw = await startTestGateway(
     defineConfig({
       plugins: [
