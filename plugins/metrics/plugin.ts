@@ -58,6 +58,8 @@ export default definePlugin(MetricsOptions, (options) => ({
       options.maxDynamicModels ?? 200,
     );
     const deps = { series, labels, prices: new PriceBook(options.prices ?? {}) };
+    // Tokens and spend of every stream, also of clients that did not ask for its usage.
+    gateway.needStreamUsage();
 
     // In flight from the first route tap (before the keys plugin's admission): the earliest point
     // that runs only for model calls and does not make the auth stage look used (an auth tap

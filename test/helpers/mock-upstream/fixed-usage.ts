@@ -11,12 +11,12 @@ export const fixedUsage = {
 
 /**
  * An OpenAI chat upstream whose answers are all alike, for tests that count tokens: model
- * `broken` answers 500; any other model answers `ok` with `fixedUsage`, streamed (with a usage
- * chunk) when asked.
+ * `broken` answers 500; any other model answers `ok` with `fixedUsage`, streamed when asked (with
+ * a usage chunk when `stream_options.include_usage` asks, as OpenAI does).
  */
 export function startFixedUsageUpstream(): Promise<MockServer> {
   return startMockServer((req, res) => {
-    const body = req.json as { model?: string; stream?: boolean };
+    const body = req.json as { model?: string; stream?: boolean; stream_options?: { include_usage?: boolean } };
     if (body.model === 'broken') return sendJson(res, 500, { error: { message: 'upstream broke', type: 'server_error', code: null } });
     const base = { id: 'chatcmpl-fixed', created: 1_700_000_000, model: body.model };
     if (body.stream !== true) {
@@ -32,7 +32,7 @@ export function startFixedUsageUpstream(): Promise<MockServer> {
     res.write(chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]));
     res.write(chunk([{ index: 0, delta: { content: 'ok' }, finish_reason: null }]));
     res.write(chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]));
-    res.write(chunk([], { usage: fixedUsage }));
+    if (body.stream_options?.include_usage === true) res.write(chunk([], { usage: fixedUsage }));
     res.end('data: [DONE]\n\n');
   });
 }

@@ -64,7 +64,7 @@ async function chat(key: string | undefined, model: string, text: string, stream
   const res = await fetch(`${gw.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(key === undefined ? {} : { authorization: `Bearer ${key}` }) },
-    body: JSON.stringify({ model, messages: [{ role: 'user', content: text }], user: secretUser, ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) }),
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: text }], user: secretUser, ...(stream ? { stream: true } : {}) }),
   });
   await res.arrayBuffer();
   return res;
