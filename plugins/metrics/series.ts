@@ -10,22 +10,19 @@ const maxChildren = 10_000;
 
 /**
  * Children of one metric, made once per combination of label values and found again by their
- * joined values: prom-client's `labels(...)` hashes its arguments on every call, a Map hit does not.
+ * joined values: prom-client's `labels(...)` builds and validates a labels object and binds a new
+ * function on every call; a Map hit reuses them.
  */
 export class Children<C> {
   readonly #children = new Map<string, C>();
-  readonly #make: (values: readonly string[]) => C;
 
-  constructor(make: (values: readonly string[]) => C) {
-    this.#make = make;
+  get(key: string): C | undefined {
+    return this.#children.get(key);
   }
 
-  get(key: string, ...values: string[]): C {
-    let child = this.#children.get(key);
-    if (child === undefined) {
-      child = this.#make(values);
-      if (this.#children.size < maxChildren) this.#children.set(key, child);
-    }
+  /** Keeps a child made on a miss, and returns it. */
+  add(key: string, child: C): C {
+    if (this.#children.size < maxChildren) this.#children.set(key, child);
     return child;
   }
 }
@@ -47,62 +44,66 @@ export interface ModelSeries {
   readonly retries: Counter.Internal;
 }
 
+/** The per-route children: the gateway's overhead and the calls in flight. */
+export interface RouteSeries {
+  readonly overhead: Histogram.Internal<string>;
+  readonly inflight: Gauge.Internal<string>;
+}
+
 /** The children of each metric, by the label values that select them. */
 export class Series {
   readonly #m: Metrics;
-  readonly #model: Children<ModelSeries>;
-  readonly #attempt: Children<Histogram.Internal<string>>;
-  readonly #request: Children<Counter.Internal>;
-  readonly #duration: Children<Histogram.Internal<string>>;
-  readonly #spend: Children<Counter.Internal>;
-  readonly #route: Children<{ readonly overhead: Histogram.Internal<string>; readonly inflight: Gauge.Internal<string> }>;
-  readonly #rateLimited: Children<Counter.Internal>;
-  readonly #budget: Children<Counter.Internal>;
+  readonly #model = new Children<ModelSeries>();
+  readonly #attempt = new Children<Histogram.Internal<string>>();
+  readonly #request = new Children<Counter.Internal>();
+  readonly #duration = new Children<Histogram.Internal<string>>();
+  readonly #spend = new Children<Counter.Internal>();
+  readonly #route = new Children<RouteSeries>();
+  readonly #rateLimited = new Children<Counter.Internal>();
+  readonly #budget = new Children<Counter.Internal>();
 
   constructor(metrics: Metrics) {
-    const m = (this.#m = metrics);
-    this.#model = new Children(([operation, model, provider, response]) => this.#modelSeries(operation!, model!, provider!, response!));
-    this.#attempt = new Children((v) => m.operationDuration.labels(...v));
-    this.#request = new Children((v) => m.requests.labels(...v));
-    this.#duration = new Children((v) => m.requestDuration.labels(...v));
-    this.#spend = new Children((v) => m.spend.labels(...v));
-    this.#route = new Children(([route]) => ({ overhead: m.overhead.labels(route!), inflight: m.inflight.labels(route!) }));
-    this.#rateLimited = new Children((v) => m.rateLimited.labels(...v));
-    this.#budget = new Children((v) => m.budgetExceeded.labels(...v));
+    this.#m = metrics;
   }
 
   /** The series of a call of `model` answered (or last tried) by `provider`'s `response` model. */
   model(operation: string, model: string, provider: string, response: string): ModelSeries {
-    return this.#model.get(`${operation}\u0001${model}\u0001${provider}\u0001${response}`, operation, model, provider, response);
+    const key = `${operation}\u0001${model}\u0001${provider}\u0001${response}`;
+    return this.#model.get(key) ?? this.#model.add(key, this.#modelSeries(operation, model, provider, response));
   }
 
   /** `gen_ai_client_operation_duration_seconds` of one upstream attempt. */
   attempt(operation: string, provider: string, model: string, response: string, errorType: string): Histogram.Internal<string> {
-    return this.#attempt.get(`${operation}\u0001${provider}\u0001${model}\u0001${response}\u0001${errorType}`, operation, provider, model, response, errorType);
+    const key = `${operation}\u0001${provider}\u0001${model}\u0001${response}\u0001${errorType}`;
+    return this.#attempt.get(key) ?? this.#attempt.add(key, this.#m.operationDuration.labels(operation, provider, model, response, errorType));
   }
 
   request(route: string, status: string, model: string, provider: string, team: string): Counter.Internal {
-    return this.#request.get(`${route}\u0001${status}\u0001${model}\u0001${provider}\u0001${team}`, route, status, model, provider, team);
+    const key = `${route}\u0001${status}\u0001${model}\u0001${provider}\u0001${team}`;
+    return this.#request.get(key) ?? this.#request.add(key, this.#m.requests.labels(route, status, model, provider, team));
   }
 
   duration(operation: string, model: string, status: string): Histogram.Internal<string> {
-    return this.#duration.get(`${operation}\u0001${model}\u0001${status}`, operation, model, status);
+    const key = `${operation}\u0001${model}\u0001${status}`;
+    return this.#duration.get(key) ?? this.#duration.add(key, this.#m.requestDuration.labels(operation, model, status));
   }
 
   spend(model: string, provider: string, team: string): Counter.Internal {
-    return this.#spend.get(`${model}\u0001${provider}\u0001${team}`, model, provider, team);
+    const key = `${model}\u0001${provider}\u0001${team}`;
+    return this.#spend.get(key) ?? this.#spend.add(key, this.#m.spend.labels(model, provider, team));
   }
 
-  route(route: string): { readonly overhead: Histogram.Internal<string>; readonly inflight: Gauge.Internal<string> } {
-    return this.#route.get(route, route);
+  route(route: string): RouteSeries {
+    return this.#route.get(route) ?? this.#route.add(route, { overhead: this.#m.overhead.labels(route), inflight: this.#m.inflight.labels(route) });
   }
 
   rateLimited(scope: string, limit: string): Counter.Internal {
-    return this.#rateLimited.get(`${scope}\u0001${limit}`, scope, limit);
+    const key = `${scope}\u0001${limit}`;
+    return this.#rateLimited.get(key) ?? this.#rateLimited.add(key, this.#m.rateLimited.labels(scope, limit));
   }
 
   budgetExceeded(scope: string): Counter.Internal {
-    return this.#budget.get(scope, scope);
+    return this.#budget.get(scope) ?? this.#budget.add(scope, this.#m.budgetExceeded.labels(scope));
   }
 
   #modelSeries(operation: string, model: string, provider: string, response: string): ModelSeries {
