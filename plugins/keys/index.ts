@@ -3,4 +3,4 @@
  * (design/operator.md §1–6). See README.md.
  */
 export { default, KeysOptions, type KeysRuntime } from './plugin.ts';
-export { keyCallOf, type KeyCall } from './key-call.ts';
+export { keyCallOf, refusalOf, type KeyCall, type Refusal } from './key-call.ts';

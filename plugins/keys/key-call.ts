@@ -1,5 +1,5 @@
 import type { RequestContext } from 'switchyard';
-import type { Lease } from './limits/index.ts';
+import type { Lease, LimitKind, ScopeKind } from './limits/index.ts';
 import type { KeyRow, TeamRow } from './store/index.ts';
 
 /** What admission found for a request, kept on the context for the log stage. */
@@ -9,9 +9,20 @@ export interface KeyCall {
   lease: Lease | undefined;
   /** Tokens reserved against tpm limits at admission. */
   reserved: number;
+  /** Set when admission refused the call: which scope's limit (metrics count refusals by it). */
+  refusal: Refusal | undefined;
+}
+
+/** What refused a call: the owner of the limit and the limit. Bounded values, never the key. */
+export interface Refusal {
+  readonly scope: ScopeKind;
+  readonly limit: LimitKind;
 }
 
 export const keySlot = Symbol('switchyard.keys');
 export type KeySlotted = { [keySlot]?: KeyCall };
 export const keyCallOf = (ctx: RequestContext): KeyCall | undefined => (ctx.state as KeySlotted)[keySlot];
 
+
+/** The admission refusal of this call (a 429 or a budget refusal), if the keys plugin refused it. */
+export const refusalOf = (ctx: RequestContext): Refusal | undefined => keyCallOf(ctx)?.refusal;

@@ -178,7 +178,7 @@ function tapAuth(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions): vo
     if (key.blocked) throw forbidden('this API key is blocked', 'key_blocked');
     const team = key.team_id === null ? undefined : await rt.teams.get(key.team_id);
     if (team?.blocked === true) throw forbidden("this API key's team is blocked", 'key_blocked');
-    (ctx.state as KeySlotted)[keySlot] = { key, team, lease: undefined, reserved: 0 };
+    (ctx.state as KeySlotted)[keySlot] = { key, team, lease: undefined, reserved: 0, refusal: undefined };
     return principalOf(key, team);
   });
 }
@@ -227,7 +227,10 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
         seeded.add(seedKey);
       }
       const result = await rt.admission.admit({ scopes, tokens });
-      if (!result.admitted) throw refusalError(result, ctx.responseHeaders, budgetStatus);
+      if (!result.admitted) {
+        call.refusal = { scope: result.scope.kind, limit: result.limit };
+        throw refusalError(result, ctx.responseHeaders, budgetStatus);
+      }
       Object.assign(ctx.responseHeaders, rateLimitHeaders(result));
       call.lease = result.lease;
       call.reserved = tokens;

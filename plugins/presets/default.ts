@@ -1,6 +1,7 @@
 import { defineConfig, type GatewayConfig, type Plugin } from 'switchyard';
 import masterKey from '../auth/master-key/index.ts';
 import keys, { type KeysOptions } from '../keys/index.ts';
+import metrics, { type MetricsOptions } from '../metrics/index.ts';
 import orderedFallback from '../fallback/ordered/index.ts';
 import inboundMessages from '../inbound/messages/index.ts';
 import inboundResponses from '../inbound/responses/index.ts';
@@ -22,6 +23,11 @@ export interface PresetOptions {
    * spend, the admin API). Its store and counters still come from the environment unless set here.
    */
   readonly keys?: Omit<KeysOptions, 'masterKey'>;
+  /**
+   * Options for the `metrics` plugin (`GET /metrics` behind the master key), loaded when a master
+   * key is set; `false` leaves it out.
+   */
+  readonly metrics?: MetricsOptions | false;
 }
 
 /** The master key: `SWITCHYARD_MASTER_KEY`, or LiteLLM's name for teams moving over. */
@@ -32,8 +38,9 @@ export function masterKeyFromEnv(env: Env): string | undefined {
 
 /**
  * The drop-in gateway's plugins: every provider with credentials in the environment, the master
- * key, model routing with provider naming, ordered fallback (or `options.fallback`), the
- * request log, and the Messages and Responses APIs. Compose with it:
+ * key (with it, virtual keys and Prometheus metrics), model routing with provider naming, ordered
+ * fallback (or `options.fallback`), the request log, and the Messages and Responses APIs.
+ * Compose with it:
  *
  * @example
  * export default defineConfig({ plugins: [...defaultPlugins(), myPlugin()], models: [...] });
@@ -48,6 +55,8 @@ export function defaultPlugins(env: Env = process.env, options: PresetOptions = 
     ...(providers.length > 0 ? providers : [noProviders(env)]),
     // With a master key, virtual keys too: the keys plugin checks the master key itself.
     key === undefined ? masterKey({}) : keys({ masterKey: key, ...keysStorageFromEnv(env), ...options.keys }),
+    // Prometheus metrics behind that master key (without one, nothing would guard them).
+    ...(key === undefined || options.metrics === false ? [] : [metrics(options.metrics ?? {})]),
     modelRouting({}),
     options.fallback ?? orderedFallback({}),
     requestLog({}),

@@ -7,6 +7,13 @@ describe('default preset', () => {
     expect(names).toEqual(['provider-openai', 'provider-groq', 'provider-ollama', 'auth-master-key', 'routing-models', 'fallback-ordered', 'log-pino', 'inbound-messages', 'inbound-responses']);
   });
 
+  test('with a master key: virtual keys and metrics beside it; metrics: false leaves them out', () => {
+    const env = { OPENAI_API_KEY: 'k', SWITCHYARD_MASTER_KEY: 'sk-master' };
+    expect(defaultPlugins(env).map((p) => p.name)).toEqual(['provider-openai', 'keys', 'metrics', 'routing-models', 'fallback-ordered', 'log-pino', 'inbound-messages', 'inbound-responses']);
+    expect(defaultPlugins(env, { metrics: false }).map((p) => p.name)).not.toContain('metrics');
+    expect(defaultPlugins(env, { metrics: { auth: false, maxDynamicModels: 3 } }).map((p) => p.name)).toContain('metrics');
+  });
+
   test('master key from SWITCHYARD_MASTER_KEY, or LiteLLM’s name', () => {
     expect(masterKeyFromEnv({ SWITCHYARD_MASTER_KEY: 'a', LITELLM_MASTER_KEY: 'b' })).toBe('a');
     expect(masterKeyFromEnv({ LITELLM_MASTER_KEY: 'b' })).toBe('b');
