@@ -34,7 +34,8 @@ export function genAiProvider(provider: string): string {
 
 /**
  * What one upstream attempt was: the model sent upstream, the deployment, its place in the
- * request, and `error.type` (the gateway's error code) when it failed. No URL, header or key:
+ * request, and when it failed `error.type` (the gateway's error code, `upstream_error`) with
+ * `switchyard.error_status` (the status the gateway gives that failure). No URL, header or key:
  * only the upstream's host and port.
  */
 export function attemptAttributes(operation: string, attempt: Attempt, index: number): Attributes {
@@ -45,14 +46,19 @@ export function attemptAttributes(operation: string, attempt: Attempt, index: nu
     'gen_ai.request.model': cutEcho(deployment.model),
     'switchyard.attempt': index + 1,
     'switchyard.deployment': cutEcho(deployment.id),
-    'http.response.status_code': attempt.status,
   };
   const server = serverOf(deployment.baseURL);
   if (server !== undefined) {
     attributes['server.address'] = server.address;
     if (server.port !== undefined) attributes['server.port'] = server.port;
   }
-  if (attempt.outcome === 'error') attributes['error.type'] = attempt.error ?? String(attempt.status);
+  // A failed attempt records the status the gateway maps the failure to (502 for an upstream 500),
+  // not the upstream's own, so it is not reported as `http.response.status_code`.
+  if (attempt.outcome === 'ok') attributes['http.response.status_code'] = attempt.status;
+  else {
+    attributes['error.type'] = attempt.error ?? String(attempt.status);
+    attributes['switchyard.error_status'] = attempt.status;
+  }
   return attributes;
 }
 
