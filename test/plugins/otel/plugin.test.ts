@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { defineConfig, PriceBook, type ModelGroup, type RunningGateway } from 'switchyard';
+import { defineConfig, PriceBook, startGateway, type ModelGroup, type RunningGateway } from 'switchyard';
 import masterKey from '../../../plugins/auth/master-key/index.ts';
 import orderedFallback from '../../../plugins/fallback/ordered/index.ts';
 import inboundMessages from '../../../plugins/inbound/messages/index.ts';
@@ -8,7 +8,7 @@ import otel from '../../../plugins/otel/index.ts';
 import type { OtelOptions } from '../../../plugins/otel/index.ts';
 import openai from '../../../plugins/providers/openai/index.ts';
 import modelRouting from '../../../plugins/routing/models/index.ts';
-import { startTestGateway } from '../../helpers/gateway.ts';
+import { captureLog, type LogLine } from '../../helpers/log-capture.ts';
 import { mockOpenAIKey, startMockOpenAI } from '../../helpers/mock-upstream/openai.ts';
 import { faults, type MockServer } from '../../helpers/mock-upstream/server.ts';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../helpers/otlp-receiver.ts';
@@ -22,6 +22,7 @@ type Json = Record<string, unknown>;
 let upstream: MockServer;
 let receiver: OtlpReceiver;
 let gw: RunningGateway | undefined;
+let logLines: LogLine[] = [];
 
 beforeAll(async () => {
   upstream = await startMockOpenAI();
@@ -38,10 +39,12 @@ afterEach(async () => {
 
 const mini: ModelGroup = { name: 'gpt-4o-mini', deployments: [{ provider: 'openai', model: 'gpt-4o-mini' }] };
 
-/** A gateway exporting to `receiver` (or `options.endpoint`), with `models`. */
+/** A gateway exporting to `receiver` (or `options.endpoint`), with `models`; its warnings in `logLines`. */
 async function start(options: Partial<OtelOptions> = {}, models: ModelGroup[] = [mini]): Promise<RunningGateway> {
   receiver = await startOtlpReceiver();
-  gw = await startTestGateway(
+  const captured = captureLog('warn');
+  logLines = captured.lines;
+  gw = await startGateway(
     defineConfig({
       plugins: [
         openai({ apiKey: mockOpenAIKey, baseURL: `${upstream.url}/v1` }),
@@ -53,6 +56,7 @@ async function start(options: Partial<OtelOptions> = {}, models: ModelGroup[] = 
       ],
       models,
     }),
+    { port: 0, host: '127.0.0.1', log: captured.log },
   );
   return gw;
 }
@@ -320,7 +324,7 @@ describe('otel plugin: content and secrets', () => {
 });
 
 describe('otel plugin: the collector never changes an answer', () => {
-  test('a receiver answering 500: the client gets its answer; the export was tried', async () => {
+  test('a receiver answering 500: the client gets its answer; the export was tried, its failure logged', async () => {
     await start();
     receiver.status = 500;
     const answer = await chat({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
@@ -329,6 +333,10 @@ describe('otel plugin: the collector never changes an answer', () => {
     await flushed();
     expect(receiver.requests.length).toBeGreaterThan(0);
     expect(receiver.requests.every((r) => r.path === '/v1/traces')).toBe(true);
+    const failures = logLines.filter((l) => l.msg === 'otel: span export failed');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ plugin: 'otel', failures: 1, spansLost: 2 });
+    expect(JSON.stringify(logLines)).not.toContain(master);
   });
 
   test('a receiver that is down: the client gets its answer and the gateway still closes', async () => {
@@ -340,6 +348,7 @@ describe('otel plugin: the collector never changes an answer', () => {
     expect((answer.json.choices as Json[])[0]).toMatchObject({ message: { content: 'echo: hi' } });
     await flushed();
     expect(receiver.requests).toEqual([]);
+    expect(logLines.filter((l) => l.msg === 'otel: span export failed')).toHaveLength(1);
   });
 });
 
