@@ -1,8 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { defineConfig, PriceBook, startGateway, type ModelGroup, type RunningGateway } from 'switchyard';
+import { defineConfig, PriceBook, startGateway, type ModelGroup, type Plugin, type RunningGateway } from 'switchyard';
 import masterKey from '../../../plugins/auth/master-key/index.ts';
 import orderedFallback from '../../../plugins/fallback/ordered/index.ts';
+import cacheMemory from '../../../plugins/cache/memory/index.ts';
 import inboundMessages from '../../../plugins/inbound/messages/index.ts';
+import inboundResponses from '../../../plugins/inbound/responses/index.ts';
 import { costNanoUsd } from '../../../plugins/keys/spend/cost.ts';
 import otel from '../../../plugins/otel/index.ts';
 import type { OtelOptions } from '../../../plugins/otel/index.ts';
@@ -40,7 +42,7 @@ afterEach(async () => {
 const mini: ModelGroup = { name: 'gpt-4o-mini', deployments: [{ provider: 'openai', model: 'gpt-4o-mini' }] };
 
 /** A gateway exporting to `receiver` (or `options.endpoint`), with `models`; its warnings in `logLines`. */
-async function start(options: Partial<OtelOptions> = {}, models: ModelGroup[] = [mini]): Promise<RunningGateway> {
+async function start(options: Partial<OtelOptions> = {}, models: ModelGroup[] = [mini], extra: Plugin[] = []): Promise<RunningGateway> {
   receiver = await startOtlpReceiver();
   const captured = captureLog('warn');
   logLines = captured.lines;
@@ -52,6 +54,8 @@ async function start(options: Partial<OtelOptions> = {}, models: ModelGroup[] = 
         modelRouting({}),
         orderedFallback({ retryDelayMs: 0 }),
         inboundMessages(),
+        inboundResponses(),
+        ...extra,
         otel({ endpoint: receiver.url, protocol: 'http/json', serviceName: 'otel-test', scheduleDelayMs: 10, exportTimeoutMs: 2000, ...options }),
       ],
       models,
@@ -257,6 +261,36 @@ describe('otel plugin: spans exported over OTLP/HTTP', () => {
     expect(server?.attributes).toMatchObject({ 'http.route': '/v1/messages', 'switchyard.inbound': 'messages', 'gen_ai.operation.name': 'chat' });
     expect(client?.name).toBe('chat gpt-4o-mini');
     expect(client?.attributes).toMatchObject({ 'gen_ai.operation.name': 'chat', 'gen_ai.response.finish_reasons': ['stop'] });
+  });
+
+  test('the Responses API runs as chat: SERVER span `POST /v1/responses`', async () => {
+    await start();
+    const res = await fetch(`${(gw as RunningGateway).url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${master}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', input: 'hi' }),
+    });
+    expect(res.status).toBe(200);
+    const spans = await flushed();
+    const [server] = byKind(spans, SERVER);
+    expect(server?.name).toBe('POST /v1/responses');
+    expect(server?.attributes).toMatchObject({ 'switchyard.inbound': 'responses', 'gen_ai.operation.name': 'chat' });
+    expect(byKind(spans, CLIENT).map((c) => c.name)).toEqual(['chat gpt-4o-mini']);
+  });
+
+  test('a cache hit: a SERVER span marked hit, and no CLIENT span (no upstream call)', async () => {
+    await start({}, [mini], [cacheMemory({})]);
+    const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'cache me' }] };
+    await chat(body);
+    await chat(body);
+    expect(upstream.requests).toHaveLength(1);
+    const spans = await flushed();
+    const servers = byKind(spans, SERVER);
+    expect(servers.map((s) => s.attributes['switchyard.cache_status']).sort()).toEqual(['hit', 'miss']);
+    const hit = servers.find((s) => s.attributes['switchyard.cache_status'] === 'hit');
+    expect(hit?.attributes['switchyard.attempts']).toBe(0);
+    expect(spans.filter((s) => s.parentSpanId === hit?.spanId)).toEqual([]);
+    expect(byKind(spans, CLIENT)).toHaveLength(1);
   });
 
   test('embeddings: operation `embeddings`, input tokens, no finish reasons', async () => {
