@@ -7,8 +7,10 @@ import inboundMessages from '../inbound/messages/index.ts';
 import inboundResponses from '../inbound/responses/index.ts';
 import requestLog from '../log/pino/index.ts';
 import modelRouting from '../routing/models/index.ts';
+import otel from '../otel/index.ts';
 import { modelAliasGroups, type ModelAliasOverrides } from './model-aliases.ts';
 import { noProviders } from './no-providers.ts';
+import { otelFromEnv } from './otel-from-env.ts';
 import { providersFromEnv, type Env } from './providers-from-env.ts';
 
 /** What the default preset lets a config change without rebuilding the list by hand. */
@@ -39,8 +41,8 @@ export function masterKeyFromEnv(env: Env): string | undefined {
 /**
  * The drop-in gateway's plugins: every provider with credentials in the environment, the master
  * key (with it, virtual keys and Prometheus metrics), model routing with provider naming, ordered
- * fallback (or `options.fallback`), the request log, and the Messages and Responses APIs.
- * Compose with it:
+ * fallback (or `options.fallback`), the request log, the Messages and Responses APIs, and OTLP
+ * traces when `OTEL_EXPORTER_OTLP_ENDPOINT` is set. Compose with it:
  *
  * @example
  * export default defineConfig({ plugins: [...defaultPlugins(), myPlugin()], models: [...] });
@@ -50,6 +52,7 @@ export function masterKeyFromEnv(env: Env): string | undefined {
 export function defaultPlugins(env: Env = process.env, options: PresetOptions = {}): Plugin[] {
   const key = masterKeyFromEnv(env);
   const providers = providersFromEnv(env);
+  const traces = otelFromEnv(env);
   return [
     // None enabled (no key set, or a mistyped name): say so at start-up and in every 404.
     ...(providers.length > 0 ? providers : [noProviders(env)]),
@@ -64,6 +67,8 @@ export function defaultPlugins(env: Env = process.env, options: PresetOptions = 
     inboundMessages(),
     // OpenAI's Responses API (/v1/responses) over every provider; its store in Redis when REDIS_URL is set.
     inboundResponses({ redisUrl: env.REDIS_URL }),
+    // OpenTelemetry traces (the SDK is loaded only then), from the standard OTEL_* variables.
+    ...(traces === undefined ? [] : [otel(traces)]),
   ];
 }
 

@@ -14,6 +14,15 @@ describe('default preset', () => {
     expect(defaultPlugins(env, { metrics: { auth: false, maxDynamicModels: 3 } }).map((p) => p.name)).toContain('metrics');
   });
 
+  test('OTLP traces when OTEL_EXPORTER_OTLP_ENDPOINT is set, last, with the standard variables', () => {
+    const env = { OPENAI_API_KEY: 'k', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' };
+    const plugins = defaultPlugins(env);
+    expect(plugins.map((p) => p.name)).toEqual(['provider-openai', 'auth-master-key', 'routing-models', 'fallback-ordered', 'log-pino', 'inbound-messages', 'inbound-responses', 'otel']);
+    expect(plugins.at(-1)?.optionProblems).toBeUndefined();
+    // A protocol the plugin does not speak fails start-up naming it, instead of tracing otherwise.
+    expect(defaultPlugins({ ...env, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).at(-1)?.optionProblems?.every((p) => p.path === 'protocol')).toBe(true);
+  });
+
   test('master key from SWITCHYARD_MASTER_KEY, or LiteLLM’s name', () => {
     expect(masterKeyFromEnv({ SWITCHYARD_MASTER_KEY: 'a', LITELLM_MASTER_KEY: 'b' })).toBe('a');
     expect(masterKeyFromEnv({ LITELLM_MASTER_KEY: 'b' })).toBe('b');
