@@ -49,6 +49,13 @@ beforeAll(async () => {
           ],
         },
         { name: 'claude-pictures', deployments: [{ provider: 'anthropic', model: 'claude-3-5-sonnet-latest' }] },
+        {
+          name: 'mixed-pictures',
+          deployments: [
+            { provider: 'anthropic', model: 'claude-3-5-sonnet-latest' },
+            { provider: 'openai', model: 'dall-e-3' },
+          ],
+        },
       ],
     }),
   );
@@ -179,6 +186,23 @@ describe('images, audio, moderations and rerank, forwarded through the stages', 
   });
 });
 
+test('/openapi.json lists every forwarded route once', async () => {
+  const doc = (await (await fetch(`${gw.url}/openapi.json`)).json()) as { paths: Record<string, { post?: { tags?: string[] } }> };
+  const forwarded = Object.entries(doc.paths)
+    .filter(([, item]) => item.post?.tags?.includes('forwarded') === true)
+    .map(([path]) => path);
+  expect(forwarded).toEqual([
+    '/v1/images/generations',
+    '/v1/images/edits',
+    '/v1/audio/speech',
+    '/v1/audio/transcriptions',
+    '/v1/audio/translations',
+    '/v1/moderations',
+    '/v1/rerank',
+    '/v2/rerank',
+  ]);
+});
+
 describe('refusals', () => {
   test("a provider without the operation: 400 naming it (provider/model and a group), nothing sent", async () => {
     await expect(client.images.generate({ model: 'anthropic/claude-3-5-sonnet-latest', prompt: 'x' })).rejects.toMatchObject({
@@ -198,6 +222,13 @@ describe('refusals', () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toBe("provider 'openai' does not offer rerank");
     expect(upstream.requests).toHaveLength(0);
+  });
+
+  test('in a group, deployments of providers without the operation are left out; the others serve', async () => {
+    const { data, response } = await client.images.generate({ model: 'mixed-pictures', prompt: 'a boat' }).withResponse();
+    expect(data.data?.[0]?.url).toBe('https://images.example/mock-0.png');
+    expect(response.headers.get('x-switchyard-attempts')).toBe('1');
+    expect(sent().json.model).toBe('dall-e-3');
   });
 
   test('a virtual key without the model: 403 model_not_allowed; with it, the call passes and leaves a spend row', async () => {
