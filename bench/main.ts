@@ -20,7 +20,7 @@ import { gatewayEntry, productionNodeFlags, startAll, startRedisTarget } from '.
 import type { Target, TargetId } from './lib/targets.ts';
 
 const root = new URL('../', import.meta.url);
-const allTargets: TargetId[] = ['direct', 'passthrough', 'switchyard', 'switchyard-full', 'portkey'];
+const allTargets: TargetId[] = ['direct', 'passthrough', 'switchyard', 'switchyard-full', 'switchyard-keys', 'switchyard-keys-shared', 'portkey'];
 
 const { values } = parseArgs({
   options: {

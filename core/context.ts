@@ -117,6 +117,11 @@ export class RequestContext {
    * and embeddings routes.
    */
   inbound: InboundFormat | undefined;
+  /**
+   * The gateway asked upstream for usage the client did not ask for (`GatewayApi.needStreamUsage`):
+   * the usage-only chunk is kept from the client.
+   */
+  hideUsageChunk: boolean;
   /** The encoder of a streamed answer in an `inbound` format, once the stream has started. */
   encoder: StreamEncoder | undefined;
   /**
@@ -150,6 +155,7 @@ export class RequestContext {
     this.responseHeaders = {};
     this.forwardAnswersAbove = init.forwardAnswersAbove;
     this.inbound = undefined;
+    this.hideUsageChunk = false;
     this.encoder = undefined;
     this.forward = undefined;
     this.#rootLog = init.rootLog;

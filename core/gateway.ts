@@ -49,6 +49,8 @@ export class Gateway {
   readonly strategies = new StrategyRegistry();
   readonly #closers: { plugin: string; fn: () => void | Promise<void> }[] = [];
   readonly #readiness = new Map<string, ReadinessCheck>();
+  /** Set by a plugin that must know every stream's usage (spend, limits, metrics): see GatewayApi. */
+  streamUsageNeeded = false;
   /** Routes added by plugins, mounted by the server. */
   readonly routes: RegisteredRoute[] = [];
   /** Every tap made at set-up, in order, to find taps an owned stage would never reach. */
@@ -108,6 +110,7 @@ export class Gateway {
       },
       readiness: (name: string, check: ReadinessCheck) => void this.#readiness.set(name, check),
       route: (route: PluginRoute) => this.#addRoute(plugin.name, route),
+      needStreamUsage: () => void (this.streamUsageNeeded = true),
       onClose: (fn: () => void | Promise<void>) => void this.#closers.push({ plugin: plugin.name, fn }),
     });
   }

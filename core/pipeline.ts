@@ -33,6 +33,18 @@ const anonymous = Object.freeze({ id: 'anonymous', role: 'anonymous' as const })
 /** What a cache hit costs: the answer's own usage stays in its body, spend records see nothing. */
 const noUsage = Object.freeze({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 });
 
+/**
+ * The request with `stream_options.include_usage` on, when the client left it off (the gateway
+ * needs the usage; the client is not sent the extra chunk). A new object: the client's bytes no
+ * longer describe it, so they are not forwarded as they came.
+ */
+function withStreamUsage(ctx: RequestContext, request: CanonicalRequest): CanonicalRequest {
+  const options = (request as { stream_options?: { include_usage?: boolean | null } | null }).stream_options;
+  if (options?.include_usage === true) return request;
+  ctx.hideUsageChunk = true;
+  return { ...request, stream_options: { ...options, include_usage: true } } as CanonicalRequest;
+}
+
 /** The client's abort controller per response, so one shared listener can abort it on disconnect. */
 const controllers = new WeakMap<ServerResponse, AbortController>();
 function onResponseClose(this: ServerResponse): void {
@@ -56,6 +68,8 @@ export class Pipeline {
   readonly #keepRawBody: boolean;
   /** Whether large pass-through answers may be forwarded unbuffered: only without transform.response taps. */
   readonly #forwardLarge: boolean;
+  /** Whether every stream's usage is asked for upstream (a plugin called needStreamUsage). */
+  readonly #streamUsage: boolean;
 
   constructor(gateway: Gateway) {
     this.#gateway = gateway;
@@ -70,6 +84,7 @@ export class Pipeline {
     // A response tap must see every answer whole, unless it says it only needs held ones (the
     // cache's); the cache and log do not need forwarded ones: an answer over the forward limit is
     // too large to cache (the limit defaults to the cache's).
+    this.#streamUsage = gateway.streamUsageNeeded;
     this.#forwardLarge = gateway.hooks.transform.response.taps.every((tap) => (tap as { onlyHeldAnswers?: boolean }).onlyHeldAnswers === true);
   }
 
@@ -203,9 +218,10 @@ export class Pipeline {
     } else {
       request = await this.#gateway.hooks.transform.request.promise(request, ctx);
     }
+    ctx.stream = operation !== 'embeddings' && (request as { stream?: boolean | null }).stream === true;
+    if (ctx.stream && this.#streamUsage) request = withStreamUsage(ctx, request);
     ctx.request = request;
     ctx.model = request.model;
-    ctx.stream = operation !== 'embeddings' && (request as { stream?: boolean | null }).stream === true;
   }
 
   /** Another API format: decoded to a chat request, which is then checked as any chat request is. */

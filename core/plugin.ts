@@ -51,6 +51,12 @@ export interface GatewayApi {
    * by another plugin fail start-up.
    */
   route(route: PluginRoute): void;
+  /**
+   * Every stream's usage is needed (spend, token limits, metrics): streams whose client did not
+   * ask for `stream_options.include_usage` ask upstream anyway, and the usage-only chunk that
+   * comes back is read by the gateway but not sent to that client.
+   */
+  needStreamUsage(): void;
   /** Runs on shutdown, after the server stops taking requests, in reverse set-up order. */
   onClose(fn: () => void | Promise<void>): void;
 }

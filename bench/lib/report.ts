@@ -129,6 +129,12 @@ export function renderResults(results: Results, root: URL): string {
   ];
   if (ids.includes('switchyard')) check('Saturation, Switchyard default ≥ 0.85× pass-through', ...both(swSat, cpuRatio('switchyard'), 0.85));
   if (ids.includes('switchyard-full')) check('Saturation, Switchyard full ≥ 0.75× pass-through', ...both(fullSat, cpuRatio('switchyard-full'), 0.75));
+  for (const id of ['switchyard-keys', 'switchyard-keys-shared'] as const) {
+    if (!ids.includes(id) || !ids.includes('switchyard')) continue;
+    const vs = perRound(sat, id, (v, i) => v.rps / (at(sat, 'switchyard', i)?.rps ?? Number.NaN));
+    const vsCpu = perRound(sat, id, (v, i) => (at(sat, 'switchyard', i)?.cpuUsPerReq ?? Number.NaN) / v.cpuUsPerReq);
+    check(`Saturation, ${label(id)} ≥ 0.85× Switchyard default`, ...both(vs, vsCpu, 0.85));
+  }
   if (ids.includes('portkey') && ids.includes('switchyard')) {
     const vs = perRound(sat, 'switchyard', (v, i) => v.rps / (at(sat, 'portkey', i)?.rps ?? Number.NaN));
     const vsCpu = perRound(sat, 'switchyard', (v, i) => (at(sat, 'portkey', i)?.cpuUsPerReq ?? Number.NaN) / v.cpuUsPerReq);

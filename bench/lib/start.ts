@@ -156,6 +156,33 @@ export async function startAll(options: StartOptions): Promise<Started> {
         }),
       );
     }
+    // The keys targets: the default preset with a master key (so the keys plugin), called with a
+    // virtual key that has rpm, tpm and budget limits high enough never to refuse: every request
+    // is admitted against three limits, reconciled and written as a spend row.
+    const keysTarget = async (id: 'switchyard-keys' | 'switchyard-keys-shared', extra: Record<string, string>): Promise<void> => {
+      const port = await freePort();
+      const proc = spawnNode(id, [...flags(id), options.entry, '--port', String(port)], {
+        cpu: pinning.targetCpu,
+        stdout: out(id),
+        cwd: mkdtempSync(join(tmpdir(), 'switchyard-bench-')),
+        env: { ...gatewayEnv, SWITCHYARD_MASTER_KEY: masterKey, SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-bench-data-')), ...extra },
+      });
+      procs.push(proc);
+      await waitForPort(proc, port);
+      const origin = `http://127.0.0.1:${port}`;
+      const res = await fetch(`${origin}/key/generate`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ key_alias: `bench-${id}-${Date.now()}`, rpm_limit: 100_000_000, tpm_limit: 1_000_000_000_000, max_budget: 1_000_000, budget_duration: '1mo' }),
+      });
+      if (!res.ok) throw new Error(`${id}: /key/generate answered ${res.status}: ${await res.text()}`);
+      const { key } = (await res.json()) as { key: string };
+      targets.push({ id, label: targetLabels[id], origin, headers: { authorization: `Bearer ${key}` }, model: 'gpt-4o-mini', pid: proc.pid });
+    };
+    if (want('switchyard-keys')) pending.push(keysTarget('switchyard-keys', {}));
+    if (want('switchyard-keys-shared') && process.env.REDIS_URL && process.env.DATABASE_URL) {
+      pending.push(keysTarget('switchyard-keys-shared', { REDIS_URL: process.env.REDIS_URL, DATABASE_URL: process.env.DATABASE_URL }));
+    }
     if (want('portkey')) {
       const port = await freePort();
       const proc = spawnNode('portkey', [path('node_modules/@portkey-ai/gateway/build/start-server.js'), '--headless', `--port=${port}`], {
@@ -180,7 +207,7 @@ export async function startAll(options: StartOptions): Promise<Started> {
       );
     }
     await Promise.all(pending);
-    const order: TargetId[] = ['direct', 'passthrough', 'switchyard', 'switchyard-full', 'portkey'];
+    const order: TargetId[] = ['direct', 'passthrough', 'switchyard', 'switchyard-full', 'switchyard-keys', 'switchyard-keys-shared', 'portkey'];
     targets.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     return { mock, mockOrigin, targets, procs, stopAll };
   } catch (err) {

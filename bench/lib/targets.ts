@@ -1,6 +1,7 @@
 /** A system under test, as the load generator sees it. */
 /** `switchyard-redis` runs only in the cache-hit scenario, when REDIS_URL is set. */
-export type TargetId = 'direct' | 'passthrough' | 'switchyard' | 'switchyard-full' | 'switchyard-redis' | 'portkey';
+/** `switchyard-keys-shared` runs only when REDIS_URL and DATABASE_URL are set. */
+export type TargetId = 'direct' | 'passthrough' | 'switchyard' | 'switchyard-full' | 'switchyard-keys' | 'switchyard-keys-shared' | 'switchyard-redis' | 'portkey';
 
 export interface Target {
   readonly id: TargetId;
@@ -20,6 +21,8 @@ export const targetLabels: Readonly<Record<TargetId, string>> = {
   passthrough: 'bare Node pass-through',
   switchyard: 'Switchyard (default preset)',
   'switchyard-full': 'Switchyard full',
+  'switchyard-keys': 'Switchyard keys (virtual key, limits, budget, spend; SQLite)',
+  'switchyard-keys-shared': 'Switchyard keys on Redis + PostgreSQL',
   'switchyard-redis': 'Switchyard full with cache/redis',
   portkey: 'Portkey gateway (OSS)',
 };

@@ -162,6 +162,8 @@ export async function writeStream(
         if (changed !== event.chunk) event = StreamEvent.of(changed);
       }
       observe(event.chunk);
+      // The usage-only chunk the gateway asked for on its own behalf: read, not sent.
+      if (ctx.hideUsageChunk && event.chunk.choices.length === 0 && event.chunk.usage != null) continue;
       ctx.timings.firstByte ??= performance.now();
       const frame = encoder === undefined ? sseFrame(event.data) : encoder.chunk(event.chunk as ChatCompletionChunk);
       if (frame !== '' && !res.write(frame)) await drained(res);

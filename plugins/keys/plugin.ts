@@ -84,6 +84,8 @@ export default definePlugin(KeysOptions, (options) => {
     name: 'keys',
     async setup(gateway) {
       runtime = await openRuntime(gateway, options);
+      // tpm reconciliation and spend need every stream's token counts.
+      gateway.needStreamUsage();
       const rt = runtime;
       tapAuth(gateway, rt, options);
       tapAdmission(gateway, rt, options);

@@ -1,7 +1,7 @@
 import { invalidParam } from 'switchyard';
 import { parseSpendDate } from '../spend-dates.ts';
 import type { SpendFilter, SpendStatus } from '../store/index.ts';
-import { tokenCandidates } from './key-ref.ts';
+import { plaintextInQuery } from './errors.ts';
 import { pageQuery, queryValue } from './query.ts';
 import { spendRecord, type SpendRecord } from './records.ts';
 import type { AdminContext, AdminRoute } from './types.ts';
@@ -20,8 +20,12 @@ const STATUSES: readonly SpendStatus[] = ['success', 'failure', 'aborted'];
 export function spendFilterFrom(query: URLSearchParams): SpendFilter {
   const filter: { -readonly [K in keyof SpendFilter]: SpendFilter[K] } = {};
   const apiKey = queryValue(query, 'api_key');
-  // The log holds hashes; a key sent as itself is hashed (a hash is kept as it is).
-  if (apiKey !== undefined) filter.api_key = tokenCandidates(apiKey)[0] as string;
+  // The log holds hashes, and only a hash may travel in a URL (access logs keep URLs): a
+  // plaintext key here is refused, as on GET /key/info.
+  if (apiKey !== undefined) {
+    if (!/^[0-9a-fA-F]{64}$/.test(apiKey)) throw plaintextInQuery('api_key');
+    filter.api_key = apiKey.toLowerCase();
+  }
   for (const name of ['team_id', 'key_alias', 'model'] as const) {
     const value = queryValue(query, name);
     if (value !== undefined) filter[name] = value;

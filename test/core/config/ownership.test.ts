@@ -26,12 +26,12 @@ describe('exclusive stages (Plugin.owns)', () => {
   test('fallback-resilient added to defaultPlugins() is a start-up error naming both call strategies', async () => {
     const problems = await problemsOf([...defaultPlugins(env), resilient({})]);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^plugins\[5\]: plugins 'fallback-ordered' \(plugins\[3\]\) and 'fallback-resilient' both own the 'call' stage/);
+    expect(problems[0]).toMatch(/^plugins\[7\]: plugins 'fallback-ordered' \(plugins\[3\]\) and 'fallback-resilient' both own the 'call' stage/);
   });
 
   test('the preset swaps its call strategy: defaultPlugins(env, { fallback })', async () => {
     const plugins = defaultPlugins(env, { fallback: resilient({}) });
-    expect(plugins.map((p) => p.name)).toEqual(['provider-openai', 'auth-master-key', 'routing-models', 'fallback-resilient', 'log-pino']);
+    expect(plugins.map((p) => p.name)).toEqual(['provider-openai', 'keys', 'routing-models', 'fallback-resilient', 'log-pino', 'inbound-messages', 'inbound-responses']);
     expect(await problemsOf(plugins)).toEqual([]);
   });
 

@@ -164,4 +164,22 @@ describe('keys plugin: virtual keys through the real gateway', () => {
     expect(rows[0]?.api_key).toMatch(/^[0-9a-f]{64}$/);
     expect(rows.filter((r) => r.status === 'success').every((r) => r.spend > 0)).toBe(true);
   });
+
+  test("a stream without include_usage: the client gets no usage chunk, the spend row still has the stream's tokens", async () => {
+    const key = await generate({ key_alias: 'streamer' });
+    const stream = await clientFor(key).chat.completions.create({ model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: 'stream me' }] });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('echo: stream me');
+    expect(chunks.every((c) => c.choices.length > 0 && c.usage == null)).toBe(true);
+    expect((upstream.requests[0]?.json as { stream_options?: unknown }).stream_options).toEqual({ include_usage: true });
+    let rows: { total_tokens: number; spend: number }[] = [];
+    for (let i = 0; i < 50 && rows.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      rows = (await admin(`/spend/logs/v2?key_alias=streamer`, undefined, 'GET')).json.data as typeof rows;
+    }
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.total_tokens).toBeGreaterThan(0);
+    expect(rows[0]?.spend).toBeGreaterThan(0);
+  });
 });

@@ -74,9 +74,9 @@ forEachStore((fresh) => {
       cache_creation_input_tokens: 0, reasoning_tokens: 0, spend: 5, cache_hit: false, status: 'success', status_code: 200,
       error_type: null, attempts: 1, metadata: {},
     }]);
-    await h.call('/spend/logs/v2', { query: { api_key: custom } });
     // Refusals that had a plaintext key in hand.
     const errors = [
+      await h.fail('/spend/logs/v2', { query: { api_key: custom } }, 400, 'plaintext_key_in_query'),
       await h.fail('/key/info', { query: { key: custom } }, 400, 'plaintext_key_in_query'),
       await h.fail('/key/update', { body: { key: 'sk-ZyXwVuT-MnOpQr-QRSTUV' } }, 404, 'key_not_found'),
       await h.fail('/key/generate', { body: { key: custom } }, 409, 'key_exists'),
