@@ -1,4 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ForwardOperation } from './forward/operations.ts';
+import type { ForwardRequest } from './forward/read.ts';
 import type { Logger } from './log.ts';
 import type { CanonicalRequest, FinalResult, Operation, Usage } from './openai/types.ts';
 import type { JsonBody } from './result.ts';
@@ -37,8 +39,12 @@ export interface Timings {
   end: number | undefined;
 }
 
-/** `route`: a plugin's own route (admin API, page, another inbound format). */
-export type ContextOperation = Operation | 'models' | 'route';
+/**
+ * `route`: a plugin's own route (admin API, page, another inbound format). A forwarded operation
+ * (`images`, `speech`, `transcriptions`, `moderations`, `rerank`) is a model call whose body is
+ * passed through (`ctx.forward`).
+ */
+export type ContextOperation = Operation | ForwardOperation | 'models' | 'route';
 
 export interface ContextInit {
   readonly id: string;
@@ -118,6 +124,12 @@ export class RequestContext {
   hideUsageChunk: boolean;
   /** The encoder of a streamed answer in an `inbound` format, once the stream has started. */
   encoder: StreamEncoder | undefined;
+  /**
+   * A forwarded operation's request (images, audio, moderations, rerank): its route and the
+   * client's body as it goes upstream. `request` then holds the JSON body (or `{ model }` of a
+   * multipart upload) for plugins that read fields such as `user`. Undefined for other calls.
+   */
+  forward: ForwardRequest | undefined;
   #rootLog: Logger;
   #log: Logger | undefined;
 
@@ -145,6 +157,7 @@ export class RequestContext {
     this.inbound = undefined;
     this.hideUsageChunk = false;
     this.encoder = undefined;
+    this.forward = undefined;
     this.#rootLog = init.rootLog;
     this.#log = undefined;
   }

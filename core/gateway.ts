@@ -9,6 +9,7 @@ import { ProviderRegistry } from './providers/registry.ts';
 import type { CallResult } from './result.ts';
 import type { Deployment } from './routing/types.ts';
 import type { ModelGroup } from './config/schema.ts';
+import { forwardRoutes } from './forward/operations.ts';
 import { StrategyRegistry } from './routing/strategy.ts';
 import { StateSlot } from './state/slot.ts';
 import { unreachableTaps, type TapRecord } from './tap-order.ts';
@@ -16,7 +17,9 @@ import type { PluginRoute, RegisteredRoute } from './server/plugin-routes.ts';
 
 /** Paths the core serves itself; a plugin route may not take them. */
 const corePaths: ReadonlySet<string> = new Set(
-  ['/chat/completions', '/completions', '/embeddings', '/models'].flatMap((p) => [p, `/v1${p}`]).concat(['/', '/health', '/health/readiness', '/docs', '/openapi.json']),
+  ['/chat/completions', '/completions', '/embeddings', '/models']
+    .flatMap((p) => [p, `/v1${p}`])
+    .concat(['/', '/health', '/health/readiness', '/docs', '/openapi.json'], forwardRoutes.flatMap((r) => r.paths)),
 );
 const pathsOf = (route: PluginRoute): readonly string[] => (typeof route.path === 'string' ? [route.path] : route.path);
 

@@ -72,6 +72,9 @@ export {
   type UpstreamInit,
 } from './providers/define.ts';
 export { ProviderRegistry, type ModelInfo, type ProviderAdapter } from './providers/registry.ts';
+export { forwardOperations, forwardRoutes, isForwardOperation, type ForwardOperation, type ForwardRoute } from './forward/operations.ts';
+export type { ForwardBody, ForwardPayload } from './forward/body.ts';
+export type { ForwardRequest } from './forward/read.ts';
 export { providerError, retryAfterSeconds, scrubSecrets, type ProviderErrorInfo } from './providers/upstream-errors.ts';
 export {
   encodeEmbeddings,

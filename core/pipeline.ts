@@ -10,6 +10,8 @@ import {
   toGatewayError,
   unauthorized,
 } from './errors.ts';
+import type { ForwardOperation, ForwardRoute } from './forward/operations.ts';
+import { readForwardRequest } from './forward/read.ts';
 import type { Gateway } from './gateway.ts';
 import { answerBufferLimits, configureAnswerBuffers, releaseAnswerBuffer } from './http/answer-budget.ts';
 import type { CanonicalRequest, ChatCompletion, ChatCompletionChunk, CompletionChunk, FinalResult, Operation, StreamChunk } from './openai/types.ts';
@@ -17,7 +19,8 @@ import type { InboundFormat } from './inbound.ts';
 import { validateRequest } from './openai/schemas.ts';
 import type { Outcome } from './outcome.ts';
 import { JsonBody, type CallResult } from './result.ts';
-import type { RoutePlan } from './routing/types.ts';
+import type { Deployment, RoutePlan } from './routing/types.ts';
+import { operationNotOffered } from './providers/forward.ts';
 import { readBodyBytes } from './server/body.ts';
 import { parseJsonBody } from './server/parse-body.ts';
 import { requestIdFrom } from './server/request-id.ts';
@@ -152,6 +155,47 @@ export class Pipeline {
       // Only a bug gets here (fail and finish do not throw by design): it costs this request, a 500.
       this.escaped(res, err, ctx?.id ?? requestId ?? requestIdFrom(req.headers));
     }
+  }
+
+  /**
+   * Serves one forwarded call (images, audio, moderations, rerank; see `core/forward/`): auth →
+   * route (only deployments whose provider offers the operation) → call → the answer passed
+   * through as it arrives → log. No `transform.*` or cache stage: the body goes up as the client
+   * sent it, and the answer is never held whole. Never rejects, as `handle`.
+   */
+  async handleForward(route: ForwardRoute, req: IncomingMessage, res: ServerResponse, requestId?: string): Promise<void> {
+    let ctx: RequestContext | undefined;
+    try {
+      ctx = this.createContext(route.operation, req, res, requestId);
+      let outcome: Outcome;
+      try {
+        await this.authenticate(ctx);
+        const forward = await readForwardRequest(route, req, this.#bodyLimit);
+        ctx.forward = forward;
+        // The stages type `request` as a canonical one; forwarded bodies are read only by field.
+        ctx.request = forward.request as unknown as CanonicalRequest;
+        ctx.model = forward.model;
+        const plan = this.#offering(await this.#route(ctx), route.operation);
+        ctx.plan = plan;
+        outcome = await this.#respond(ctx, res, await this.#call(ctx, plan));
+      } catch (err) {
+        outcome = this.fail(ctx, res, err);
+      }
+      ctx.forward?.body.close();
+      this.#finish(ctx, outcome);
+    } catch (err) {
+      this.escaped(res, err, ctx?.id ?? requestId ?? requestIdFrom(req.headers));
+    }
+  }
+
+  /** The plan's deployments whose provider offers the operation; none is a 400 naming the provider. */
+  #offering(plan: RoutePlan, operation: ForwardOperation): RoutePlan {
+    const providers = this.#gateway.providers;
+    const offers = (d: Deployment): boolean => providers.get(d.provider)?.forwards?.includes(operation) === true;
+    if (plan.deployments.every(offers)) return plan;
+    const deployments = plan.deployments.filter(offers);
+    if (deployments.length === 0) throw operationNotOffered((plan.deployments[0] as Deployment).provider, operation);
+    return { ...plan, deployments };
   }
 
   /** Logs and answers (500 envelope, or a reset once headers are out) what escaped a request's own handling. */

@@ -85,6 +85,8 @@ export interface ForwardResult {
   readonly kind: 'forward';
   /** The upstream's content-length, when it sent one. */
   readonly length: number | undefined;
+  /** The upstream's media type, for forwarded operations (audio); JSON when unset. */
+  readonly type?: string | undefined;
   /** The body from its first byte. Throws a GatewayError if the upstream fails part-way; `return()` releases it. */
   readonly body: AsyncIterator<Buffer, undefined>;
 }
@@ -94,8 +96,9 @@ export type CallResult = CompleteResult | StreamResult | ForwardResult;
 
 export const completeResult = (body: JsonBody<FinalResult>): CompleteResult => ({ kind: 'complete', body });
 export const streamResult = (events: AsyncIterable<StreamEvent>): StreamResult => ({ kind: 'stream', events });
-export const forwardResult = (body: AsyncIterator<Buffer, undefined>, length: number | undefined): ForwardResult => ({
+export const forwardResult = (body: AsyncIterator<Buffer, undefined>, length: number | undefined, type?: string): ForwardResult => ({
   kind: 'forward',
   length,
   body,
+  type,
 });

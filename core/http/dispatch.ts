@@ -41,7 +41,8 @@ export abstract class DispatchedCall implements Dispatcher.DispatchHandler {
         path: target.path,
         method: call.method,
         headers: call.headers,
-        body: call.body ?? null,
+        // undici's types omit async iterables, which its HTTP/1 client writes (a forwarded upload).
+        body: (call.body ?? null) as Dispatcher.DispatchOptions['body'],
         headersTimeout: call.timeoutMs,
         bodyTimeout: call.idleTimeoutMs ?? call.timeoutMs,
       },

@@ -37,7 +37,7 @@ export interface UpstreamCall {
   readonly url: string;
   readonly method: 'GET' | 'POST';
   readonly headers: Record<string, string>;
-  readonly body?: string | Buffer | Uint8Array | undefined;
+  readonly body?: string | Buffer | Uint8Array | AsyncIterable<Buffer> | undefined;
   /** The client's signal: when it aborts, the upstream request is torn down. */
   readonly signal: AbortSignal;
   /** Longest wait for response headers, and longest silence between body chunks, in ms. */

@@ -13,8 +13,10 @@ import type {
   EmbeddingRequest,
   Operation,
 } from '../openai/types.ts';
+import type { ForwardOperation } from '../forward/operations.ts';
 import type { CallResult } from '../result.ts';
 import type { Deployment } from '../routing/types.ts';
+import { forwardCall, operationNotOffered } from './forward.ts';
 import { listModels, passthroughCall } from './passthrough.ts';
 import type { ModelInfo, ProviderAdapter } from './registry.ts';
 import { translatedCall } from './translated.ts';
@@ -29,10 +31,15 @@ export interface UpstreamInit {
 
 /** What the core tells `request()` about the call it is about to make. */
 export interface CallInfo {
-  readonly operation: Operation | 'models';
+  readonly operation: Operation | ForwardOperation | 'models';
   readonly stream: boolean;
-  /** The serialised body, for providers that sign it (Bedrock). */
+  /** The serialised body, for providers that sign it (Bedrock); undefined for forwarded bodies. */
   readonly body: string | undefined;
+  /**
+   * A forwarded operation's path under the provider's OpenAI-style base (`/images/generations`,
+   * `/audio/translations`, `/rerank`): the operation alone does not tell the route.
+   */
+  readonly path?: string;
 }
 
 /** One decoded upstream stream event: the parsed `data` JSON and the SSE event name, if any. */
@@ -102,6 +109,12 @@ export interface ProviderDefinition {
   readonly embeddings?: EmbeddingsTranslation | Passthrough;
   readonly models?: ModelsTranslation | Passthrough;
   /**
+   * Forwarded operations the provider serves (images, audio, moderations, rerank): the client's
+   * body goes to `request()`'s URL for `call.path` as it is, only `model` changed, and the answer
+   * comes back as it arrives. A deployment of a provider without the operation is refused (400).
+   */
+  readonly forwards?: readonly ForwardOperation[];
+  /**
    * The media type of a stream answer (Bedrock: `application/vnd.amazon.eventstream`); default
    * `text/event-stream`. A 200 stream answer of another type fails the call (an error body is
    * translated), since it would otherwise read as an empty success.
@@ -126,10 +139,17 @@ export interface ProviderDefinition {
  */
 export function defineProvider(def: ProviderDefinition): ProviderAdapter {
   const operations = (['chat', 'completions', 'embeddings'] as const).filter((op) => def[op] !== undefined);
+  const forwards = Object.freeze([...(def.forwards ?? [])]);
   const adapter: ProviderAdapter = {
     id: def.id,
     operations,
+    forwards,
     invoke(ctx: RequestContext, request: CanonicalRequest, target: Deployment): Promise<CallResult> {
+      const forward = ctx.forward;
+      if (forward !== undefined) {
+        const op = forward.route.operation;
+        return forwards.includes(op) ? forwardCall(def, ctx, target) : Promise.reject(operationNotOffered(def.id, op));
+      }
       const operation = ctx.operation as Operation;
       const translation = def[operation];
       if (translation === undefined) return Promise.reject(operationNotSupported(ctx.model, operation));

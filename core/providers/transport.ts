@@ -25,7 +25,7 @@ function upstreamCall(
   signal: AbortSignal,
   target: Deployment,
   init: UpstreamInit,
-  payload: string | Buffer | undefined,
+  payload: string | Buffer | AsyncIterable<Buffer> | undefined,
   stream: boolean,
 ): UpstreamCall {
   const timeouts = callTimeouts(target, stream);
@@ -62,6 +62,33 @@ export async function sendStream(
     response = await callUpstreamStream(call);
     if (response.statusCode >= 400) throw await errorFromResponse(def, response, init);
     if (!isStreamAnswer(response.headers, def.streamContentType ?? eventStreamType)) throw await notAStream(def, response, init);
+  } catch (err) {
+    clearDeadline(call.signal);
+    throw err;
+  }
+  return { response, init, timeoutMs: call.timeoutMs, signal: call.signal };
+}
+
+/**
+ * A forwarded call (images, audio, rerank…): the client's body, or a stream of it, goes up with
+ * `headers` over the provider's; the answer's headers are awaited and any success is handed back
+ * to be read as it arrives, whatever its media type. Error statuses as `sendStream`.
+ */
+export async function sendForward(
+  def: ProviderDefinition,
+  signal: AbortSignal,
+  target: Deployment,
+  info: CallInfo,
+  payload: string | Buffer | AsyncIterable<Buffer>,
+  headers: Readonly<Record<string, string>>,
+): Promise<SentCall> {
+  const base = await def.request(target, info);
+  const init: UpstreamInit = { ...base, headers: { ...base.headers, ...headers } };
+  const call = upstreamCall(def, signal, target, init, payload, true);
+  let response: UpstreamStream;
+  try {
+    response = await callUpstreamStream(call);
+    if (response.statusCode >= 400) throw await errorFromResponse(def, response, init);
   } catch (err) {
     clearDeadline(call.signal);
     throw err;

@@ -2,6 +2,7 @@ import type { RequestListener } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { GatewayError, routeNotFound, toGatewayError } from '../errors.ts';
+import { forwardRoutes } from '../forward/operations.ts';
 import type { Gateway } from '../gateway.ts';
 import type { Operation } from '../openai/types.ts';
 import type { Pipeline } from '../pipeline.ts';
@@ -82,6 +83,13 @@ export function createApp(deps: AppDeps): Koa {
       koa.respond = false;
       if (deps.isShuttingDown()) return refuseWhileDraining(koa.res, koa.state.requestId as string);
       await deps.pipeline.handle(operation, koa.req, koa.res, koa.state.requestId as string);
+    });
+  }
+  for (const route of forwardRoutes) {
+    router.post([...route.paths], async (koa) => {
+      koa.respond = false;
+      if (deps.isShuttingDown()) return refuseWhileDraining(koa.res, koa.state.requestId as string);
+      await deps.pipeline.handleForward(route, koa.req, koa.res, koa.state.requestId as string);
     });
   }
   modelRoutes(router, deps.pipeline, deps.catalog);

@@ -1,3 +1,4 @@
+import { forwardRoutes } from '../forward/operations.ts';
 import { ChatRequestSchema, CompletionRequestSchema, EmbeddingRequestSchema } from '../openai/schemas.ts';
 import type { ModelEntry } from './model-catalog.ts';
 import type { RegisteredRoute } from './plugin-routes.ts';
@@ -59,7 +60,27 @@ function modelCall(summary: string, schemaRef: string, streams: boolean): object
   };
 }
 
-/** The OpenAPI 3.1 document of the running gateway: its routes, and the models it serves. */
+/** The forwarded routes (images, audio, moderations, rerank), each once under its `/v1` or `/v2` path. */
+function forwardPaths(): Record<string, object> {
+  const paths: Record<string, object> = {};
+  for (const route of forwardRoutes) {
+    const type = route.body === 'json' ? 'application/json' : 'multipart/form-data';
+    const answer = route.operation === 'speech' ? { 'audio/mpeg': {}, 'application/octet-stream': {} } : { 'application/json': {} };
+    for (const path of route.paths.filter((p) => p.startsWith('/v'))) {
+      paths[path] = {
+        post: {
+          summary: route.summary,
+          tags: ['forwarded'],
+          security: [{ bearer: [] }],
+          requestBody: { required: true, content: { [type]: { schema: { type: 'object', required: ['model'], properties: { model: { type: 'string' } } } } } },
+          responses: { '200': { description: "The provider's answer, passed through as it arrives", content: answer }, ...errorResponses },
+        },
+      };
+    }
+  }
+  return paths;
+}
+
 /** Plugin routes with a summary, by path (with `{param}` for koa's `:param`). */
 function pluginPaths(routes: readonly RegisteredRoute[]): Record<string, Record<string, object>> {
   const paths: Record<string, Record<string, object>> = {};
@@ -82,6 +103,7 @@ function pluginPaths(routes: readonly RegisteredRoute[]): Record<string, Record<
   return paths;
 }
 
+/** The OpenAPI 3.1 document of the running gateway: its routes, and the models it serves. */
 export function openApiDocument(models: readonly ModelEntry[], version: string, routes: readonly RegisteredRoute[] = []): object {
   const ids = models.map((m) => m.id);
   return {
@@ -117,6 +139,7 @@ export function openApiDocument(models: readonly ModelEntry[], version: string, 
       },
       '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'Alive' } } } },
       '/health/readiness': { get: { summary: 'Readiness: plugins, providers, backends', responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } } },
+      ...forwardPaths(),
       ...pluginPaths(routes),
     },
   };

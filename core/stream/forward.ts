@@ -6,7 +6,7 @@ import { callHeaders } from '../server/respond.ts';
 import { BodyTail } from './usage-tail.ts';
 
 /**
- * Writes a forwarded (too large to hold) JSON answer as it arrives, waiting for the client to
+ * Writes a forwarded answer (JSON too large to hold, or a forwarded operation's JSON or audio) as it arrives, waiting for the client to
  * drain before reading on, so a client that stops reading holds the upstream back instead of the
  * gateway's memory. The usage is read from the tail into `ctx.usage`. A failure part-way cannot
  * become an envelope (the status and part of the body are sent): the response is destroyed, so
@@ -15,7 +15,8 @@ import { BodyTail } from './usage-tail.ts';
  */
 export async function writeForwarded(ctx: RequestContext, res: ServerResponse, result: ForwardResult): Promise<GatewayError | undefined> {
   const body = result.body;
-  const headers = ['content-type', 'application/json'];
+  const json = result.type === undefined || /json/i.test(result.type);
+  const headers = ['content-type', result.type ?? 'application/json'];
   if (result.length !== undefined) headers.push('content-length', String(result.length));
   res.writeHead(200, callHeaders(ctx, headers));
   const tail = new BodyTail();
@@ -24,13 +25,13 @@ export async function writeForwarded(ctx: RequestContext, res: ServerResponse, r
       const next = await body.next();
       if (next.done === true) break;
       const chunk = next.value;
-      tail.add(chunk);
+      if (json) tail.add(chunk);
       ctx.timings.firstByte ??= performance.now();
       if (!res.write(chunk)) await drained(res);
       if (res.destroyed) throw clientClosed();
     }
     res.end();
-    ctx.usage = tail.usage();
+    if (json) ctx.usage = tail.usage();
     return undefined;
   } catch (err) {
     const error = res.destroyed || ctx.signal.aborted ? clientClosed() : toGatewayError(err);

@@ -1,4 +1,4 @@
-import { Order, PriceBook, type GatewayApi, type Price, type RequestContext } from 'switchyard';
+import { forwardOperations, isForwardOperation, Order, PriceBook, type GatewayApi, type Price, type RequestContext } from 'switchyard';
 import { keyCallOf } from './key-call.ts';
 import type { Admission } from './limits/index.ts';
 import { costNanoUsd } from './spend/cost.ts';
@@ -7,7 +7,7 @@ import type { SpendWriter } from './spend/writer.ts';
 import { nanoToUsd } from './money.ts';
 
 /** Operations that are model calls (and so have a spend row); `models` and plugin routes are not. */
-const billed = new Set(['chat', 'completions', 'embeddings']);
+const billed = new Set<string>(['chat', 'completions', 'embeddings', ...forwardOperations]);
 
 export interface SpendTapDeps {
   readonly prices: PriceBook;
@@ -52,7 +52,7 @@ export function tapSpend(gateway: GatewayApi, deps: SpendTapDeps): void {
       },
       price,
     });
-    if (row.spend === null) ctx.log.warn({ model: row.model, provider: row.custom_llm_provider }, 'keys: no price for this model; its cost is unknown');
+    if (row.spend === null && !isForwardOperation(ctx.operation)) ctx.log.warn({ model: row.model, provider: row.custom_llm_provider }, 'keys: no price for this model; its cost is unknown');
     writer.add(row);
     const lease = call?.lease;
     if (lease !== undefined && row.spend !== null && row.spend > 0) {

@@ -76,7 +76,8 @@ export class ResponseCache {
   #controls(ctx: RequestContext): CacheControls | undefined {
     const policy = this.#policy;
     const operation = ctx.operation;
-    if (operation === 'models' || operation === 'route' || !policy.operations.has(operation)) return undefined;
+    if (operation !== 'chat' && operation !== 'completions' && operation !== 'embeddings') return undefined;
+    if (!policy.operations.has(operation)) return undefined;
     if (policy.models !== undefined && !policy.models.has(ctx.model)) return undefined;
     if (policy.deterministicOnly && operation !== 'embeddings' && !isDeterministic(ctx.request)) return undefined;
     const controls = cacheControls(ctx.headers, policy);

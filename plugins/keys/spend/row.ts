@@ -1,4 +1,4 @@
-import { tokenParts, type Outcome, type Price, type RequestContext } from 'switchyard';
+import { isForwardOperation, tokenParts, type Outcome, type Price, type RequestContext } from 'switchyard';
 import type { EpochMs, JsonObject, SpendRow, SpendStatus } from '../store/types.ts';
 import { costNanoUsd } from './cost.ts';
 
@@ -73,7 +73,8 @@ function spendStatus(outcome: SpendRowInput['outcome']): SpendStatus {
  *   `custom_llm_provider` its provider.
  * - Tokens follow `tokenParts` (OpenAI's meaning); `total_tokens` = prompt + completion.
  * - `spend`: nano-USD; 0 when nothing was used (no usage, or a cache hit); null when tokens
- *   were used on a model without a price.
+ *   were used on a model without a price, and for every served forwarded call (images, audio,
+ *   moderations, rerank: priced per unit, which is not tracked).
  * - `error_type` is the error's OpenAI `type` (its `code`, if any, is in `metadata.error_code`).
  *
  * @example
@@ -92,6 +93,9 @@ export function buildSpendRow(input: SpendRowInput): SpendRow {
   const prompt = parts === undefined ? 0 : parts.input + parts.cacheRead + parts.cacheWrite;
   const completion = parts === undefined ? 0 : parts.output + parts.reasoning;
   const billable = usage !== undefined && ctx.cacheStatus !== 'hit' && prompt + completion > 0;
+  // Images, audio, moderations and rerank are priced per image, second or search, not per token:
+  // a served one costs an unknown amount (null), never $0.
+  const unpriced = isForwardOperation(ctx.operation) && !billable && outcome.error === undefined;
   const code = outcome.error?.extra.code;
   return {
     request_id: ctx.id,
@@ -114,7 +118,7 @@ export function buildSpendRow(input: SpendRowInput): SpendRow {
     cache_read_input_tokens: parts?.cacheRead ?? 0,
     cache_creation_input_tokens: parts?.cacheWrite ?? 0,
     reasoning_tokens: parts?.reasoning ?? 0,
-    spend: billable ? costNanoUsd(usage, input.price) : 0,
+    spend: unpriced ? null : billable ? costNanoUsd(usage, input.price) : 0,
     cache_hit: ctx.cacheStatus === 'hit',
     status: spendStatus(outcome),
     status_code: outcome.status,

@@ -54,6 +54,8 @@ export default definePlugin(AzureOptions, (options) => {
     chat: 'passthrough',
     completions: 'passthrough',
     embeddings: 'passthrough',
+    // Azure serves images and audio under the deployment; it has no moderations or rerank route.
+    forwards: ['images', 'speech', 'transcriptions'],
   });
 
   return {

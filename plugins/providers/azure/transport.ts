@@ -26,13 +26,14 @@ export function trimEndpoint(endpoint: string): string {
 }
 
 /**
- * `{endpoint}/openai/deployments/{deployment}{path}?api-version=…`, the deployment being the
+ * `{endpoint}/openai/deployments/{deployment}{path}?api-version=…` (the path of an operation, or a forwarded route's), the deployment being the
  * Deployment's `model`. `apiVersion: 'v1'` selects Azure's v1 API, `{endpoint}/openai/v1{path}`,
  * where the deployment travels as `model` in the body (the pass-through sets it).
  */
-export function azureUrl(endpoint: string, deployment: string, operation: keyof typeof paths, apiVersion: string): string {
-  if (apiVersion === 'v1') return `${endpoint}/openai/v1${paths[operation]}`;
-  return `${endpoint}/openai/deployments/${encodeURIComponent(deployment)}${paths[operation]}?api-version=${encodeURIComponent(apiVersion)}`;
+export function azureUrl(endpoint: string, deployment: string, operation: keyof typeof paths | { readonly path: string }, apiVersion: string): string {
+  const path = typeof operation === 'string' ? paths[operation] : operation.path;
+  if (apiVersion === 'v1') return `${endpoint}/openai/v1${path}`;
+  return `${endpoint}/openai/deployments/${encodeURIComponent(deployment)}${path}?api-version=${encodeURIComponent(apiVersion)}`;
 }
 
 /** A token provider that fails is the gateway's credential problem: a retryable 502, its cause logged, not sent. */
@@ -63,5 +64,7 @@ export async function azureRequest(t: AzureTransport, target: Deployment, call: 
   const headers: Record<string, string> = target.headers === undefined ? { ...t.headers } : { ...t.headers, ...target.headers };
   const auth = await authHeader(t, target);
   if (auth !== undefined) headers[auth[0]] = auth[1];
-  return { url: azureUrl(trimEndpoint(endpoint), target.model, call.operation, apiVersion), headers };
+  // A forwarded operation (images, audio) names its path: Azure serves them under the deployment too.
+  const operation = call.path !== undefined ? { path: call.path } : (call.operation as keyof typeof paths);
+  return { url: azureUrl(trimEndpoint(endpoint), target.model, operation, apiVersion), headers };
 }

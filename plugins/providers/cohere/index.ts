@@ -30,12 +30,12 @@ export const CohereOptions = Type.Object(
   { additionalProperties: false, title: 'provider-cohere' },
 );
 
-const defaultClaims = /^(command-|command$|embed-|c4ai-aya-)/;
-const paths = { chat: '/v2/chat', embeddings: '/v2/embed', models: '/v1/models?page_size=1000' } as const;
+const defaultClaims = /^(command-|command$|embed-|c4ai-aya-|rerank-)/;
+const paths = { chat: '/v2/chat', embeddings: '/v2/embed', models: '/v1/models?page_size=1000', rerank: '/v2/rerank' } as const;
 
 /**
  * Cohere's v2 API: chat (stream and tools included) and embeddings, translated to and from
- * OpenAI's format; the model list from `GET /v1/models`.
+ * OpenAI's format; rerank forwarded to `/v2/rerank` as it is; the model list from `GET /v1/models`.
  *
  * @example
  * plugins: [cohere({ apiKey: process.env.COHERE_API_KEY })]   // then model: 'command-r-plus-08-2024'
@@ -54,7 +54,7 @@ export default definePlugin(CohereOptions, (options) => {
     if (call.stream) headers.accept = 'text/event-stream';
     if (call.operation === 'models') return { url: base + paths.models, headers, method: 'GET' };
     // Cohere has no legacy completions; the core never calls an operation without a translation.
-    if (call.operation === 'completions') throw operationNotSupported(target.model, 'completions');
+    if (call.operation !== 'chat' && call.operation !== 'embeddings' && call.operation !== 'rerank') throw operationNotSupported(target.model, call.operation);
     return { url: base + paths[call.operation], headers };
   }
 
@@ -66,6 +66,8 @@ export default definePlugin(CohereOptions, (options) => {
     chat: cohereChat,
     embeddings: cohereEmbeddings(options.inputType ?? 'search_document'),
     models: cohereModels,
+    // `/v2/rerank` takes and answers the shape clients send (`{model, query, documents, top_n}`).
+    forwards: ['rerank'],
   });
 
   return {

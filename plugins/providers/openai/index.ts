@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { definePlugin, defineProvider, type CallInfo, type Deployment, type ProviderErrorInfo, type UpstreamInit } from 'switchyard';
+import { definePlugin, defineProvider, type CallInfo, type Deployment, type ForwardOperation, type ProviderErrorInfo, type UpstreamInit } from 'switchyard';
 import { normaliseBaseURL, presets, type PresetName } from './presets.ts';
 
 const presetNames = Object.keys(presets) as PresetName[];
@@ -19,6 +19,12 @@ export const OpenAIOptions = Type.Object(
 );
 
 const paths = { chat: '/chat/completions', completions: '/completions', embeddings: '/embeddings', models: '/models' } as const;
+
+/**
+ * OpenAI's forwarded routes, at the same paths on every server of its wire format (one that lacks
+ * a route answers 404 itself). Rerank is not OpenAI's: Cohere serves it.
+ */
+const openAIForwards: readonly ForwardOperation[] = ['images', 'speech', 'transcriptions', 'moderations'];
 
 interface OpenAIErrorShape {
   error?: { message?: unknown; code?: unknown; param?: unknown; type?: unknown } | string;
@@ -47,7 +53,7 @@ export function openAIErrorInfo(status: number, body: unknown): ProviderErrorInf
 /**
  * OpenAI, and every server that speaks its wire format (Mistral, Groq, DeepSeek, OpenRouter,
  * Together, xAI, Fireworks, Ollama, vLLM, LM Studio, or any `baseURL`). Bodies and stream
- * events pass through untouched except for `model`.
+ * events pass through untouched except for `model`; so do images, audio and moderations calls.
  *
  * @example
  * plugins: [openai({ apiKey: process.env.OPENAI_API_KEY }), openai({ preset: 'groq', apiKey: process.env.GROQ_API_KEY })]
@@ -67,7 +73,8 @@ export default definePlugin(OpenAIOptions, (options) => {
     const headers = target.headers === undefined ? { ...fixedHeaders } : { ...fixedHeaders, ...target.headers };
     if (apiKey !== undefined && apiKey !== '') headers.authorization = `Bearer ${apiKey}`;
     if (call.operation === 'models') return { url: base + paths.models, headers, method: 'GET' };
-    return { url: base + paths[call.operation], headers };
+    if (call.path !== undefined) return { url: base + call.path, headers };
+    return { url: base + paths[call.operation as keyof typeof paths], headers };
   }
 
   const adapter = defineProvider({
@@ -79,6 +86,7 @@ export default definePlugin(OpenAIOptions, (options) => {
     ...('completions' in preset && preset.completions ? { completions: 'passthrough' as const } : {}),
     ...('embeddings' in preset && preset.embeddings ? { embeddings: 'passthrough' as const } : {}),
     models: 'passthrough',
+    forwards: openAIForwards,
   });
 
   return {

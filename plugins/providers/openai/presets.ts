@@ -24,7 +24,8 @@ export const presets = {
     baseURLEnv: 'OPENAI_BASE_URL',
     // OpenAI's embedding names only (`text-embedding-3-*`, `-ada-002`): Google's `text-embedding-004`
     // belongs to Gemini, whatever order the providers were registered in.
-    claims: /^(gpt-|chatgpt-|o\d|text-embedding-(3-|ada-)|davinci|babbage|omni-moderation|text-moderation)/,
+    // `gpt-image-*` is among `gpt-`; `dall-e-*`, `tts-*` and `whisper-*` are the images and audio models.
+    claims: /^(gpt-|chatgpt-|o\d|text-embedding-(3-|ada-)|davinci|babbage|omni-moderation|text-moderation|dall-e-|tts-|whisper-)/,
     completions: true,
     embeddings: true,
   },

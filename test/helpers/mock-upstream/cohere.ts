@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { sendJson, startMockServer, type MockServer, type RecordedRequest } from './server.ts';
 
 /**
- * A strict mock of Cohere's v2 API (`POST /v2/chat`, `POST /v2/embed`, `GET /v1/models`), after
+ * A strict mock of Cohere's v2 API (`POST /v2/chat`, `POST /v2/embed`, `POST /v2/rerank`, `GET /v1/models`), after
  * the API reference and the `cohere-ai` SDK's raw schemas. It rejects what Cohere rejects with
  * Cohere's `{ "message" }` bodies: a missing or wrong bearer key, a missing model, messages or
  * input_type, unknown fields, unknown roles, a tool result without a matching tool call,
@@ -22,7 +22,7 @@ export interface MockCohereOptions {
 }
 
 export const mockCohereKey = 'co-mock-upstream-key-7890';
-export const defaultCohereModels = ['command-r-plus-08-2024', 'command-a-03-2025', 'command-a-vision-07-2025', 'embed-english-v3.0', 'embed-v4.0'];
+export const defaultCohereModels = ['command-r-plus-08-2024', 'command-a-03-2025', 'command-a-vision-07-2025', 'embed-english-v3.0', 'embed-v4.0', 'rerank-v3.5'];
 
 type Json = Record<string, unknown>;
 
@@ -238,6 +238,33 @@ function embed(body: Json, res: ServerResponse): void {
   });
 }
 
+const rerankFields = new Set(['model', 'query', 'documents', 'top_n', 'max_tokens_per_doc', 'priority']);
+
+/** How many of the query's words a document contains: the mock's relevance, so tests can predict the order. */
+function overlap(query: string, doc: string): number {
+  const words = new Set(doc.toLowerCase().split(/\W+/));
+  const terms = query.toLowerCase().split(/\W+/).filter((w) => w !== '');
+  return terms.length === 0 ? 0 : terms.filter((w) => words.has(w)).length / terms.length;
+}
+
+/** `POST /v2/rerank`: documents (strings) ordered by relevance, `top_n` of them. */
+function rerank(body: Json, res: ServerResponse): void {
+  if (!checkUnknown(body, rerankFields, res)) return;
+  if (typeof body.query !== 'string' || body.query === '') return void reject(res, 'invalid request: query must be a non-empty string');
+  const docs = body.documents;
+  if (!Array.isArray(docs) || docs.length === 0 || !docs.every((d) => typeof d === 'string')) {
+    return void reject(res, 'invalid request: documents must be a non-empty list of strings');
+  }
+  const topN = body.top_n ?? docs.length;
+  if (typeof topN !== 'number' || !Number.isInteger(topN) || topN < 1) return void reject(res, 'invalid request: top_n must be a positive integer');
+  const query = body.query;
+  const results = (docs as string[])
+    .map((doc, index) => ({ index, relevance_score: Math.round(overlap(query, doc) * 1000) / 1000 }))
+    .sort((a, b) => b.relevance_score - a.relevance_score || a.index - b.index)
+    .slice(0, topN);
+  sendJson(res, 200, { id: 'rerank-mock', results, meta: { api_version: { version: '2' }, billed_units: { search_units: 1 } } });
+}
+
 export async function startMockCohere(options: MockCohereOptions = {}): Promise<MockServer> {
   const apiKey = options.apiKey ?? mockCohereKey;
   const models = new Set(options.models ?? defaultCohereModels);
@@ -260,7 +287,7 @@ export async function startMockCohere(options: MockCohereOptions = {}): Promise<
         next_page_token: null,
       });
     }
-    if (req.method !== 'POST' || (path !== '/v2/chat' && path !== '/v2/embed')) return void reject(res, `route ${req.method} ${req.url} not found`, 404);
+    if (req.method !== 'POST' || (path !== '/v2/chat' && path !== '/v2/embed' && path !== '/v2/rerank')) return void reject(res, `route ${req.method} ${req.url} not found`, 404);
     if (req.json === undefined || typeof req.json !== 'object') return void reject(res, 'invalid request: could not parse request body as JSON');
     const body = req.json as Json;
     if (typeof body.model !== 'string') return void reject(res, 'invalid request: model must be provided');
@@ -268,6 +295,7 @@ export async function startMockCohere(options: MockCohereOptions = {}): Promise<
       return void reject(res, `model '${body.model}' not found, make sure the correct model ID was used and that you have access to the model.`, 404);
     }
     if (path === '/v2/embed') return embed(body, res);
+    if (path === '/v2/rerank') return rerank(body, res);
     if (!checkChat(body, res)) return;
     if (/too long/i.test(JSON.stringify(body.messages))) {
       return void reject(res, 'too many tokens: total number of tokens in the prompt cannot exceed 4081 - received 5000. Try using a shorter prompt or a shorter max_tokens value.');

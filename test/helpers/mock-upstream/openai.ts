@@ -1,8 +1,10 @@
 import type { ServerResponse } from 'node:http';
+import { formModel, mediaRoute, multipartPaths } from './openai-media.ts';
 import { sendJson, startMockServer, type MockServer, type RecordedRequest } from './server.ts';
 
 /**
- * A strict mock of OpenAI's API (chat, completions, embeddings, models), shaped after the API
+ * A strict mock of OpenAI's API (chat, completions, embeddings, models; images, audio and
+ * moderations in `openai-media.ts`), shaped after the API
  * reference and the `openai` SDK's types: it rejects what the real API rejects (bad key, missing
  * model or messages, unknown roles, orphan tool messages, `stream_options` without `stream`,
  * `json_object` without the word JSON) with OpenAI's error envelope and status.
@@ -21,7 +23,18 @@ export interface MockOpenAIOptions {
   readonly prefix?: string;
 }
 
-export const defaultMockModels = ['gpt-4o', 'gpt-4o-mini', 'gpt-3.5-turbo-instruct', 'text-embedding-3-small', 'o3-mini'];
+export const defaultMockModels = [
+  'gpt-4o',
+  'gpt-4o-mini',
+  'gpt-3.5-turbo-instruct',
+  'text-embedding-3-small',
+  'o3-mini',
+  'dall-e-3',
+  'gpt-image-1',
+  'tts-1',
+  'whisper-1',
+  'omni-moderation-latest',
+];
 
 type Json = Record<string, unknown>;
 
@@ -238,6 +251,13 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
       return sendJson(res, 200, { object: 'list', data: [...models].map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'openai' })) });
     }
     if (req.method !== 'POST') return invalid(res, `Invalid URL (${req.method} ${req.url})`, null, null, 404);
+    if (multipartPaths.has(path)) {
+      const model = formModel(req);
+      if (model !== undefined && !models.has(model)) {
+        return sendJson(res, 404, { error: { message: `The model \`${model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' } });
+      }
+      return void mediaRoute(path, req, res, gapMs);
+    }
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json') || req.json === undefined) {
       return invalid(res, 'We could not parse the JSON body of your request.', null);
     }
@@ -260,6 +280,8 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
       return void res.end('data: [DONE]\n\n');
     }
     if (path === '/embeddings') return embeddings(body, res);
+    const media = mediaRoute(path, req, res, gapMs);
+    if (media !== false) return media === true ? undefined : media;
     return invalid(res, `Invalid URL (POST ${req.url})`, null, null, 404);
   });
 }

@@ -26,6 +26,20 @@ const ctx = (over: Partial<Ctx> = {}): Ctx => ({
 const ok = { status: 200, error: undefined };
 
 describe('buildSpendRow', () => {
+  test('a forwarded call (images, audio, rerank): 0 tokens and spend null when served, 0 when it failed', () => {
+    const dalle: Deployment = { id: 'openai/dall-e-3', group: 'dall-e-3', provider: 'openai', model: 'dall-e-3' };
+    const served = buildSpendRow({ ctx: ctx({ operation: 'images', model: 'dall-e-3', deployment: dalle, attempts: [attempt(dalle, 'ok', 200)] }), outcome: ok, caller, price: undefined, now });
+    expect(served).toMatchObject({ call_type: 'aimage_generation', model: 'dall-e-3', total_tokens: 0, spend: null, status: 'success' });
+    const failed = buildSpendRow({
+      ctx: ctx({ operation: 'rerank', model: 'rerank-v3.5', deployment: undefined, attempts: [attempt(dalle, 'error', 502)] }),
+      outcome: { status: 502, error: upstreamTimeout('cohere', 1000) },
+      caller,
+      price: undefined,
+      now,
+    });
+    expect(failed).toMatchObject({ call_type: 'arerank', spend: 0, status: 'failure' });
+  });
+
   test('a successful chat: every field, LiteLLM names, epoch times from the performance clock, cost in nano-USD', () => {
     const usage = anthropicUsage({ input_tokens: 12, cache_read_input_tokens: 3000, cache_creation_input_tokens: 1000, output_tokens: 40, output_tokens_details: { thinking_tokens: 25 } });
     const row = buildSpendRow({ ctx: ctx({ usage }), outcome: ok, caller, price: shippedPrices['claude-sonnet-4'], now, metadata: { tags: ['ci'] } });

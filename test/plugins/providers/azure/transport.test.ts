@@ -21,6 +21,15 @@ describe('azure transport', () => {
     expect(azureUrl('https://r', 'd', 'completions', 'v1')).toBe('https://r/openai/v1/completions');
   });
 
+  test('a forwarded operation goes to its path under the deployment (or under /openai/v1)', async () => {
+    const images: CallInfo = { operation: 'images', stream: false, body: undefined, path: '/images/generations' };
+    expect((await azureRequest(transport(), { ...target, model: 'dalle' }, images)).url).toBe(
+      'https://acme.openai.azure.com/openai/deployments/dalle/images/generations?api-version=2024-10-21',
+    );
+    const speech: CallInfo = { operation: 'speech', stream: false, body: undefined, path: '/audio/speech' };
+    expect((await azureRequest(transport({ apiVersion: 'v1' }), target, speech)).url).toBe('https://acme.openai.azure.com/openai/v1/audio/speech');
+  });
+
   test('api-version: the deployment option over the plugin; endpoint: the deployment baseURL over the plugin', async () => {
     const init = await azureRequest(transport(), { ...target, model: 'd', baseURL: 'https://eu.openai.azure.com/', options: { apiVersion: '2025-01-01-preview' } }, chat);
     expect(init.url).toBe('https://eu.openai.azure.com/openai/deployments/d/chat/completions?api-version=2025-01-01-preview');

@@ -10,4 +10,11 @@ describe('OpenAI naming rule', () => {
       expect(presets.openai.claims.test(m), m).toBe(false);
     }
   });
+
+  test('claims the images, audio and moderation models (forwarded routes), not rerank models', () => {
+    for (const m of ['dall-e-3', 'dall-e-2', 'gpt-image-1', 'tts-1', 'tts-1-hd', 'whisper-1', 'omni-moderation-latest', 'text-moderation-stable']) {
+      expect(presets.openai.claims.test(m), m).toBe(true);
+    }
+    for (const m of ['rerank-v3.5', 'dalle-3', 'whisperx']) expect(presets.openai.claims.test(m), m).toBe(false);
+  });
 });

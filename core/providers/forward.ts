@@ -1,0 +1,57 @@
+import type { RequestContext } from '../context.ts';
+import { GatewayError, internalError } from '../errors.ts';
+import type { ForwardOperation } from '../forward/operations.ts';
+import { forwardOperationNames } from '../forward/operations.ts';
+import { forwardResult, type ForwardResult } from '../result.ts';
+import type { Deployment } from '../routing/types.ts';
+import type { CallInfo, ProviderDefinition } from './define.ts';
+import { endCall, sendForward, sentCallFailure, type SentCall } from './transport.ts';
+
+/** A provider asked for a forwarded operation it does not declare: 400 naming both. */
+export function operationNotOffered(provider: string, operation: ForwardOperation): GatewayError {
+  return new GatewayError(400, 'invalid_request_error', `provider '${provider}' does not offer ${forwardOperationNames[operation]}`, {
+    param: 'model',
+    code: 'operation_not_supported',
+  });
+}
+
+/**
+ * One attempt of a forwarded call: the client's body (model set to the deployment's) to the
+ * provider's URL for the route, with the client's content type; the answer handed back from its
+ * first byte, whatever it is (JSON, audio), with its media type.
+ */
+export async function forwardCall(def: ProviderDefinition, ctx: RequestContext, target: Deployment): Promise<ForwardResult> {
+  const forward = ctx.forward;
+  if (forward === undefined) throw internalError('a forwarded operation without its request');
+  const { route, body } = forward;
+  const payload = body.open(target.model);
+  const info: CallInfo = { operation: route.operation, stream: false, body: undefined, path: route.upstreamPath };
+  const headers: Record<string, string> = { 'content-type': body.contentType };
+  if (payload.length !== undefined) headers['content-length'] = String(payload.length);
+  let sent: SentCall;
+  try {
+    sent = await sendForward(def, ctx.signal, target, info, payload.bytes, headers);
+  } catch (err) {
+    body.failed(err);
+    throw err;
+  }
+  const type = sent.response.headers['content-type'];
+  return forwardResult(answerBody(def, sent), contentLength(sent), typeof type === 'string' ? type : undefined);
+}
+
+async function* answerBody(def: ProviderDefinition, sent: SentCall): AsyncGenerator<Buffer, undefined> {
+  try {
+    yield* sent.response.body;
+  } catch (err) {
+    throw sentCallFailure(def, sent, err);
+  } finally {
+    endCall(sent);
+  }
+  return undefined;
+}
+
+function contentLength(sent: SentCall): number | undefined {
+  const raw = sent.response.headers['content-length'];
+  const n = typeof raw === 'string' ? Number(raw) : Number.NaN;
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
