@@ -8,6 +8,12 @@ import { ErrorLine, Pager, useLoad } from './ui.js';
 const PAGE_SIZE = 50;
 const STATUSES = ['', 'success', 'failure', 'aborted'];
 
+/**
+ * Who made a row without a key hash: the master key, or a call refused before its key was known
+ * (a wrong, blocked or deleted key: 401 / 403 from auth).
+ */
+const callerOf = (r) => (r.status_code === 401 || r.status_code === 403 ? 'refused key' : 'master key');
+
 export function RequestsView() {
   const [page, setPage] = useState(1);
   const [draft, setDraft] = useState({ key_alias: '', model: '', status: '' });
@@ -51,7 +57,7 @@ export function RequestsView() {
               (r) => html`
                 <tr key=${r.request_id}>
                   <td>${dateTime(r.startTime)}</td>
-                  <td>${r.key_alias ?? (r.api_key === null ? html`<span class="muted">master key</span>` : html`<code>${r.api_key.slice(0, 8)}</code>`)}</td>
+                  <td>${r.key_alias ?? (r.api_key === null ? html`<span class="muted">${callerOf(r)}</span>` : html`<code>${r.api_key.slice(0, 8)}</code>`)}</td>
                   <td>${r.team_id ?? html`<span class="muted">—</span>`}</td>
                   <td>${r.model}</td>
                   <td>${r.custom_llm_provider ?? '—'}</td>

@@ -168,8 +168,13 @@ async function labelsOf(store: KeysStore, by: DailyGroupBy, ids: readonly (strin
     labels.set(null, 'master key');
     const tokens = ids.filter((id): id is string => id !== null);
     for (const row of await store.getKeys(tokens)) labels.set(row.token, row.key_alias ?? row.key_name);
-    // A deleted key keeps its spend; it is named by a hash prefix, never a key fragment.
-    for (const token of tokens) if (!labels.has(token)) labels.set(token, `deleted key ${token.slice(0, 8)}`);
+    // A deleted or regenerated key keeps its spend under its old hash: named by the alias its
+    // last spend row carries, else by a hash prefix (never a key fragment).
+    for (const token of tokens) {
+      if (labels.has(token)) continue;
+      const last = (await store.spendLogs({ api_key: token }, { page: 1, size: 1 })).rows[0];
+      labels.set(token, last?.key_alias ? `${last.key_alias} (old key)` : `deleted key ${token.slice(0, 8)}`);
+    }
     return labels;
   }
   labels.set(null, 'no team');

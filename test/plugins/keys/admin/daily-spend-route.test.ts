@@ -36,16 +36,20 @@ forEachStore((fresh) => {
     expect(a.others).toBeNull();
   });
 
-  test('by key: labelled by alias or key_name, the master key and deleted keys named without a key fragment', async () => {
+  test('by key: labelled by alias or key_name; the master key, deleted and regenerated keys named without a key fragment', async () => {
     const h = await fresh();
     const named = await h.call<{ key: string; token_id: string }>('/key/generate', { body: { key_alias: 'ci-bot' } });
     const bare = await h.call<{ key: string; token_id: string; key_name: string }>('/key/generate', { body: {} });
     const gone = await h.call<{ key: string; token_id: string }>('/key/generate', { body: {} });
+    const renamed = await h.call<{ key: string; token_id: string }>('/key/generate', { body: { key_alias: 'rotated' } });
     await h.call('/key/delete', { body: { keys: [gone.token_id] } });
+    await h.call('/key/regenerate', { body: { key: renamed.token_id } });
     await h.store.recordSpend([
       row({ api_key: named.token_id, spend: 5_000_000 }),
       row({ api_key: bare.token_id, spend: 4_000_000 }),
       row({ api_key: gone.token_id, spend: 3_000_000 }),
+      row({ api_key: renamed.token_id, key_alias: 'rotated', spend: 2_000_000, startTime: T0 - 5 }),
+      row({ api_key: renamed.token_id, key_alias: 'rotated', spend: 500_000 }),
       row({ api_key: null, spend: 2_000_000 }),
     ]);
     const a = await h.call<Answer>('/spend/daily', { query: { group_by: 'key', start_date: '2026-03-18', end_date: '2026-03-18' } });
@@ -53,6 +57,7 @@ forEachStore((fresh) => {
       [named.token_id, 'ci-bot', 0.005],
       [bare.token_id, bare.key_name, 0.004],
       [gone.token_id, `deleted key ${gone.token_id.slice(0, 8)}`, 0.003],
+      [renamed.token_id, 'rotated (old key)', 0.0025],
       [null, 'master key', 0.002],
     ]);
     expect(JSON.stringify(a)).not.toContain(named.key);
