@@ -1,5 +1,5 @@
 import type { ModelGroup, SharedState } from 'switchyard';
-import type { RequestRateSnapshot } from './request-rate.ts';
+import type { DeploymentRates, RequestRateSnapshot } from './request-rate.ts';
 
 /** A configured deployment as the health view shows it. */
 export interface DeploymentHealth {
@@ -14,8 +14,9 @@ export interface DeploymentHealth {
   readonly until: string | null;
   readonly reason: string | null;
   readonly in_flight: number;
-  /** Requests in the last minute (sliding estimate), as routing counts them. */
-  readonly requests_last_minute: number;
+  /** Upstream attempts this instance made on it in the last minute, and how many failed. */
+  readonly attempts_last_minute: number;
+  readonly failed_last_minute: number;
 }
 
 /** A cooldown of a deployment that is not in the config (a `provider/model` name called directly). */
@@ -51,29 +52,32 @@ export function configuredDeployments(groups: readonly ModelGroup[]): Configured
 
 const isoOrNull = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 
-/** Reads the shared state once per poll: three batched reads and the cooldown list. */
-export async function healthAnswer(state: SharedState, deployments: readonly Configured[], requests: RequestRateSnapshot, now: number): Promise<HealthAnswer> {
+/** What this instance counted itself (the log tap), beside the shared state. */
+export interface LocalCounts {
+  readonly requests: RequestRateSnapshot;
+  readonly deployments: DeploymentRates;
+}
+
+/** Reads the shared state once per poll: two batched reads and the cooldown list. */
+export async function healthAnswer(state: SharedState, deployments: readonly Configured[], local: LocalCounts, now: number): Promise<HealthAnswer> {
   const ids = deployments.map((d) => d.id);
-  const [circuits, inFlight, usage, cooldowns] = await Promise.all([
-    state.circuits(ids, now),
-    state.inFlight(ids),
-    state.usage(ids, now),
-    state.listCooldowns(now),
-  ]);
+  const [circuits, inFlight, cooldowns] = await Promise.all([state.circuits(ids, now), state.inFlight(ids), state.listCooldowns(now)]);
   const known = new Set(ids);
   return {
     at: new Date(now).toISOString(),
     state: state.kind,
-    requests,
+    requests: local.requests,
     deployments: deployments.map((d, i) => {
       const circuit = circuits[i];
+      const attempts = local.deployments.lastMinute(d.id, now);
       return {
         ...d,
         state: circuit?.state ?? 'closed',
         until: isoOrNull(circuit?.until),
         reason: circuit?.reason ?? null,
         in_flight: inFlight[i] ?? 0,
-        requests_last_minute: Math.round(usage[i]?.requests ?? 0),
+        attempts_last_minute: attempts.attempts,
+        failed_last_minute: attempts.failed,
       };
     }),
     other_cooldowns: cooldowns

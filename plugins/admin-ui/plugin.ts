@@ -2,7 +2,7 @@ import { definePlugin, GatewayError, Order, type GatewayApi } from 'switchyard';
 import { loadAssets, staticDir } from './assets.ts';
 import { contentSecurityPolicy, pageHeaders } from './headers.ts';
 import { configuredDeployments, healthAnswer } from './health.ts';
-import { RequestRate } from './request-rate.ts';
+import { DeploymentRates, RequestRate } from './request-rate.ts';
 
 /** Operations that are model calls: what the live request rate counts. */
 const modelCalls = new Set(['chat', 'completions', 'embeddings']);
@@ -38,8 +38,12 @@ export default definePlugin(() => ({
 
 function mountHealth(gateway: GatewayApi): void {
   const rate = new RequestRate();
+  const perDeployment = new DeploymentRates();
   gateway.hooks.log.tapPromise({ name: 'admin-ui', stage: Order.late }, async (ctx, outcome) => {
-    if (modelCalls.has(ctx.operation)) rate.record(Date.now(), outcome.error !== undefined || outcome.status >= 400);
+    if (!modelCalls.has(ctx.operation)) return;
+    const now = Date.now();
+    rate.record(now, outcome.error !== undefined || outcome.status >= 400);
+    for (const attempt of ctx.attempts) perDeployment.record(attempt.deployment.id, now, attempt.outcome === 'error');
   });
   const deployments = configuredDeployments(gateway.models);
   gateway.route({
@@ -50,7 +54,7 @@ function mountHealth(gateway: GatewayApi): void {
     tag: 'admin',
     async handle() {
       const now = Date.now();
-      return { body: await healthAnswer(gateway.state, deployments, rate.snapshot(now), now), headers: { 'cache-control': 'no-store' } };
+      return { body: await healthAnswer(gateway.state, deployments, { requests: rate.snapshot(now), deployments: perDeployment }, now), headers: { 'cache-control': 'no-store' } };
     },
   });
 }

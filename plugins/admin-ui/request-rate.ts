@@ -3,10 +3,10 @@ export interface RequestRateSnapshot {
   /** Model calls answered since start-up. */
   readonly total: number;
   readonly failed_total: number;
-  /** Calls in the last 60 whole seconds (the current second left out: it is still filling). */
+  /** Calls in the last 60 seconds, the current one included (a call is counted as soon as it ends). */
   readonly last_minute: number;
   readonly failed_last_minute: number;
-  /** Calls per second over the last 60 whole seconds, oldest first. */
+  /** Calls per second over the 60 whole seconds before the current one (still filling), oldest first. */
   readonly per_second: readonly number[];
 }
 
@@ -45,19 +45,43 @@ export class RequestRate {
   snapshot(nowMs: number): RequestRateSnapshot {
     const current = Math.floor(nowMs / 1000);
     const perSecond: number[] = [];
+    let calls = 0;
     let failed = 0;
-    for (let second = current - SECONDS; second < current; second += 1) {
+    for (let second = current - SECONDS; second <= current; second += 1) {
       const slot = second % (SECONDS + 1);
       const held = this.#second[slot] === second;
-      perSecond.push(held ? (this.#calls[slot] as number) : 0);
-      if (held) failed += this.#failed[slot] as number;
+      const n = held ? (this.#calls[slot] as number) : 0;
+      if (second < current) perSecond.push(n);
+      if (second > current - SECONDS) {
+        calls += n;
+        if (held) failed += this.#failed[slot] as number;
+      }
     }
-    return {
-      total: this.#total,
-      failed_total: this.#failedTotal,
-      last_minute: perSecond.reduce((a, b) => a + b, 0),
-      failed_last_minute: failed,
-      per_second: perSecond,
-    };
+    return { total: this.#total, failed_total: this.#failedTotal, last_minute: calls, failed_last_minute: failed, per_second: perSecond };
+  }
+}
+
+/** Most deployments tracked: `provider/model` names called directly could otherwise grow without end. */
+const MAX_DEPLOYMENTS = 1_000;
+
+/** Upstream attempts per deployment over the last minute, as this instance made them. */
+export class DeploymentRates {
+  readonly #rates = new Map<string, RequestRate>();
+
+  /** Counts one attempt on `id` that ended at `nowMs`. */
+  record(id: string, nowMs: number, failed: boolean): void {
+    let rate = this.#rates.get(id);
+    if (rate === undefined) {
+      if (this.#rates.size >= MAX_DEPLOYMENTS) this.#rates.clear();
+      rate = new RequestRate();
+      this.#rates.set(id, rate);
+    }
+    rate.record(nowMs, failed);
+  }
+
+  /** Attempts and failed attempts on `id` in the last 60 seconds, the current one included. */
+  lastMinute(id: string, nowMs: number): { readonly attempts: number; readonly failed: number } {
+    const snap = this.#rates.get(id)?.snapshot(nowMs);
+    return { attempts: snap?.last_minute ?? 0, failed: snap?.failed_last_minute ?? 0 };
   }
 }

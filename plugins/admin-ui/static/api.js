@@ -30,6 +30,8 @@ export function whenUnauthorized(fn) {
  * out. Resolves to the JSON answer; rejects with ApiError.
  */
 export async function api(path, { method = 'GET', query, body, key = session.key(), signOutOn401 = true } = {}) {
+  // Signed out (a poll that fires while the page switches to sign-in): nothing to send.
+  if (!key) throw new ApiError(401, 'not signed in', null, 'not_signed_in');
   const url = new URL(path, window.location.origin);
   for (const [name, value] of Object.entries(query ?? {})) {
     if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, String(value));

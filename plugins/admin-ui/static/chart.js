@@ -8,14 +8,16 @@ const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b
 export const OTHERS_COLOUR = '#9aa0a6';
 
 /**
- * `xs`: x values in seconds since the epoch; `series`: [{ label, values, colour? }]; `format`
- * shows a y value (axis and legend). `label` names the chart for screen readers.
+ * `xs`: x values in seconds since the epoch; `series`: [{ label, values, colour?, total? }];
+ * `format` shows a y value (axis and legend); `xLabel` / `xValue` name and show the hovered x.
+ * Away from the plot, the legend shows each series' `total`. `label` names the chart for screen
+ * readers.
  */
-export function Chart({ label, xs, series, format, height = 260, bars = false }) {
+export function Chart({ label, xs, series, format, xLabel = 'Time', xValue, height = 260, bars = false, integer = false }) {
   const box = useRef(null);
   const plot = useRef(null);
   // A new plot only when the series themselves change; new values (a poll) just redraw it.
-  const shape = `${series.map((s) => `${s.label}:${s.colour ?? ''}`).join('|')}:${height}:${bars}`;
+  const shape = `${series.map((s) => `${s.label}:${s.colour ?? ''}`).join('|')}:${height}:${bars}:${integer}`;
   useEffect(() => {
     const target = box.current;
     if (!target) return undefined;
@@ -28,17 +30,25 @@ export function Chart({ label, xs, series, format, height = 260, bars = false })
       scales: { x: { time: true }, y: { range: (_u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [
         { stroke: '#5f6368', grid: { stroke: '#eceff1' }, ticks: { stroke: '#dadce0' } },
-        { stroke: '#5f6368', grid: { stroke: '#eceff1' }, ticks: { stroke: '#dadce0' }, size: 70, values: (_u, vals) => vals.map(format) },
+        {
+          stroke: '#5f6368', grid: { stroke: '#eceff1' }, ticks: { stroke: '#dadce0' }, size: 70, values: (_u, vals) => vals.map(format),
+          // Counts: whole-number ticks only.
+          ...(integer ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] } : {}),
+        },
       ],
       series: [
-        {},
+        {
+          label: xLabel,
+          value: (_u, v, _si, idx) => (idx === null || idx === undefined ? 'total' : xValue ? xValue(v) : new Date(v * 1000).toISOString()),
+        },
         ...series.map((s, i) => ({
           label: s.label,
           stroke: s.colour ?? PALETTE[i % PALETTE.length],
           width: 2,
           fill: bars ? `${s.colour ?? PALETTE[i % PALETTE.length]}33` : undefined,
-          points: { show: true, size: 5 },
-          value: (_u, v) => (v === null || v === undefined ? '—' : format(v)),
+          points: { show: !bars, size: 5 },
+          value: (_u, v, _si, idx) =>
+            idx === null || idx === undefined ? (s.total === undefined ? '—' : format(s.total)) : v === null || v === undefined ? '—' : format(v),
           ...(bars ? { paths: uPlot.paths.bars({ size: [0.8, 40] }) } : {}),
         })),
       ],

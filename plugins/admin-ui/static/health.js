@@ -44,7 +44,7 @@ export function HealthView() {
     if (!health) return null;
     const now = Math.floor(Date.parse(health.at) / 1000);
     const xs = health.requests.per_second.map((_, i) => now - health.requests.per_second.length + i);
-    return { xs, series: [{ label: 'requests per second', values: health.requests.per_second }] };
+    return { xs, series: [{ label: 'requests per second', values: health.requests.per_second, total: health.requests.last_minute }] };
   }, [health]);
   return html`
     <section aria-labelledby="health-title">
@@ -63,30 +63,30 @@ export function HealthView() {
             </div>
             <article class="card">
               <header class="card-head"><h2>Requests per second (this instance, last minute)</h2></header>
-              <${Chart} label="Requests per second over the last minute" xs=${rate.xs} series=${rate.series} format=${(v) => String(Math.round(v))} height=${160} bars />
+              <${Chart} label="Requests per second over the last minute" xs=${rate.xs} series=${rate.series} format=${(v) => String(Math.round(v))} integer xLabel="Second" xValue=${(v) => new Date(v * 1000).toLocaleTimeString()} height=${160} bars />
             </article>
             <article class="card">
               <header class="card-head"><h2>Deployments</h2><span class="muted">cooldowns from ${health.state} state</span></header>
               <div class="table-wrap">
                 <table>
-                  <thead><tr><th scope="col">Deployment</th><th scope="col">Provider</th><th scope="col">Model</th><th scope="col">State</th><th scope="col">Until</th><th scope="col">Reason</th><th scope="col" class="num">In flight</th><th scope="col" class="num">Requests / min</th></tr></thead>
+                  <thead><tr><th scope="col">Deployment</th><th scope="col">Provider</th><th scope="col">Model</th><th scope="col">State</th><th scope="col">Until</th><th scope="col">Reason</th><th scope="col" class="num">In flight</th><th scope="col" class="num">Calls, last min</th><th scope="col" class="num">Failed, last min</th></tr></thead>
                   <tbody>
                     ${health.deployments.map(
                       (d) => html`<tr key=${d.id}>
                         <td><code>${d.id}</code></td><td>${d.provider}</td><td>${d.model}</td>
                         <td><span class=${`badge ${stateClass[d.state]}`}>${stateLabel[d.state]}</span></td>
                         <td>${dateTime(d.until)}</td><td>${d.reason ?? '—'}</td>
-                        <td class="num">${count(d.in_flight)}</td><td class="num">${count(d.requests_last_minute)}</td>
+                        <td class="num">${count(d.in_flight)}</td><td class="num">${count(d.attempts_last_minute)}</td><td class="num">${count(d.failed_last_minute)}</td>
                       </tr>`,
                     )}
                     ${health.other_cooldowns.map(
                       (c) => html`<tr key=${c.id}>
                         <td><code>${c.id}</code></td><td colspan="2" class="muted">not in the config</td>
                         <td><span class=${`badge ${stateClass[c.state]}`}>${stateLabel[c.state]}</span></td>
-                        <td>${dateTime(c.until)}</td><td>${c.reason}</td><td class="num">—</td><td class="num">—</td>
+                        <td>${dateTime(c.until)}</td><td>${c.reason}</td><td class="num">—</td><td class="num">—</td><td class="num">—</td>
                       </tr>`,
                     )}
-                    ${health.deployments.length + health.other_cooldowns.length === 0 ? html`<tr><td colspan="8" class="empty">No model groups in the config (provider/model names are routed directly).</td></tr>` : null}
+                    ${health.deployments.length + health.other_cooldowns.length === 0 ? html`<tr><td colspan="9" class="empty">No model groups in the config (provider/model names are routed directly).</td></tr>` : null}
                   </tbody>
                 </table>
               </div>

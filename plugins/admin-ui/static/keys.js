@@ -114,13 +114,14 @@ function KeyRow({ k, onAction }) {
       <td>${k.models.length === 0 ? html`<span class="muted">all</span>` : k.models.join(', ')}</td>
       <td>${k.blocked ? html`<span class="badge bad">Blocked</span>` : html`<span class="badge ok">Active</span>`}</td>
       <td>${dateTime(k.last_active)}</td>
-      <td class="row-actions">
+      <td class="actions-cell"><div class="row-actions">
         <button type="button" class="small secondary" aria-label=${`Edit key ${name}`} onClick=${() => onAction('edit')}>Edit</button>
         ${k.blocked
           ? html`<button type="button" class="small secondary" aria-label=${`Unblock key ${name}`} onClick=${() => onAction('unblock')}>Unblock</button>`
           : html`<button type="button" class="small secondary" aria-label=${`Block key ${name}`} onClick=${() => onAction('block')}>Block</button>`}
         <button type="button" class="small secondary" aria-label=${`Regenerate key ${name}`} onClick=${() => onAction('regenerate')}>Regenerate</button>
         <button type="button" class="small danger" aria-label=${`Delete key ${name}`} onClick=${() => onAction('delete')}>Delete</button>
+        </div>
       </td>
     </tr>
   `;

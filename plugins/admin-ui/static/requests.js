@@ -59,14 +59,14 @@ export function RequestsView() {
                   <td>${dateTime(r.startTime)}</td>
                   <td>${r.key_alias ?? (r.api_key === null ? html`<span class="muted">${callerOf(r)}</span>` : html`<code>${r.api_key.slice(0, 8)}</code>`)}</td>
                   <td>${r.team_id ?? html`<span class="muted">—</span>`}</td>
-                  <td>${r.model}</td>
+                  <td>${r.model || html`<span class="muted">—</span>`}</td>
                   <td>${r.custom_llm_provider ?? '—'}</td>
                   <td><span class=${`badge ${r.status === 'success' ? 'ok' : 'bad'}`}>${r.status}${r.status_code ? ` ${r.status_code}` : ''}</span></td>
                   <td class="num">${count(r.prompt_tokens)}</td>
                   <td class="num">${count(r.completion_tokens)}</td>
                   <td class="num">${usd(r.spend)}</td>
                   <td class="num">${duration(r.request_duration_ms)}</td>
-                  <td><code class="small">${r.request_id}</code></td>
+                  <td><code class="small" title=${r.request_id}>${r.request_id.length > 13 ? `${r.request_id.slice(0, 13)}…` : r.request_id}</code></td>
                 </tr>
               `,
             )}

@@ -14,6 +14,7 @@ const GROUPS = [
 ];
 const TOP = 8;
 const DAY_MS = 86_400_000;
+const dayOf = (seconds) => utcDay(seconds * 1000);
 
 export function SpendView() {
   const [days, setDays] = useState(30);
@@ -42,8 +43,8 @@ function SpendChart({ by, title, start, end }) {
   const chart = useMemo(() => {
     if (!data) return null;
     const xs = data.days.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000);
-    const series = data.series.map((s) => ({ label: s.label, values: s.spend }));
-    if (data.others) series.push({ label: `others (${data.others.groups})`, values: data.others.spend, colour: OTHERS_COLOUR });
+    const series = data.series.map((s) => ({ label: s.label, values: s.spend, total: s.total_spend }));
+    if (data.others) series.push({ label: `others (${data.others.groups})`, values: data.others.spend, total: data.others.total_spend, colour: OTHERS_COLOUR });
     return { xs, series };
   }, [data]);
   const all = data ? [...data.series, ...(data.others ? [data.others] : [])] : [];
@@ -58,7 +59,7 @@ function SpendChart({ by, title, start, end }) {
       </header>
       <${ErrorLine} error=${answer.error} />
       ${chart && chart.series.length > 0
-        ? html`<${Chart} label=${`Spend per day ${title.toLowerCase()}`} xs=${chart.xs} series=${chart.series} format=${usd} />`
+        ? html`<${Chart} label=${`Spend per day ${title.toLowerCase()}`} xs=${chart.xs} series=${chart.series} format=${usd} xLabel="Day" xValue=${dayOf} />`
         : data ? html`<p class="empty">No spend in this range.</p>` : null}
     </article>
   `;

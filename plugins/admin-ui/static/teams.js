@@ -72,10 +72,11 @@ function TeamRow({ t, onAction }) {
       <td>${t.models.length === 0 ? html`<span class="muted">all</span>` : t.models.join(', ')}</td>
       <td>${t.blocked ? html`<span class="badge bad">Blocked</span>` : html`<span class="badge ok">Active</span>`}</td>
       <td>${dateTime(t.created_at)}</td>
-      <td class="row-actions">
+      <td class="actions-cell"><div class="row-actions">
         <button type="button" class="small secondary" aria-label=${`Edit team ${name}`} onClick=${() => onAction('edit')}>Edit</button>
         <button type="button" class="small secondary" aria-label=${`${t.blocked ? 'Unblock' : 'Block'} team ${name}`} onClick=${() => onAction(t.blocked ? 'unblock' : 'block')}>${t.blocked ? 'Unblock' : 'Block'}</button>
         <button type="button" class="small danger" aria-label=${`Delete team ${name}`} onClick=${() => onAction('delete')}>Delete</button>
+        </div>
       </td>
     </tr>
   `;

@@ -161,7 +161,8 @@ function totals(groups: readonly Accumulator[], count: number): Omit<DailySeries
 async function labelsOf(store: KeysStore, by: DailyGroupBy, ids: readonly (string | null)[]): Promise<Map<string | null, string>> {
   const labels = new Map<string | null, string>();
   if (by === 'model') {
-    for (const id of ids) labels.set(id, String(id));
+    // A call refused before its body was read has no model.
+    for (const id of ids) labels.set(id, id === '' ? '(no model)' : String(id));
     return labels;
   }
   if (by === 'key') {

@@ -27,6 +27,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const screenshots = join(root, 'docs', 'screenshots');
 const master = 'sk-master-browser-test-0123456789';
 const SEEDED = 1_200;
+/** Days of seeded spend history, today included (the spend view shows the last 30). */
+const HISTORY_DAYS = 30;
 
 let upstream: MockServer;
 let gw: RunningGateway;
@@ -76,29 +78,34 @@ const goTo = async (view: string) => {
 
 /** A month of spend for the charts (the store's roll-ups), so the screenshot shows more than today. */
 async function seedHistory(): Promise<void> {
-  const models = ['gpt-4o', 'gpt-4o-mini', 'claude-3-5-sonnet', 'o3-mini'];
-  const aliases = ['web-app', 'support-bot', 'batch-jobs', 'analytics'];
+  const keysUsed = [
+    { alias: 'web-app', team: 'eng', model: 'gpt-4o', provider: 'openai', base: 6 },
+    { alias: 'support-bot', team: 'eng', model: 'claude-3-5-sonnet', provider: 'anthropic', base: 4.5 },
+    { alias: 'batch-jobs', team: 'research', model: 'gpt-4o-mini', provider: 'openai', base: 2 },
+    { alias: 'analytics', team: 'research', model: 'o3-mini', provider: 'openai', base: 3 },
+  ];
   const tokens = await Promise.all(
-    aliases.map(async (alias, i) => {
+    keysUsed.map(async ({ alias, team }, i) => {
       const plaintext = `sk-history-${i}-${randomBytes(8).toString('hex')}`;
-      const created = await store.createKey({ token: hashKey(plaintext), key_name: keyName(plaintext), key_alias: alias, team_id: i < 2 ? 'eng' : 'research' });
-      return created.token;
+      return (await store.createKey({ token: hashKey(plaintext), key_name: keyName(plaintext), key_alias: alias, team_id: team })).token;
     }),
   );
   const rows: SpendRow[] = [];
-  const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
-  for (let day = 1; day <= 28; day += 1) {
-    for (let k = 0; k < tokens.length; k += 1) {
-      const model = models[(k + day) % models.length] as string;
-      // A deterministic wave per key, so the chart has shape.
-      const cost = Math.round((2 + k * 1.5 + Math.sin((day + k * 3) / 3) * 1.5) * 1_000_000_000 * (k === 0 ? 1.5 : 1));
-      const start = today - day * 86_400_000 + 3_600_000 * (k + 1);
+  const now = new Date();
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  for (let day = 0; day < HISTORY_DAYS; day += 1) {
+    for (const [k, used] of keysUsed.entries()) {
+      // A deterministic wave per key, weekdays busier than weekends, so the chart has shape.
+      const weekday = new Date(today - day * 86_400_000).getUTCDay();
+      const busy = weekday === 0 || weekday === 6 ? 0.45 : 1;
+      const usd = (used.base + Math.sin((day + k * 4) / 4)) * busy;
+      const start = today - day * 86_400_000 + 60_000 * (k + 1);
       rows.push({
-        request_id: `hist-${day}-${k}`, call_type: 'acompletion', api_key: tokens[k] as string, key_alias: aliases[k] as string,
-        team_id: k < 2 ? 'eng' : 'research', user: null, model, model_group: model, custom_llm_provider: 'openai', model_id: null,
+        request_id: `hist-${day}-${k}`, call_type: 'acompletion', api_key: tokens[k] as string, key_alias: used.alias,
+        team_id: used.team, user: null, model: used.model, model_group: used.model, custom_llm_provider: used.provider, model_id: null,
         startTime: start, endTime: start + 900, completionStartTime: start + 300, request_duration_ms: 900, prompt_tokens: 1000,
         completion_tokens: 200, total_tokens: 1200, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, reasoning_tokens: 0,
-        spend: cost, cache_hit: false, status: 'success', status_code: 200, error_type: null, attempts: 1, metadata: {},
+        spend: Math.round(usd * 1_000_000_000), cache_hit: false, status: 'success', status_code: 200, error_type: null, attempts: 1, metadata: {},
       });
     }
   }
@@ -129,7 +136,7 @@ describe.skipIf(!hasChromium)('admin page in headless Chromium', { timeout: 30_0
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
     const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
     page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(15_000);
     page.on('request', (r) => requested.push(r.url()));
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     page.on('pageerror', (err) => consoleErrors.push(String(err)));
@@ -155,8 +162,8 @@ describe.skipIf(!hasChromium)('admin page in headless Chromium', { timeout: 30_0
     await page.getByLabel('Master key').fill(master);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Keys' }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem('switchyard.masterKey'))).toBe(master);
-    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    expect(await page.evaluate("sessionStorage.getItem('switchyard.masterKey')")).toBe(master);
+    expect(await page.evaluate('localStorage.length')).toBe(0);
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Keys' }).waitFor();
   });
@@ -166,7 +173,7 @@ describe.skipIf(!hasChromium)('admin page in headless Chromium', { timeout: 30_0
     await page.getByRole('button', { name: 'New team' }).click();
     await form().getByLabel('Team id', { exact: true }).fill('eng');
     await form().getByLabel('Name', { exact: true }).fill('Engineering');
-    await form().getByLabel('Budget (USD)', { exact: true }).fill('50');
+    await form().getByLabel('Budget (USD)', { exact: true }).fill('500');
     await page.getByRole('button', { name: 'Create team' }).click();
     await page.getByRole('status').filter({ hasText: 'Team Engineering created.' }).waitFor();
     expect(await row('code:text-is("eng")').locator('td').nth(0).textContent()).toBe('Engineering');
@@ -209,7 +216,8 @@ describe.skipIf(!hasChromium)('admin page in headless Chromium', { timeout: 30_0
     await form().getByLabel('Tokens per minute', { exact: true }).fill('5000');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').filter({ hasText: 'Key ci-bot saved.' }).waitFor();
-    expect(await keyRow('ci-bot').locator('td').nth(4).textContent()).toBe('7');
+    // The list reloads after the notice: wait for the new value rather than read the old one.
+    await keyRow('ci-bot').locator('td:nth-child(5)', { hasText: /^7$/ }).waitFor();
     const token = await keyRow('ci-bot').getAttribute('data-token');
     const info = await adminCall(`/key/info?key=${token}`);
     expect([info.info.rpm_limit, info.info.tpm_limit, info.info.team_id]).toEqual([7, 5000, 'eng']);
@@ -268,8 +276,8 @@ describe.skipIf(!hasChromium)('admin page in headless Chromium', { timeout: 30_0
       expect(box?.width).toBeGreaterThan(300);
       expect(box?.height).toBeGreaterThan(100);
     }
-    // 10 calls today (3 of them refused) + 4 keys × 28 days of history.
-    expect(await page.getByTestId('spend-model').locator('header').textContent()).toContain('over 122 requests');
+    // 10 calls today (3 of them refused) + 4 keys × 30 days of history.
+    expect(await page.getByTestId('spend-model').locator('header').textContent()).toContain(`over ${10 + 4 * HISTORY_DAYS} requests`);
     // ci-bot's spend before and after it was regenerated (the old hash keeps its rows).
     const keyLegend = await page.getByTestId('spend-key').locator('.u-legend').textContent();
     expect(keyLegend).toContain('ci-bot (old key)');
@@ -298,7 +306,7 @@ describe.skipIf(!hasChromium)('admin page in headless Chromium', { timeout: 30_0
     await goTo('Keys');
     await page.getByTestId('pager-status').filter({ hasText: `Page 1 of ${Math.ceil(total / 25)} · 1,205 keys` }).waitFor();
     expect(await page.locator('tbody tr').count()).toBe(25);
-    await page.screenshot({ path: join(screenshots, 'admin-keys.png') });
+    await page.screenshot({ path: join(screenshots, 'admin-keys.png'), fullPage: true });
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.getByTestId('pager-status').filter({ hasText: `Page 2 of ${Math.ceil(total / 25)}` }).waitFor();
     await page.getByLabel('Per page').selectOption('100');
@@ -329,7 +337,7 @@ describe.skipIf(!hasChromium)('admin page in headless Chromium', { timeout: 30_0
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Master key').waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem('switchyard.masterKey'))).toBeNull();
+    expect(await page.evaluate("sessionStorage.getItem('switchyard.masterKey')")).toBeNull();
 
     const key = ciBotKey;
     for (const url of requested) {

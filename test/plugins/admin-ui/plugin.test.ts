@@ -141,10 +141,10 @@ describe('admin-ui: GET /ui/api/health', () => {
     expect(body.requests.total - before.requests.total).toBe(3);
     expect(body.requests.failed_total - before.requests.failed_total).toBe(1);
     expect(body.requests.per_second).toHaveLength(60);
-    expect(body.deployments.map((d: Record<string, unknown>) => [d.id, d.provider, d.model, d.state, d.until, d.reason])).toEqual([
-      ['gpt-4o#0', 'openai', 'gpt-4o', 'closed', null, null],
-      ['smart#0', 'openai', 'gpt-4o', 'closed', null, null],
-      ['smart#1', 'openai', 'gpt-4o-mini', 'closed', null, null],
+    expect(body.deployments.map((d: Record<string, unknown>) => [d.id, d.provider, d.model, d.state, d.until, d.reason, d.attempts_last_minute])).toEqual([
+      ['gpt-4o#0', 'openai', 'gpt-4o', 'closed', null, null, 2],
+      ['smart#0', 'openai', 'gpt-4o', 'closed', null, null, 0],
+      ['smart#1', 'openai', 'gpt-4o-mini', 'closed', null, null, 0],
     ]);
     expect(body.other_cooldowns).toEqual([]);
   });
