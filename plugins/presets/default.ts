@@ -1,4 +1,5 @@
 import { defineConfig, type GatewayConfig, type Plugin } from 'switchyard';
+import adminUi from '../admin-ui/index.ts';
 import masterKey from '../auth/master-key/index.ts';
 import keys, { type KeysOptions } from '../keys/index.ts';
 import orderedFallback from '../fallback/ordered/index.ts';
@@ -32,7 +33,7 @@ export function masterKeyFromEnv(env: Env): string | undefined {
 
 /**
  * The drop-in gateway's plugins: every provider with credentials in the environment, the master
- * key, model routing with provider naming, ordered fallback (or `options.fallback`), the
+ * key (with a master key set: virtual keys and the admin page at /ui), model routing with provider naming, ordered fallback (or `options.fallback`), the
  * request log, and the Messages and Responses APIs. Compose with it:
  *
  * @example
@@ -48,6 +49,8 @@ export function defaultPlugins(env: Env = process.env, options: PresetOptions = 
     ...(providers.length > 0 ? providers : [noProviders(env)]),
     // With a master key, virtual keys too: the keys plugin checks the master key itself.
     key === undefined ? masterKey({}) : keys({ masterKey: key, ...keysStorageFromEnv(env), ...options.keys }),
+    // The admin page (GET /ui) drives the keys plugin's admin API: only with a master key to sign in with.
+    ...(key === undefined ? [] : [adminUi()]),
     modelRouting({}),
     options.fallback ?? orderedFallback({}),
     requestLog({}),

@@ -7,6 +7,12 @@ describe('default preset', () => {
     expect(names).toEqual(['provider-openai', 'provider-groq', 'provider-ollama', 'auth-master-key', 'routing-models', 'fallback-ordered', 'log-pino', 'inbound-messages', 'inbound-responses']);
   });
 
+  test('with a master key: the keys plugin and the admin page next to it; without one, neither', () => {
+    const names = defaultPlugins({ OPENAI_API_KEY: 'k', SWITCHYARD_MASTER_KEY: 'sk-master', SWITCHYARD_DATA_DIR: '/tmp/sy-preset-unused' }).map((p) => p.name);
+    expect(names).toEqual(['provider-openai', 'keys', 'admin-ui', 'routing-models', 'fallback-ordered', 'log-pino', 'inbound-messages', 'inbound-responses']);
+    expect(defaultPlugins({ OPENAI_API_KEY: 'k', SWITCHYARD_MASTER_KEY: '' }).map((p) => p.name)).not.toContain('admin-ui');
+  });
+
   test('master key from SWITCHYARD_MASTER_KEY, or LiteLLM’s name', () => {
     expect(masterKeyFromEnv({ SWITCHYARD_MASTER_KEY: 'a', LITELLM_MASTER_KEY: 'b' })).toBe('a');
     expect(masterKeyFromEnv({ LITELLM_MASTER_KEY: 'b' })).toBe('b');
