@@ -3,7 +3,7 @@
 // from .ts to .js) and writes the folder's package.json, so `switchyard` and `switchyard/plugins/…`
 // resolve inside it. Run the result with `node dist/core/main.js` (what `npm run start:dist` does).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,9 @@ rmSync(out, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const run = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', out], { stdio: 'inherit' });
 if (run.status !== 0) process.exit(run.status ?? 1);
+
+// Files tsc does not emit: the admin page's hand-written static files, served as they are.
+cpSync(join(root, 'plugins', 'admin-ui', 'static'), join(out, 'plugins', 'admin-ui', 'static'), { recursive: true });
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const toJs = (value) =>

@@ -1,4 +1,5 @@
 import { defineConfig, type GatewayConfig, type Plugin } from 'switchyard';
+import adminUi from '../admin-ui/index.ts';
 import masterKey from '../auth/master-key/index.ts';
 import keys, { type KeysOptions } from '../keys/index.ts';
 import metrics, { type MetricsOptions } from '../metrics/index.ts';
@@ -40,9 +41,9 @@ export function masterKeyFromEnv(env: Env): string | undefined {
 
 /**
  * The drop-in gateway's plugins: every provider with credentials in the environment, the master
- * key (with it, virtual keys and Prometheus metrics), model routing with provider naming, ordered
- * fallback (or `options.fallback`), the request log, the Messages and Responses APIs, and OTLP
- * traces when `OTEL_EXPORTER_OTLP_ENDPOINT` is set. Compose with it:
+ * key (with it, virtual keys, Prometheus metrics and the admin page at /ui), model routing with
+ * provider naming, ordered fallback (or `options.fallback`), the request log, the Messages and
+ * Responses APIs, and OTLP traces when `OTEL_EXPORTER_OTLP_ENDPOINT` is set. Compose with it:
  *
  * @example
  * export default defineConfig({ plugins: [...defaultPlugins(), myPlugin()], models: [...] });
@@ -60,6 +61,8 @@ export function defaultPlugins(env: Env = process.env, options: PresetOptions = 
     key === undefined ? masterKey({}) : keys({ masterKey: key, ...keysStorageFromEnv(env), ...options.keys }),
     // Prometheus metrics behind that master key (without one, nothing would guard them).
     ...(key === undefined || options.metrics === false ? [] : [metrics(options.metrics ?? {})]),
+    // The admin page (GET /ui) drives the keys plugin's admin API: only with a master key to sign in with.
+    ...(key === undefined ? [] : [adminUi()]),
     modelRouting({}),
     options.fallback ?? orderedFallback({}),
     requestLog({}),

@@ -1,3 +1,4 @@
+import { dailySpendRoute } from './daily-spend-route.ts';
 import { adminOnly } from './errors.ts';
 import { importRoute } from './import-route.ts';
 import { keyChangeRoutes } from './key-change-routes.ts';
@@ -11,6 +12,7 @@ export type { GeneratedKey, KeyRecord, SpendRecord, TeamRecord } from './records
 export type { KeyList } from './key-read-routes.ts';
 export type { TeamInfo } from './team-routes.ts';
 export type { SpendLogPage } from './spend-route.ts';
+export type { DailyGroupBy, DailyOthers, DailySeries, DailySpendAnswer } from './daily-spend-route.ts';
 export type { ImportAnswer } from './import-route.ts';
 
 /** The actor audit rows name for changes made with the master key. */
@@ -36,7 +38,7 @@ export function adminRoutes(deps: AdminDeps): AdminRoute[] {
     },
     actor: deps.actor ?? MASTER_ACTOR,
   };
-  const routes = [...keyChangeRoutes(ctx), ...keyReadRoutes(ctx), importRoute(ctx), ...teamRoutes(ctx), spendRoute(ctx)];
+  const routes = [...keyChangeRoutes(ctx), ...keyReadRoutes(ctx), importRoute(ctx), ...teamRoutes(ctx), spendRoute(ctx), dailySpendRoute(ctx)];
   return routes.map(adminGuarded);
 }
 

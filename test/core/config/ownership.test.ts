@@ -26,12 +26,12 @@ describe('exclusive stages (Plugin.owns)', () => {
   test('fallback-resilient added to defaultPlugins() is a start-up error naming both call strategies', async () => {
     const problems = await problemsOf([...defaultPlugins(env), resilient({})]);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^plugins\[8\]: plugins 'fallback-ordered' \(plugins\[4\]\) and 'fallback-resilient' both own the 'call' stage/);
+    expect(problems[0]).toMatch(/^plugins\[9\]: plugins 'fallback-ordered' \(plugins\[5\]\) and 'fallback-resilient' both own the 'call' stage/);
   });
 
   test('the preset swaps its call strategy: defaultPlugins(env, { fallback })', async () => {
     const plugins = defaultPlugins(env, { fallback: resilient({}) });
-    expect(plugins.map((p) => p.name)).toEqual(['provider-openai', 'keys', 'metrics', 'routing-models', 'fallback-resilient', 'log-pino', 'inbound-messages', 'inbound-responses']);
+    expect(plugins.map((p) => p.name)).toEqual(['provider-openai', 'keys', 'metrics', 'admin-ui', 'routing-models', 'fallback-resilient', 'log-pino', 'inbound-messages', 'inbound-responses']);
     expect(await problemsOf(plugins)).toEqual([]);
   });
 
@@ -94,6 +94,6 @@ export default { plugins: [...defaultPlugins(), resilient({})] };
     );
     const result = await runNode(join(root, 'bin/switchyard.js'), ['check', '--config', file], env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("plugins 'fallback-ordered' (plugins[4]) and 'fallback-resilient' both own the 'call' stage");
+    expect(result.stderr).toContain("plugins 'fallback-ordered' (plugins[5]) and 'fallback-resilient' both own the 'call' stage");
   });
 });

@@ -9,7 +9,7 @@ describe('default preset', () => {
 
   test('with a master key: virtual keys and metrics beside it; metrics: false leaves them out', () => {
     const env = { OPENAI_API_KEY: 'k', SWITCHYARD_MASTER_KEY: 'sk-master' };
-    expect(defaultPlugins(env).map((p) => p.name)).toEqual(['provider-openai', 'keys', 'metrics', 'routing-models', 'fallback-ordered', 'log-pino', 'inbound-messages', 'inbound-responses']);
+    expect(defaultPlugins(env).map((p) => p.name)).toEqual(['provider-openai', 'keys', 'metrics', 'admin-ui', 'routing-models', 'fallback-ordered', 'log-pino', 'inbound-messages', 'inbound-responses']);
     expect(defaultPlugins(env, { metrics: false }).map((p) => p.name)).not.toContain('metrics');
     expect(defaultPlugins(env, { metrics: { auth: false, maxDynamicModels: 3 } }).map((p) => p.name)).toContain('metrics');
   });
@@ -21,6 +21,12 @@ describe('default preset', () => {
     expect(plugins.at(-1)?.optionProblems).toBeUndefined();
     // A protocol the plugin does not speak fails start-up naming it, instead of tracing otherwise.
     expect(defaultPlugins({ ...env, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).at(-1)?.optionProblems?.every((p) => p.path === 'protocol')).toBe(true);
+  });
+
+  test('with a master key: the keys plugin and the admin page next to it; without one, neither', () => {
+    const names = defaultPlugins({ OPENAI_API_KEY: 'k', SWITCHYARD_MASTER_KEY: 'sk-master', SWITCHYARD_DATA_DIR: '/tmp/sy-preset-unused' }).map((p) => p.name);
+    expect(names).toEqual(['provider-openai', 'keys', 'metrics', 'admin-ui', 'routing-models', 'fallback-ordered', 'log-pino', 'inbound-messages', 'inbound-responses']);
+    expect(defaultPlugins({ OPENAI_API_KEY: 'k', SWITCHYARD_MASTER_KEY: '' }).map((p) => p.name)).not.toContain('admin-ui');
   });
 
   test('master key from SWITCHYARD_MASTER_KEY, or LiteLLM’s name', () => {

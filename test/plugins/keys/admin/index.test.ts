@@ -6,10 +6,10 @@ import { forEachStore, T0 } from '../../../helpers/admin-harness.ts';
 
 type Rec = Record<string, unknown>;
 
-test('every route of operator.md §3, with its method; only GET /key/info is self-service', () => {
+test('every route of operator.md §3 and GET /spend/daily, with its method; only GET /key/info is self-service', () => {
   const routes = adminRoutes({ store: {} as KeysStore, invalidate: () => undefined });
   expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
-    'GET /key/info', 'GET /key/list', 'GET /spend/logs/v2', 'GET /team/info', 'GET /team/list',
+    'GET /key/info', 'GET /key/list', 'GET /spend/daily', 'GET /spend/logs/v2', 'GET /team/info', 'GET /team/list',
     'POST /key/block', 'POST /key/delete', 'POST /key/generate', 'POST /key/import', 'POST /key/regenerate',
     'POST /key/unblock', 'POST /key/update', 'POST /team/delete', 'POST /team/new', 'POST /team/update', 'POST /v2/key/info',
   ]);
