@@ -5,7 +5,8 @@ import { forwardOperationNames } from '../forward/operations.ts';
 import { forwardResult, type ForwardResult } from '../result.ts';
 import type { Deployment } from '../routing/types.ts';
 import type { CallInfo, ProviderDefinition } from './define.ts';
-import { endCall, sendForward, sentCallFailure, type SentCall } from './transport.ts';
+import { contentLength, forwardedBody } from './passthrough.ts';
+import { sendForward, type SentCall } from './transport.ts';
 
 /** A provider asked for a forwarded operation it does not declare: 400 naming both. */
 export function operationNotOffered(provider: string, operation: ForwardOperation): GatewayError {
@@ -36,22 +37,5 @@ export async function forwardCall(def: ProviderDefinition, ctx: RequestContext, 
     throw err;
   }
   const type = sent.response.headers['content-type'];
-  return forwardResult(answerBody(def, sent), contentLength(sent), typeof type === 'string' ? type : undefined);
-}
-
-async function* answerBody(def: ProviderDefinition, sent: SentCall): AsyncGenerator<Buffer, undefined> {
-  try {
-    yield* sent.response.body;
-  } catch (err) {
-    throw sentCallFailure(def, sent, err);
-  } finally {
-    endCall(sent);
-  }
-  return undefined;
-}
-
-function contentLength(sent: SentCall): number | undefined {
-  const raw = sent.response.headers['content-length'];
-  const n = typeof raw === 'string' ? Number(raw) : Number.NaN;
-  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+  return forwardResult(forwardedBody(def, sent), contentLength(sent), typeof type === 'string' ? type : undefined);
 }

@@ -53,7 +53,7 @@ export async function passthroughCall(
 }
 
 /** A forwarded answer's body: failures mapped and scrubbed as a stream's, the call ended when it is. */
-async function* forwardedBody(def: ProviderDefinition, sent: SentCall): AsyncGenerator<Buffer, undefined> {
+export async function* forwardedBody(def: ProviderDefinition, sent: SentCall): AsyncGenerator<Buffer, undefined> {
   try {
     yield* sent.response.body;
   } catch (err) {
@@ -64,7 +64,8 @@ async function* forwardedBody(def: ProviderDefinition, sent: SentCall): AsyncGen
   return undefined;
 }
 
-function contentLength(sent: SentCall): number | undefined {
+/** The upstream's `content-length`, when it sent a valid one. */
+export function contentLength(sent: SentCall): number | undefined {
   const raw = sent.response.headers['content-length'];
   const n = typeof raw === 'string' ? Number(raw) : Number.NaN;
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;

@@ -6,6 +6,7 @@ import type { InboundFormat } from '../inbound.ts';
 import type { Pipeline } from '../pipeline.ts';
 import { readBodyBytes } from './body.ts';
 import { parseJsonBody } from './parse-body.ts';
+import { writeError } from './respond.ts';
 import { refuseWhileDraining } from './shutdown.ts';
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -119,7 +120,9 @@ export function mountPluginRoutes(router: Router, routes: readonly RegisteredRou
         if (answer !== undefined) writeAnswer(koa.res, answer, ctx);
       } catch (err) {
         if (!(err instanceof GatewayError)) ctx.log.error({ err }, 'plugin route failed');
-        writeRouteError(koa.res, toGatewayError(err), requestId, route.errors);
+        // The core's error writer: the call's headers (request id, rate-limit headers), a drained
+        // 413, and a last event when a handler's stream has started.
+        writeError(ctx, koa.res, toGatewayError(err), requestId, route.errors);
       }
     });
   }
@@ -146,27 +149,4 @@ function writeAnswer(res: ServerResponse, answer: RouteAnswer, ctx: RequestConte
   };
   res.writeHead(answer.status ?? 200, headers);
   res.end(body);
-}
-
-/** The route's envelope, or OpenAI's; a stream already started gets the error as a last event. */
-export function writeRouteError(res: ServerResponse, error: GatewayError, requestId: string, envelope: ErrorEnvelope | undefined): void {
-  if (res.destroyed || res.writableEnded) return;
-  const { status, body } = envelope === undefined ? { status: error.status, body: error.toBody() } : envelope(error);
-  const text = JSON.stringify(body);
-  try {
-    if (res.headersSent) {
-      res.end(`data: ${text}\n\n`);
-      return;
-    }
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'content-length': String(Buffer.byteLength(text)),
-      'x-request-id': requestId,
-    };
-    if (error.extra.retryAfterS !== undefined) headers['retry-after'] = String(error.extra.retryAfterS);
-    res.writeHead(status, headers);
-    res.end(text);
-  } catch {
-    res.destroy();
-  }
 }

@@ -7,6 +7,7 @@ import { sseDone, sseFrame, sseHeaders } from '../stream/sse.ts';
 import { endAfterBody } from './body.ts';
 import { cutByShutdown } from './cut.ts';
 import { headerValue, isHeaderName } from './header-value.ts';
+import type { ErrorEnvelope } from './plugin-routes.ts';
 
 const jsonType = 'application/json';
 /** sseHeaders as a flat list, copied per stream (callHeaders appends to it). */
@@ -62,22 +63,24 @@ const byteLength = (body: string | Buffer): number => (typeof body === 'string' 
  * handler and end the process. If even the plain envelope cannot be written, the socket is
  * destroyed (the client sees a reset, every other client is still served).
  */
-export function writeError(ctx: RequestContext | undefined, res: ServerResponse, error: GatewayError, requestId: string): void {
+export function writeError(ctx: RequestContext | undefined, res: ServerResponse, error: GatewayError, requestId: string, envelope?: ErrorEnvelope): void {
   if (res.destroyed || res.writableEnded) return;
   const inbound = ctx?.inbound;
+  // Another API format (an inbound format, or a plugin route's own) has its own envelope.
+  const format = inbound?.errors ?? envelope;
   let status: number = error.status;
   let body: string;
   try {
-    if (inbound === undefined) body = JSON.stringify(error.toBody());
+    if (format === undefined) body = JSON.stringify(error.toBody());
     else {
-      // Another API format: its own envelope, or its own last stream frames.
+      // A started stream in another format ends with that format's own last frames.
       if (res.headersSent && ctx?.encoder !== undefined) {
         res.end(ctx.encoder.fail(error));
         return;
       }
-      const envelope = inbound.errors(error);
-      status = envelope.status;
-      body = JSON.stringify(envelope.body);
+      const answer = format(error);
+      status = answer.status;
+      body = JSON.stringify(answer.body);
     }
   } catch {
     body = JSON.stringify(error.toBody());

@@ -7,8 +7,6 @@ export interface KeyCall {
   readonly key: KeyRow;
   readonly team: TeamRow | undefined;
   lease: Lease | undefined;
-  /** Tokens reserved against tpm limits at admission. */
-  reserved: number;
   /** Set when admission refused the call: which scope's limit (metrics count refusals by it). */
   refusal: Refusal | undefined;
 }

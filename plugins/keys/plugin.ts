@@ -13,11 +13,11 @@ import {
   PriceSchema,
   type RequestContext,
 } from 'switchyard';
-import { keyCallOf, keySlot, type KeyCall, type KeySlotted } from './key-call.ts';
+import { keyCallOf, keySlot, type KeySlotted } from './key-call.ts';
 import { tapSpend } from './spend-taps.ts';
 import { SpendWriter } from './spend/writer.ts';
 import { localBus, redisBus, type Invalidation, type InvalidationBus } from './invalidation.ts';
-import { AdmissionStoreError, MemoryAdmission, RedisAdmission, rateLimitHeaders, type Admission, type Lease } from './limits/index.ts';
+import { AdmissionStoreError, MemoryAdmission, RedisAdmission, rateLimitHeaders, type Admission } from './limits/index.ts';
 import { keyAllowsModel } from './model-access.ts';
 import { RecordCache } from './record-cache.ts';
 import { refusalError, type BudgetStatus } from './refusals.ts';
@@ -178,7 +178,7 @@ function tapAuth(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions): vo
     if (key.blocked) throw forbidden('this API key is blocked', 'key_blocked');
     const team = key.team_id === null ? undefined : await rt.teams.get(key.team_id);
     if (team?.blocked === true) throw forbidden("this API key's team is blocked", 'key_blocked');
-    (ctx.state as KeySlotted)[keySlot] = { key, team, lease: undefined, reserved: 0, refusal: undefined };
+    (ctx.state as KeySlotted)[keySlot] = { key, team, lease: undefined, refusal: undefined };
     return principalOf(key, team);
   });
 }
@@ -215,7 +215,8 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
     const now = Date.now();
     const scopes = scopesFor(key, team, ctx.model, now);
     if (scopes.length === 0) return undefined;
-    const tokens = estimateTokens(ctx, tokenCount);
+    // The estimate walks the whole prompt: only worth it when a tpm limit will reserve it.
+    const tokens = scopes.some((s) => s.tpm !== undefined) ? estimateTokens(ctx, tokenCount) : 0;
     try {
       for (const scope of scopes) {
         if (scope.budget === undefined) continue;
@@ -233,7 +234,6 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
       }
       Object.assign(ctx.responseHeaders, rateLimitHeaders(result));
       call.lease = result.lease;
-      call.reserved = tokens;
     } catch (err) {
       if (err instanceof AdmissionStoreError) {
         ctx.log.error({ err: err.message }, 'keys: limit store unreachable, refusing');
