@@ -136,6 +136,13 @@ export function renderResults(results: Results, root: URL): string {
     const vs = perRound(sat, id, (v, i) => v.rps / (at(sat, 'switchyard', i)?.rps ?? Number.NaN));
     const vsCpu = perRound(sat, id, (v, i) => (at(sat, 'switchyard', i)?.cpuUsPerReq ?? Number.NaN) / v.cpuUsPerReq);
     check(`Saturation, ${label(id)} ≥ 0.85× Switchyard default`, ...both(vs, vsCpu, 0.85));
+    // The same preset with a master key and no virtual key: what limits, budgets and per-key
+    // accounting add over a team gateway's fixed cost (spend rows, metrics, admin API).
+    if (ids.includes('switchyard-metrics')) {
+      const vsMaster = perRound(sat, id, (v, i) => v.rps / (at(sat, 'switchyard-metrics', i)?.rps ?? Number.NaN));
+      const vsMasterCpu = perRound(sat, id, (v, i) => (at(sat, 'switchyard-metrics', i)?.cpuUsPerReq ?? Number.NaN) / v.cpuUsPerReq);
+      check(`Saturation, ${label(id)} vs the same preset called with the master key (no budget line)`, `${ratio(vsMaster)} measured, ${ratio(vsMasterCpu)} by CPU per request`, undefined);
+    }
   }
   if (ids.includes('switchyard-metrics') && ids.includes('switchyard-metrics-off')) {
     const vs = perRound(sat, 'switchyard-metrics', (v, i) => v.rps / (at(sat, 'switchyard-metrics-off', i)?.rps ?? Number.NaN));
