@@ -17,7 +17,7 @@ import { newestProfile, renderProfile, summarise } from './lib/profile.ts';
 import { renderResults, type Plan, type Results } from './lib/report.ts';
 import { cacheHits, smokeTest, smokeTestMessages } from './lib/smoke.ts';
 import { gatewayEntry, productionNodeFlags, startAll, startRedisTarget } from './lib/start.ts';
-import type { Target, TargetId } from './lib/targets.ts';
+import { targetLabels, type Target, type TargetId } from './lib/targets.ts';
 
 const root = new URL('../', import.meta.url);
 const allTargets: TargetId[] = [
@@ -279,14 +279,16 @@ async function profile(): Promise<void> {
   const pinning = detectPinning();
   pinSelf(pinning);
   const dir = (id: TargetId): string => fileURLToPath(new URL(`bench/profiles/${id}/`, root));
-  for (const id of ['switchyard', 'switchyard-full'] as const) {
+  // `--only` picks the Switchyard targets to profile (chat ones); by default the two of PROFILE.md.
+  const ids = values.only === undefined ? (['switchyard', 'switchyard-full'] as TargetId[]) : (values.only.split(',') as TargetId[]).filter((id) => id.startsWith('switchyard') && id !== 'switchyard-messages');
+  for (const id of ids) {
     rmSync(dir(id), { recursive: true, force: true });
     mkdirSync(dir(id), { recursive: true });
   }
   const env = await startAll({
     pinning,
     entry: gatewayEntry(values.source === true),
-    only: ['switchyard', 'switchyard-full'],
+    only: ids,
     switchyardFlags: (id) => [...(values.source === true ? [] : productionNodeFlags()), '--cpu-prof', `--cpu-prof-dir=${dir(id)}`],
   });
   const seconds = plan.satS * 2;
@@ -305,13 +307,14 @@ async function profile(): Promise<void> {
     `\`npm run bench -- --profile\` on ${new Date().toISOString()}, commit ${machineInfo(root).commit}: each Switchyard target under \`node --cpu-prof\`, ` +
     `${plan.warmupS} s warm-up then ${seconds} s at saturation (64 connections, non-streamed ~1 KB chat requests). The profile covers the whole process life, start-up included. ` +
     'Raw profiles: bench/profiles/<target>/*.cpuprofile (open in Chrome DevTools or speedscope; not committed).', ''];
-  for (const id of ['switchyard', 'switchyard-full'] as const) {
+  for (const id of ids) {
     const file = newestProfile(dir(id));
     if (file === undefined) throw new Error(`no profile written for ${id}`);
-    sections.push(renderProfile(id === 'switchyard' ? 'Switchyard (default preset)' : 'Switchyard full', summarise(file)));
+    sections.push(renderProfile(targetLabels[id], summarise(file)));
   }
-  writeFileSync(new URL('bench/PROFILE.md', root), `${sections.join('\n').trim()}\n`);
-  log('wrote bench/PROFILE.md');
+  const out = values.out ?? 'bench/PROFILE.md';
+  writeFileSync(new URL(out, root), `${sections.join('\n').trim()}\n`);
+  log(`wrote ${out}`);
 }
 
 /** `--render bench/RESULTS.json`: rewrites the .md from recorded results (after a report change). */
