@@ -259,6 +259,30 @@ describe('metrics plugin through the real gateway', () => {
     ]);
   });
 
+  test('every histogram series: the declared bucket boundaries, cumulative counts, +Inf equal to _count', () => {
+    const bounds: Record<string, readonly number[]> = {
+      gen_ai_client_token_usage: tokenBuckets,
+      gen_ai_client_operation_duration_seconds: durationBuckets,
+      gen_ai_server_request_duration_seconds: durationBuckets,
+      gen_ai_server_time_to_first_token_seconds: ttftBuckets,
+      switchyard_overhead_seconds: overheadBuckets,
+    };
+    let checked = 0;
+    for (const [name, declared] of Object.entries(bounds)) {
+      for (const count of samplesOf(samples, `${name}_count`)) {
+        const h = histogramOf(samples, name, count.labels);
+        expect([...h.buckets.keys()]).toEqual(le(declared));
+        const cumulative = [...h.buckets.values()];
+        expect(cumulative).toEqual([...cumulative].sort((a, b) => a - b));
+        expect(h.buckets.get('+Inf')).toBe(h.count);
+        expect(h.sum).toBeGreaterThanOrEqual(0);
+        checked++;
+      }
+    }
+    // Each of the five histograms has at least one series after the calls above.
+    expect(checked).toBeGreaterThanOrEqual(5);
+  });
+
   test('no label value is a key, a hash or a request’s user', () => {
     const values = new Set(samples.flatMap((s) => Object.values(s.labels)));
     expect(values.size).toBeGreaterThan(10);
