@@ -48,7 +48,7 @@ export function defineMetrics(registry: Registry, collectDeploymentState: () => 
     }),
     operationDuration: new HistogramFamily({
       name: 'gen_ai_client_operation_duration_seconds',
-      help: 'Duration of each upstream attempt (OTel GenAI), seconds; error_type is its HTTP status when it failed',
+      help: "Duration of each upstream attempt (OTel GenAI), seconds; error_type is the upstream's HTTP status when it failed (the gateway's, e.g. 504, when no answer came)",
       labelNames: [...genAiLabels, 'error_type'],
       buckets: durationBuckets,
       registers,

@@ -76,8 +76,9 @@ test('provider/model names get a label once a provider answered them, up to maxD
   );
   expect(usage).toHaveLength(2);
   const attempts = samplesOf(samples, 'gen_ai_client_operation_duration_seconds_count').map((s) => [s.labels.gen_ai_request_model, s.labels.gen_ai_response_model, s.labels.error_type, s.value]);
+  // The request was answered 502; its attempt keeps the upstream's own 500.
   expect(attempts).toEqual([
-    ['other', 'other', '502', 1],
+    ['other', 'other', '500', 1],
     ['openai/mock-x', 'mock-x', '', 2],
     ['other', 'other', '', 1],
   ]);
