@@ -18,20 +18,23 @@ export async function writeForwarded(ctx: RequestContext, res: ServerResponse, r
   const json = result.type === undefined || /json/i.test(result.type);
   const headers = ['content-type', result.type ?? 'application/json'];
   if (result.length !== undefined) headers.push('content-length', String(result.length));
+  // A relayed event stream gets the headers of every stream we send (no proxy buffering).
+  if (result.type !== undefined && /^text\/event-stream/i.test(result.type)) headers.push('cache-control', 'no-cache', 'x-accel-buffering', 'no');
   res.writeHead(200, callHeaders(ctx, headers));
-  const tail = new BodyTail();
+  const observer = result.observer ?? (json ? new BodyTail() : undefined);
   try {
     for (;;) {
       const next = await body.next();
       if (next.done === true) break;
       const chunk = next.value;
-      if (json) tail.add(chunk);
+      const held = observer?.add(chunk);
+      if (held !== undefined) await held;
       ctx.timings.firstByte ??= performance.now();
       if (!res.write(chunk)) await drained(res);
       if (res.destroyed) throw clientClosed();
     }
     res.end();
-    if (json) ctx.usage = tail.usage();
+    if (observer !== undefined) ctx.usage = observer.usage();
     return undefined;
   } catch (err) {
     const error = res.destroyed || ctx.signal.aborted ? clientClosed() : toGatewayError(err);
