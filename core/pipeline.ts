@@ -261,7 +261,7 @@ export class Pipeline {
 
   /** Whether some deployment of the plan would serve the call natively (its answer is never cached). */
   #nativeIn(ctx: RequestContext): boolean {
-    const operation = ctx.native?.operation;
+    const operation = ctx.native?.nativeAllowed === true ? ctx.native.operation : undefined;
     if (operation === undefined || ctx.plan === undefined) return false;
     const providers = this.#gateway.providers;
     return ctx.plan.deployments.some((d) => providers.get(d.provider)?.forwards?.includes(operation) === true);

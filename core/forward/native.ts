@@ -38,6 +38,7 @@ export class NativeRequest {
   /** The one deployment native attempts may use (a conversation its upstream keeps); any when unset. */
   #pinned: string | undefined = undefined;
   #refusal: GatewayError | undefined = undefined;
+  #translateOnly = false;
 
   constructor(init: NativeCallInit) {
     this.operation = init.operation;
@@ -81,6 +82,19 @@ export class NativeRequest {
   pin(deployment: string, refusal: GatewayError): void {
     this.#pinned = deployment;
     this.#refusal = refusal;
+  }
+
+  /**
+   * Every attempt is translated, natively capable providers included: the call continues what
+   * only the gateway holds (a conversation it stored for a translated response).
+   */
+  translateOnly(): void {
+    this.#translateOnly = true;
+  }
+
+  /** Whether an attempt on a provider that speaks the format may go natively. */
+  get nativeAllowed(): boolean {
+    return !this.#translateOnly;
   }
 
   /** A translated attempt fails with `refusal` (the first one given is kept). */

@@ -159,7 +159,7 @@ export function defineProvider(def: ProviderDefinition): ProviderAdapter {
       // Each attempt decides: a provider that speaks the client's format gets its body as it is.
       const native = ctx.native;
       if (native !== undefined) {
-        if (forwards.includes(native.operation)) return nativeCall(def, ctx, target, native);
+        if (native.nativeAllowed && forwards.includes(native.operation)) return nativeCall(def, ctx, target, native);
         const refusal = native.translationRefusal();
         if (refusal !== undefined) return Promise.reject(refusal);
       }
