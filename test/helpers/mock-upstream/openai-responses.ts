@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { sendJson, type RecordedRequest } from './server.ts';
 
@@ -50,6 +51,8 @@ const tokens = (s: string): number => Math.ceil(s.length / 4);
 export class MockResponses {
   readonly #models: ReadonlySet<string>;
   readonly #kept = new Map<string, Kept>();
+  /** Ids differ between mock instances, as between upstream accounts (and test runs sharing a Redis). */
+  readonly #tag = randomBytes(4).toString('hex');
   #count = 0;
 
   constructor(models: ReadonlySet<string>) {
@@ -123,7 +126,7 @@ export class MockResponses {
     const input = tokens(JSON.stringify(body.input)) + (previous === undefined ? 0 : 10);
     const outputTokens = output.reduce((s, o) => s + tokens(JSON.stringify(o)), 0);
     const response: Json = {
-      id: `resp_mock_${n}`,
+      id: `resp_mock_${this.#tag}_${n}`,
       object: 'response',
       created_at: 1_700_000_000 + n,
       status: 'completed',
