@@ -17,7 +17,7 @@ export { endingOf, type Ending } from './status.ts';
 export { toChatMessages } from './messages.ts';
 export { randomId } from './ids.ts';
 export { chainHistory, nativeRecord, pinnedElsewhere, previousResponseNotFound, translatedRecord, type PreviousResponse } from './chain.ts';
-export { chatUsage, ResponseReader, ResponseStreamReader, type OnResponseId } from './native.ts';
+export { chatUsage, ResponseReader, ResponseStreamReader, type OnResponseId, type ResponseUsageLike } from './native.ts';
 export { pinnedTarget } from './pinned.ts';
 export { pinnedForwarder, retrievalLimit, type PinnedForwarder } from './forward-pinned.ts';
 export { deletedResponse, inputItemsPage, type InputItemsQuery } from './input-items.ts';

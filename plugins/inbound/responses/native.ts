@@ -1,11 +1,19 @@
 import { SseDecoder, TopLevelFields, type AnswerObserver, type Usage } from 'switchyard';
-import type { ResponseUsage } from './types.ts';
+
+/** A Response's usage as an upstream sends it (every part optional: nothing is trusted). */
+export interface ResponseUsageLike {
+  readonly input_tokens?: number;
+  readonly input_tokens_details?: { readonly cached_tokens?: number };
+  readonly output_tokens?: number;
+  readonly output_tokens_details?: { readonly reasoning_tokens?: number };
+  readonly total_tokens?: number;
+}
 
 /**
  * A Response's usage in chat's meaning: the same counts under chat's names (cached and reasoning
  * tokens are parts of the input and output counts in both). The inverse of `responseUsage`.
  */
-export function chatUsage(u: Partial<ResponseUsage>): Usage {
+export function chatUsage(u: ResponseUsageLike): Usage {
   const prompt = u.input_tokens ?? 0;
   const completion = u.output_tokens ?? 0;
   const usage: Usage = {
@@ -22,7 +30,7 @@ export function chatUsage(u: Partial<ResponseUsage>): Usage {
 /** Told of the id of a natively created response as soon as it shows; settles before the client sees it. */
 export type OnResponseId = (id: string) => Promise<void>;
 
-const usageOf = (value: unknown): Usage | undefined => (typeof value === 'object' && value !== null ? chatUsage(value as Partial<ResponseUsage>) : undefined);
+const usageOf = (value: unknown): Usage | undefined => (typeof value === 'object' && value !== null ? chatUsage(value as ResponseUsageLike) : undefined);
 
 /** A relayed Response (JSON): its top-level `id` (recorded before the bytes holding it go on) and `usage`. */
 export class ResponseReader implements AnswerObserver {
