@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { defineConfig, definePlugin, type RunningGateway, type Usage } from 'switchyard';
 import masterKey from '../../plugins/auth/master-key/index.ts';
+import memoryCache from '../../plugins/cache/memory/index.ts';
 import orderedFallback from '../../plugins/fallback/ordered/index.ts';
 import inboundMessages from '../../plugins/inbound/messages/index.ts';
 import anthropic from '../../plugins/providers/anthropic/index.ts';
@@ -51,6 +52,7 @@ beforeAll(async () => {
         masterKey({ key }),
         modelRouting({}),
         orderedFallback({ retryDelayMs: 1 }),
+        memoryCache({}),
         capture(),
         inboundMessages(),
       ],
@@ -252,9 +254,21 @@ describe('a model group mixing providers: each attempt decides native or transla
     expect((await lastSeen()).provider).toBe('openai');
   });
 
-  test('without a failure the first (Anthropic) deployment answers natively', async () => {
-    const data = await client.messages.create({ model: 'mixed', max_tokens: 100, messages: [{ role: 'user', content: 'hello' }] });
+  test('without a failure the first (Anthropic) deployment answers natively, never from the cache of translated answers', async () => {
+    // The same request was answered (translated, by OpenAI) and cached in the test before.
+    const { data, response } = await client.messages.create({ model: 'mixed', max_tokens: 100, messages: [{ role: 'user', content: 'hello' }] }).withResponse();
     expect(data.model).toBe(claudeModel);
+    expect(response.headers.get('x-switchyard-cache')).toBeNull();
+    expect(anthropicUp.requests).toHaveLength(1);
     expect(openaiUp.requests).toHaveLength(0);
+  });
+
+  test('a group of translating providers still uses the cache', async () => {
+    const ask = () => client.messages.create({ model: 'gpt', max_tokens: 100, messages: [{ role: 'user', content: 'cache me' }] }).withResponse();
+    await ask();
+    const { data, response } = await ask();
+    expect(response.headers.get('x-switchyard-cache')).toBe('hit');
+    expect(data.content).toEqual([{ type: 'text', text: 'echo: cache me' }]);
+    expect(openaiUp.requests).toHaveLength(1);
   });
 });
