@@ -1,3 +1,4 @@
+import type { GatewayError } from './errors.ts';
 import type { FinalResult, StreamChunk, Usage } from './openai/types.ts';
 
 /**
@@ -89,6 +90,11 @@ export interface AnswerObserver {
   add(chunk: Buffer): void | Promise<void>;
   /** Once the answer has ended well: its usage in OpenAI's meaning, when it carried one. */
   usage(): Usage | undefined;
+  /**
+   * Once the answer has ended: the failure it reported in its own words (an `error` event in a
+   * relayed stream), for the log stage; undefined when it reported none.
+   */
+  failure?(): GatewayError | undefined;
 }
 
 /**

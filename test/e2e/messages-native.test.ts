@@ -9,7 +9,7 @@ import anthropic from '../../plugins/providers/anthropic/index.ts';
 import openai from '../../plugins/providers/openai/index.ts';
 import modelRouting from '../../plugins/routing/models/index.ts';
 import { startTestGateway } from '../helpers/gateway.ts';
-import { anthropicError, mockAnthropicKey, startMockAnthropic } from '../helpers/mock-upstream/anthropic.ts';
+import { anthropicError, anthropicHandler, mockAnthropicKey, startMockAnthropic } from '../helpers/mock-upstream/anthropic.ts';
 import { mockOpenAIKey, startMockOpenAI } from '../helpers/mock-upstream/openai.ts';
 import type { MockServer, RecordedRequest } from '../helpers/mock-upstream/server.ts';
 
@@ -26,13 +26,14 @@ interface Seen {
   readonly provider: string | undefined;
   readonly status: number;
   readonly stream: boolean;
+  readonly error: string | undefined;
 }
 const seen: Seen[] = [];
 const capture = definePlugin(() => ({
   name: 'test-capture',
   setup(gateway) {
     gateway.hooks.log.tapPromise('test-capture', async (ctx, outcome) => {
-      seen.push({ usage: ctx.usage, provider: ctx.deployment?.provider, status: outcome.status, stream: outcome.stream });
+      seen.push({ usage: ctx.usage, provider: ctx.deployment?.provider, status: outcome.status, stream: outcome.stream, error: outcome.error?.extra.code });
     });
   },
 }));
@@ -192,6 +193,15 @@ describe('the Messages API on an Anthropic deployment is passed through natively
     expect(logged.usage?.prompt_tokens).toBe(upstream.usage.input_tokens + 100);
     expect(logged.usage?.completion_tokens).toBe(upstream.usage.output_tokens);
     expect(logged.usage?.prompt_tokens_details?.cached_tokens).toBe(100);
+  });
+
+  test("an error event mid-stream reaches the client as Anthropic sent it; the log stage records the failure", async () => {
+    anthropicUp.override(anthropicHandler({ chunkSize: 5, errorAfterDeltas: { deltas: 2, type: 'overloaded_error', message: 'Overloaded' } }));
+    const stream = client.messages.stream({ model: 'claude', max_tokens: 100, messages: [{ role: 'user', content: 'a long enough sentence' }] });
+    await expect(stream.finalMessage()).rejects.toMatchObject({ error: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } });
+    const logged = await lastSeen();
+    expect(logged).toMatchObject({ provider: 'anthropic', stream: true, error: 'upstream_overloaded' });
+    expect(logged.usage?.prompt_tokens).toBeGreaterThan(0);
   });
 
   test('what only Anthropic serves (mcp_servers) passes natively, and is a 400 naming it where it would be translated', async () => {

@@ -1,4 +1,4 @@
-import { SseDecoder, TopLevelFields, type AnswerObserver, type NativeFormat, type Usage } from 'switchyard';
+import { GatewayError, SseDecoder, TopLevelFields, type AnswerObserver, type NativeFormat, type Usage } from 'switchyard';
 
 /** Token counts as Anthropic reports them, in a Message's `usage` or a stream's events. */
 interface AnthropicTokens {
@@ -51,18 +51,38 @@ export class MessageUsageReader implements AnswerObserver {
   }
 }
 
+/** A mid-stream `error` event of Anthropic's, as the log stage records it (the client has the event itself). */
+export function streamFailure(data: { error?: { type?: unknown; message?: unknown } } | undefined): GatewayError {
+  const type = typeof data?.error?.type === 'string' ? data.error.type : 'api_error';
+  const message = typeof data?.error?.message === 'string' ? data.error.message : 'the upstream stream failed';
+  if (type === 'overloaded_error') return new GatewayError(503, 'service_unavailable_error', message, { code: 'upstream_overloaded' });
+  if (type === 'rate_limit_error') return new GatewayError(429, 'rate_limit_error', message, { code: 'rate_limit_exceeded' });
+  return new GatewayError(502, 'api_error', message, { code: 'upstream_error' });
+}
+
 /**
  * A relayed Messages stream: the counts of `message_start` (input and cache counts, where known)
- * updated by each `message_delta` (cumulative; a null leaves a count as it was). Only those two
- * events are parsed; every other event is only framed.
+ * updated by each `message_delta` (cumulative; a null leaves a count as it was), and an `error`
+ * event, if one came. Only those events are parsed; every other event is only framed.
  */
 export class MessagesStreamUsageReader implements AnswerObserver {
   readonly #sse = new SseDecoder();
   readonly #tokens: AnthropicTokens = {};
   #seen = false;
+  #failure: GatewayError | undefined = undefined;
 
   add(chunk: Buffer): void {
     for (const message of this.#sse.feed(chunk)) {
+      if (message.event === 'error') {
+        let data: Parameters<typeof streamFailure>[0];
+        try {
+          data = JSON.parse(message.data) as typeof data;
+        } catch {
+          data = undefined;
+        }
+        this.#failure ??= streamFailure(data);
+        continue;
+      }
       if (message.event !== 'message_start' && message.event !== 'message_delta') continue;
       let data: { message?: { usage?: AnthropicTokens }; usage?: AnthropicTokens };
       try {
@@ -82,6 +102,10 @@ export class MessagesStreamUsageReader implements AnswerObserver {
 
   usage(): Usage | undefined {
     return this.#seen ? openAIUsage(this.#tokens) : undefined;
+  }
+
+  failure(): GatewayError | undefined {
+    return this.#failure;
   }
 }
 

@@ -1,4 +1,4 @@
-import { SseDecoder, TopLevelFields, type AnswerObserver, type Usage } from 'switchyard';
+import { GatewayError, SseDecoder, TopLevelFields, type AnswerObserver, type Usage } from 'switchyard';
 
 /** A Response's usage as an upstream sends it (every part optional: nothing is trusted). */
 export interface ResponseUsageLike {
@@ -61,16 +61,25 @@ const withResponse = new Set(['response.created', 'response.in_progress', 'respo
 /** The events that end a response, with its usage. */
 const final = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
+/** The failure an `error` event or a failed response reports, as the log stage records it. */
+function failureOf(error: { code?: unknown; message?: unknown } | null | undefined): GatewayError {
+  const code = typeof error?.code === 'string' ? error.code : 'upstream_error';
+  const message = typeof error?.message === 'string' ? error.message : 'the upstream response failed';
+  return code === 'rate_limit_exceeded' ? new GatewayError(429, 'rate_limit_error', message, { code }) : new GatewayError(502, 'api_error', message, { code });
+}
+
 /**
  * A relayed Responses stream: the id from `response.created` (recorded before that event reaches
- * the client, so a follow-up sent as soon as it has the id finds it), and the usage of the final
- * `response.completed` (or `.incomplete`, `.failed`). Other events are only framed, not parsed.
+ * the client, so a follow-up sent as soon as it has the id finds it), the usage of the final
+ * `response.completed` (or `.incomplete`, `.failed`), and a failure (`error`, `response.failed`).
+ * Other events are only framed, not parsed.
  */
 export class ResponseStreamReader implements AnswerObserver {
   readonly #sse = new SseDecoder();
   readonly #onId: OnResponseId | undefined;
   #told = false;
   #usage: Usage | undefined = undefined;
+  #failure: GatewayError | undefined = undefined;
 
   constructor(onId: OnResponseId | undefined) {
     this.#onId = onId;
@@ -80,14 +89,16 @@ export class ResponseStreamReader implements AnswerObserver {
     let id: string | undefined;
     for (const message of this.#sse.feed(chunk)) {
       const name = message.event;
-      const wanted = name !== undefined && ((!this.#told && withResponse.has(name)) || final.has(name));
+      const wanted = name !== undefined && ((!this.#told && withResponse.has(name)) || final.has(name) || name === 'error');
       if (!wanted) continue;
-      let data: { response?: { id?: unknown; usage?: unknown } };
+      let data: { response?: { id?: unknown; usage?: unknown; error?: { code?: unknown; message?: unknown } | null }; code?: unknown; message?: unknown };
       try {
         data = JSON.parse(message.data) as typeof data;
       } catch {
         continue;
       }
+      if (name === 'error') this.#failure ??= failureOf(data);
+      if (name === 'response.failed') this.#failure ??= failureOf(data.response?.error);
       if (final.has(name)) this.#usage = usageOf(data.response?.usage) ?? this.#usage;
       if (!this.#told && typeof data.response?.id === 'string') id = data.response.id;
     }
@@ -98,5 +109,9 @@ export class ResponseStreamReader implements AnswerObserver {
 
   usage(): Usage | undefined {
     return this.#usage;
+  }
+
+  failure(): GatewayError | undefined {
+    return this.#failure;
   }
 }

@@ -47,5 +47,15 @@ describe('native Messages usage', () => {
       expect(reader.usage()).toEqual({ prompt_tokens: 25, completion_tokens: 30, total_tokens: 55, prompt_tokens_details: { cached_tokens: 5 } });
     }
     expect(new MessagesStreamUsageReader().usage()).toBeUndefined();
+    expect(new MessagesStreamUsageReader().failure()).toBeUndefined();
+  });
+
+  test('a stream with an error event: its failure, mapped as the log stage records it', () => {
+    const reader = new MessagesStreamUsageReader();
+    feed(reader, `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })}\n\n`, 7);
+    expect(reader.failure()).toMatchObject({ status: 503, message: 'Overloaded', extra: { code: 'upstream_overloaded' } });
+    const other = new MessagesStreamUsageReader();
+    feed(other, 'event: error\ndata: not json\n\n', 100);
+    expect(other.failure()).toMatchObject({ status: 502, type: 'api_error' });
   });
 });

@@ -56,6 +56,18 @@ describe('native Responses readers', () => {
     }
   });
 
+  test('a failed stream: the error event (or response.failed) is the failure the log stage records', async () => {
+    const events = [
+      ['response.created', { type: 'response.created', sequence_number: 0, response: { id: 'resp_f', usage: null } }],
+      ['error', { type: 'error', sequence_number: 1, code: 'server_error', message: 'boom' }],
+      ['response.failed', { type: 'response.failed', sequence_number: 2, response: { id: 'resp_f', error: { code: 'server_error', message: 'boom' }, usage: null } }],
+    ] as const;
+    const reader = new ResponseStreamReader(undefined);
+    await feed(reader, events.map(([name, data]) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`).join(''), 9, []);
+    expect(reader.failure()).toMatchObject({ status: 502, message: 'boom', extra: { code: 'server_error' } });
+    expect(new ResponseStreamReader(undefined).failure()).toBeUndefined();
+  });
+
   test('without a callback (store: false) nothing is told, usage still read', async () => {
     const reader = new ResponseReader(undefined);
     expect(reader.add(Buffer.from(JSON.stringify({ id: 'resp_x', usage })))).toBeUndefined();
