@@ -27,6 +27,13 @@ export interface NativeCallInit {
  * A call in a client API format a provider may speak natively (`ctx.native`): what a native
  * attempt sends, and what a translated attempt must not do. Set by the core for a Messages or
  * Responses call, before the format decodes it; by a plugin for a retrieval it forwards.
+ *
+ * @example
+ * // A plugin route forwarding `GET /v1/responses/{id}` to the deployment that holds it:
+ * call.ctx.native = new NativeRequest({ operation: 'responses', method: 'GET', path: `/responses/${id}` });
+ * const result = await gateway.invoke(call.ctx, deployment); // kind 'forward': the upstream's answer
+ * // In a format's decode: only this deployment may serve the call, and no translated attempt.
+ * ctx.native?.pin('smart#0', previousResponseNotFound(id));
  */
 export class NativeRequest {
   readonly operation: NativeOperation;

@@ -62,6 +62,14 @@ function gatewayConfig(openaiUrl: string, anthropicUrl: string, redisUrl?: strin
       { name: 'smart', deployments: [{ provider: 'openai', model: 'gpt-4o' }], maxAttempts: 1 },
       { name: 'mini', deployments: [{ provider: 'openai', model: 'gpt-4o-mini' }], maxAttempts: 1 },
       { name: 'claude', deployments: [{ provider: 'anthropic', model: claudeModel }], maxAttempts: 1 },
+      {
+        name: 'mixed',
+        deployments: [
+          { provider: 'openai', model: 'gpt-4o' },
+          { provider: 'anthropic', model: claudeModel },
+        ],
+        maxAttempts: 2,
+      },
     ],
   });
 }
@@ -236,6 +244,20 @@ describe('the Responses API on an OpenAI deployment is passed through natively',
       code: 'previous_response_not_found',
     });
     expect(openaiUp.requests).toHaveLength(0);
+  });
+
+  test('a mixed group: the OpenAI deployment failing 500 falls back to a translated answer from Anthropic', async () => {
+    openaiUp.override((_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'boom', type: 'server_error', param: null, code: null } }));
+    });
+    const { data, response } = await clients.alice.responses.create({ model: 'mixed', input: 'hello' }).withResponse();
+    expect(openaiUp.requests.map((r) => r.url)).toEqual(['/v1/responses']);
+    expect(anthropicUp.requests.map((r) => r.url)).toEqual(['/v1/messages']);
+    expect(response.headers.get('x-switchyard-provider')).toBe('anthropic');
+    expect(data.id).toMatch(/^resp_[0-9a-f]{48}$/);
+    expect(data.model).toBe('mixed');
+    expect(data.output_text).toBe('echo: hello');
   });
 
   test("an upstream error keeps OpenAI's envelope with the gateway's status", async () => {
