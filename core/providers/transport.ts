@@ -87,7 +87,10 @@ export async function sendForward(
 ): Promise<SentCall> {
   const base = await def.request(target, info);
   const init: UpstreamInit = { ...base, headers: { ...base.headers, ...headers }, ...(method === undefined ? {} : { method }) };
-  const call = upstreamCall(def, signal, target, init, payload, true);
+  // A native Messages or Responses call that is not streamed gets its headers with the finished
+  // answer: it waits as long as any complete answer does, not a stream's first-byte limit.
+  const native = info.operation === 'messages' || info.operation === 'responses';
+  const call = upstreamCall(def, signal, target, init, payload, native ? info.stream : true);
   let response: UpstreamStream;
   try {
     response = await callUpstreamStream(call);
