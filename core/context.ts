@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ForwardOperation } from './forward/operations.ts';
+import type { NativeRequest } from './forward/native.ts';
 import type { ForwardRequest } from './forward/read.ts';
 import type { Logger } from './log.ts';
 import type { CanonicalRequest, FinalResult, Operation, Usage } from './openai/types.ts';
@@ -130,6 +131,12 @@ export class RequestContext {
    * multipart upload) for plugins that read fields such as `user`. Undefined for other calls.
    */
   forward: ForwardRequest | undefined;
+  /**
+   * A call in a client API format some providers speak natively (Messages, Responses): what a
+   * native attempt sends, and what a translated attempt must refuse. Each attempt decides by its
+   * deployment's provider. Undefined for other calls.
+   */
+  native: NativeRequest | undefined;
   #rootLog: Logger;
   #log: Logger | undefined;
 
@@ -158,6 +165,7 @@ export class RequestContext {
     this.hideUsageChunk = false;
     this.encoder = undefined;
     this.forward = undefined;
+    this.native = undefined;
     this.#rootLog = init.rootLog;
     this.#log = undefined;
   }

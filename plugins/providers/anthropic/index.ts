@@ -62,6 +62,8 @@ export default definePlugin(AnthropicOptions, (options) => {
     errorInfo: anthropicErrorInfo,
     chat: anthropicChat({ id, defaultMaxTokens: options.defaultMaxTokens ?? defaultMaxTokens, apiKey: options.apiKey }),
     models: anthropicModels,
+    // Messages API calls (`/v1/messages`) come to `/messages` as the client sent them.
+    forwards: ['messages'],
   });
 
   return {
