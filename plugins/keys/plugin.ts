@@ -16,7 +16,7 @@ import {
 import { keyCallOf, keySlot, type KeySlotted } from './key-call.ts';
 import { tapSpend } from './spend-taps.ts';
 import { SpendWriter } from './spend/writer.ts';
-import { localBus, redisBus, type Invalidation, type InvalidationBus } from './invalidation.ts';
+import { DEFAULT_REDIS_PREFIX, invalidationChannel, localBus, redisBus, type Invalidation, type InvalidationBus } from './invalidation.ts';
 import { AdmissionStoreError, MemoryAdmission, RedisAdmission, rateLimitHeaders, type Admission } from './limits/index.ts';
 import { keyAllowsModel } from './model-access.ts';
 import { hasUnpriced, ModelPrices } from './model-prices.ts';
@@ -144,9 +144,9 @@ async function openRuntime(gateway: GatewayApi, options: KeysOptions): Promise<K
   connection.on('error', (err: Error) => gateway.log.warn({ err: err.message }, 'keys: redis connection error'));
   subscriber.on('error', (err: Error) => gateway.log.warn({ err: err.message }, 'keys: redis subscriber error'));
   await Promise.all([connection.connect(), subscriber.connect()]);
-  const prefix = options.redisPrefix ?? 'switchyard:';
+  const prefix = options.redisPrefix ?? DEFAULT_REDIS_PREFIX;
   const admission = new RedisAdmission({ redis: connection, prefix: `${prefix}limits:`, onStoreError: options.onStoreError ?? 'closed' });
-  const bus = await redisBus({ publisher: connection, subscriber, channel: `${prefix}keys:invalidate`, log: gateway.log }, apply);
+  const bus = await redisBus({ publisher: connection, subscriber, channel: invalidationChannel(prefix), log: gateway.log }, apply);
   gateway.onClose(async () => {
     await bus.close();
     await admission.close();
