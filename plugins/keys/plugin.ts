@@ -83,8 +83,10 @@ export interface KeysRuntime {
  * Virtual keys, teams, limits and budgets (design/operator.md §1–5). Identifies the caller in the
  * `auth` stage (master key, or a virtual key from a per-instance cache: no database read per
  * request), and admits the call at the start of `route`, once its model is known: every limit of
- * the key, its team and the key for that model, all or nothing. The log stage releases the
- * parallel lease and reconciles tokens.
+ * the key, its team and the key for that model, all or nothing (with `budgetMode: 'reserve'`,
+ * the estimated cost too; with `pricing: 'deny'`, a budgeted key's unpriced model is refused
+ * first). The log stage releases the parallel lease, reconciles tokens and replaces a cost
+ * reservation with the real cost.
  */
 export default definePlugin(KeysOptions, (options) => {
   let runtime: KeysRuntime | undefined;
