@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Running Switchyard for a team, with nothing but curl: a team, a key with limits and a budget,
-# a call made with that key, its cost in the spend log, and the limit's refusal.
+# a call made with that key, its cost in the spend log, the rate limit's refusal (429) and the
+# budget's (402).
 #
 # Run (with a gateway on :4000 started with a master key, e.g.
 #   SWITCHYARD_MASTER_KEY=sk-admin OPENAI_API_KEY=sk-… npm start):
@@ -36,6 +37,19 @@ done
 echo '--- the third call in the same minute is refused (429, Retry-After)'
 curl -sS --max-time 30 -o /dev/null -w 'status: %{http_code}\n' -H "Authorization: Bearer ${KEY}" -H 'Content-Type: application/json' \
   "${URL}/v1/chat/completions" -d "{\"model\": \"${MODEL}\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}"
+
+echo '--- a key with a budget of $0.000001: the call that crosses it completes, the next is refused (402)'
+TINY=$("${ADMIN[@]}" "${URL}/key/generate" -d "{\"key_alias\": \"tiny-budget\", \"max_budget\": 0.000001, \"models\": [\"${MODEL}\"]}" | field key)
+BODY=$(mktemp)
+for i in 1 2; do
+  # Spend is charged when an answer ends: give the gateway a moment between the two calls.
+  sleep 0.3
+  curl -sS --max-time 30 -D - -o "${BODY}" -w 'status: %{http_code}\n' -H "Authorization: Bearer ${TINY}" -H 'Content-Type: application/json' \
+    "${URL}/v1/chat/completions" -d "{\"model\": \"${MODEL}\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}" \
+    | grep -i -E '^(status|x-should-retry):'
+done
+cat "${BODY}"; echo
+rm -f "${BODY}"
 
 echo '--- the spend log (rows are written in batches, about once a second)'
 sleep 1.5

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { GatewayError } from 'switchyard';
 import { adminRoutes, type AdminRoute, type KeyList, type KeyRecord } from './admin/index.ts';
+import { cliInvalidation, type CliInvalidation } from './cli-invalidation.ts';
 import { openKeysStore, storeLocationFromEnv, type KeysStore } from './store/index.ts';
 
 /** Where the CLI writes: `process` fits, tests pass collectors. */
@@ -14,10 +15,15 @@ export const keysUsage = `usage:
   switchyard keys generate [--alias A] [--models m1,m2] [--rpm N] [--tpm N] [--max-parallel N]
                            [--budget USD] [--budget-duration 30d] [--team T] [--duration 30d]
   switchyard keys list [--team T] [--alias A] [--page N] [--size N] [--json]
+  switchyard keys update <key-or-hash> [--alias A] [--models m1,m2] [--rpm N] [--tpm N] [--max-parallel N]
+                           [--budget USD] [--budget-duration 30d] [--team T] [--duration 30d]
   switchyard keys block <key-or-hash>
   switchyard keys unblock <key-or-hash>
+  switchyard keys delete <key-or-hash>...
   switchyard keys import --from-litellm <postgres-url>   (LiteLLM's DATABASE_URL; ?schema= is honoured)
-The store comes from the environment: DATABASE_URL (PostgreSQL), else SQLite in SWITCHYARD_DATA_DIR.`;
+The store comes from the environment: DATABASE_URL (PostgreSQL), else SQLite in SWITCHYARD_DATA_DIR.
+With REDIS_URL, every change is published to the running gateways (refused within a second);
+without it, they see it when their cached record expires (cacheTtlMs, 30 s by default).`;
 
 /** A mistake in the command line: usage and exit code 2. */
 class UsageError extends Error {}
@@ -30,8 +36,9 @@ const IMPORT_BATCH = 500;
  * admin API (audit rows name the actor `cli`). Returns the exit code: 0 done, 1 refused or
  * failed, 2 bad usage.
  *
- * Running gateways see a change when their key cache entry expires (a short TTL); the CLI does
- * not reach their invalidation channel.
+ * With `REDIS_URL`, each change is also published on the gateways' invalidation channel (as the
+ * admin API does), so running instances drop their cached record at once; without it, they see
+ * the change when that record expires (`cacheTtlMs`).
  */
 export async function runKeysCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, out: CliOutput): Promise<number> {
   const [command, ...args] = argv;
@@ -40,17 +47,23 @@ export async function runKeysCli(argv: readonly string[], env: Readonly<Record<s
     return 0;
   }
   let store: KeysStore | undefined;
+  let bus: CliInvalidation | undefined;
   try {
     const run = command !== undefined && Object.hasOwn(commands, command) ? commands[command] : undefined;
     if (run === undefined) throw new UsageError(command === undefined ? 'a command is required' : `unknown command '${command}'`);
     const exec = run(args);
     store = (await openKeysStore(storeLocationFromEnv(env))).store;
-    const routes = adminRoutes({ store, invalidate: () => undefined, actor: 'cli' });
+    bus = await cliInvalidation(env);
+    const publisher = bus;
+    const routes = adminRoutes({ store, invalidate: (change) => publisher?.publish(change), actor: 'cli' });
     const call = (path: string, body: unknown, query = new URLSearchParams()): Promise<unknown> => {
       const route = routes.find((r: AdminRoute) => r.path === path) as AdminRoute;
       return route.handle({ body, query, caller: { role: 'admin' } });
     };
     await exec(call, out);
+    if (bus?.failure !== undefined) {
+      out.stderr.write(`warning: saved, but running gateways could not be told through Redis (${bus.failure}); they see the change when their cached record expires\n`);
+    }
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
@@ -65,6 +78,7 @@ export async function runKeysCli(argv: readonly string[], env: Readonly<Record<s
     out.stderr.write(`error: ${(err as Error).message}\n`);
     return 1;
   } finally {
+    await bus?.close();
     await store?.close();
   }
 }
@@ -102,13 +116,15 @@ function json(out: CliOutput, value: unknown): void {
   out.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-const generate: Command = (args) => {
-  const { values, positionals } = parse(args, {
-    alias: { type: 'string' }, models: { type: 'string' }, rpm: { type: 'string' }, tpm: { type: 'string' },
-    'max-parallel': { type: 'string' }, budget: { type: 'string' }, 'budget-duration': { type: 'string' },
-    team: { type: 'string' }, duration: { type: 'string' },
-  });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+/** The key fields `generate` and `update` take, as flags. */
+const keyFlags = {
+  alias: { type: 'string' }, models: { type: 'string' }, rpm: { type: 'string' }, tpm: { type: 'string' },
+  'max-parallel': { type: 'string' }, budget: { type: 'string' }, 'budget-duration': { type: 'string' },
+  team: { type: 'string' }, duration: { type: 'string' },
+} as const;
+
+/** The given flags as an admin API body (snake_case fields), flags not given left out. */
+function keyBody(values: { readonly [K in keyof typeof keyFlags]?: string }): Record<string, unknown> {
   const body: Record<string, unknown> = {
     key_alias: values.alias,
     models: values.models?.split(',').map((m) => m.trim()).filter((m) => m !== ''),
@@ -120,8 +136,28 @@ const generate: Command = (args) => {
     team_id: values.team,
     duration: values.duration,
   };
-  const given = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+}
+
+const generate: Command = (args) => {
+  const { values, positionals } = parse(args, keyFlags);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const given = keyBody(values);
   return async (call, out) => json(out, await call('/key/generate', given));
+};
+
+const update: Command = (args) => {
+  const { values, positionals } = parse(args, keyFlags);
+  const key = onePositional('update', positionals);
+  const given = keyBody(values);
+  if (Object.keys(given).length === 0) throw new UsageError('update needs at least one field to change');
+  return async (call, out) => json(out, await call('/key/update', { ...given, key }));
+};
+
+const remove: Command = (args) => {
+  const { positionals } = parse(args, {});
+  if (positionals.length === 0) throw new UsageError('delete takes one or more keys or hashes');
+  return async (call, out) => json(out, await call('/key/delete', { keys: positionals }));
 };
 
 const list: Command = (args) => {
@@ -182,7 +218,7 @@ function atRow(err: unknown, offset: number): unknown {
 }
 
 const commands: Readonly<Record<string, Command>> = {
-  generate, list, block: blocking('/key/block'), unblock: blocking('/key/unblock'), import: importKeys,
+  generate, list, update, block: blocking('/key/block'), unblock: blocking('/key/unblock'), delete: remove, import: importKeys,
 };
 
 function table(rows: readonly (readonly string[])[]): string {

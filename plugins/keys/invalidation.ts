@@ -7,6 +7,12 @@ export interface Invalidation {
   readonly teams?: readonly string[];
 }
 
+/** The Redis key prefix of the keys plugin's counters and channel unless `redisPrefix` says otherwise. */
+export const DEFAULT_REDIS_PREFIX = 'switchyard:';
+
+/** The pub/sub channel every instance under `prefix` listens on, and the admin API and CLI publish to. */
+export const invalidationChannel = (prefix: string): string => `${prefix}keys:invalidate`;
+
 export type InvalidationListener = (change: Invalidation | 'all') => void;
 
 /**

@@ -16,9 +16,11 @@ import {
 import { keyCallOf, keySlot, type KeySlotted } from './key-call.ts';
 import { tapSpend } from './spend-taps.ts';
 import { SpendWriter } from './spend/writer.ts';
-import { localBus, redisBus, type Invalidation, type InvalidationBus } from './invalidation.ts';
+import { DEFAULT_REDIS_PREFIX, invalidationChannel, localBus, redisBus, type Invalidation, type InvalidationBus } from './invalidation.ts';
 import { AdmissionStoreError, MemoryAdmission, RedisAdmission, rateLimitHeaders, type Admission } from './limits/index.ts';
 import { keyAllowsModel } from './model-access.ts';
+import { hasUnpriced, ModelPrices } from './model-prices.ts';
+import { reservedCost, type TokenEstimate } from './cost-estimate.ts';
 import { RecordCache } from './record-cache.ts';
 import { refusalError, type BudgetStatus } from './refusals.ts';
 import { scopesFor } from './scopes.ts';
@@ -48,6 +50,12 @@ export const KeysOptions = Type.Object(
     tokenCount: Type.Optional(Type.Union([Type.Literal('total'), Type.Literal('input'), Type.Literal('output')])),
     /** How long a key or team record is trusted without an invalidation, ms. Default 30 000. */
     cacheTtlMs: Type.Optional(Type.Integer({ minimum: 0 })),
+    /**
+     * A model without a price, for a key or team with a budget: `allow` (default) calls it, its
+     * cost `null` in the spend row and logged; `deny` refuses it (403 `model_not_priced`), so no
+     * spend escapes a budget.
+     */
+    pricing: Type.Optional(Type.Union([Type.Literal('allow'), Type.Literal('deny')])),
     /** Prices (USD per million tokens) by model name, over the shipped table; a deployment's `price` wins. */
     prices: Type.Optional(Type.Record(Type.String(), PriceSchema)),
     /** Spend rows older than this many days are deleted (daily roll-ups stay). Default 90; 0 keeps them. */
@@ -75,8 +83,10 @@ export interface KeysRuntime {
  * Virtual keys, teams, limits and budgets (design/operator.md §1–5). Identifies the caller in the
  * `auth` stage (master key, or a virtual key from a per-instance cache: no database read per
  * request), and admits the call at the start of `route`, once its model is known: every limit of
- * the key, its team and the key for that model, all or nothing. The log stage releases the
- * parallel lease and reconciles tokens.
+ * the key, its team and the key for that model, all or nothing (with `budgetMode: 'reserve'`,
+ * the estimated cost too; with `pricing: 'deny'`, a budgeted key's unpriced model is refused
+ * first). The log stage releases the parallel lease, reconciles tokens and replaces a cost
+ * reservation with the real cost.
  */
 export default definePlugin(KeysOptions, (options) => {
   let runtime: KeysRuntime | undefined;
@@ -136,9 +146,9 @@ async function openRuntime(gateway: GatewayApi, options: KeysOptions): Promise<K
   connection.on('error', (err: Error) => gateway.log.warn({ err: err.message }, 'keys: redis connection error'));
   subscriber.on('error', (err: Error) => gateway.log.warn({ err: err.message }, 'keys: redis subscriber error'));
   await Promise.all([connection.connect(), subscriber.connect()]);
-  const prefix = options.redisPrefix ?? 'switchyard:';
+  const prefix = options.redisPrefix ?? DEFAULT_REDIS_PREFIX;
   const admission = new RedisAdmission({ redis: connection, prefix: `${prefix}limits:`, onStoreError: options.onStoreError ?? 'closed' });
-  const bus = await redisBus({ publisher: connection, subscriber, channel: `${prefix}keys:invalidate`, log: gateway.log }, apply);
+  const bus = await redisBus({ publisher: connection, subscriber, channel: invalidationChannel(prefix), log: gateway.log }, apply);
   gateway.onClose(async () => {
     await bus.close();
     await admission.close();
@@ -202,6 +212,9 @@ function principalOf(key: KeyRow, team: TeamRow | undefined): Principal {
 function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions): void {
   const budgetStatus: BudgetStatus = options.budgetExceededStatus ?? 402;
   const tokenCount = options.tokenCount ?? 'total';
+  const reserve = options.budgetMode === 'reserve';
+  const deny = options.pricing === 'deny';
+  const modelPrices = new ModelPrices(rt.prices, gateway);
   /** `(scope, window)` pairs this instance has seeded from the store (see Admission.seedSpend). */
   const seeded = new Set<string>();
   // The first route tap: passes (undefined) after admitting, so routing goes on as without keys.
@@ -215,8 +228,15 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
     const now = Date.now();
     const scopes = scopesFor(key, team, ctx.model, now);
     if (scopes.length === 0) return undefined;
-    // The estimate walks the whole prompt: only worth it when a tpm limit will reserve it.
-    const tokens = scopes.some((s) => s.tpm !== undefined) ? estimateTokens(ctx, tokenCount) : 0;
+    const budgeted = scopes.some((s) => s.budget !== undefined);
+    const prices = budgeted && (deny || reserve) ? modelPrices.of(ctx.model) : undefined;
+    // Refused before admission, so it debits nothing.
+    if (deny && prices !== undefined && hasUnpriced(prices)) throw unpricedModel();
+    // The estimate walks the whole prompt: only worth it when a tpm limit or a cost reservation needs it.
+    const needTpm = scopes.some((s) => s.tpm !== undefined);
+    const estimate = needTpm || (reserve && prices !== undefined) ? estimateTokens(ctx) : undefined;
+    const tokens = needTpm && estimate !== undefined ? countedTokens(estimate, tokenCount) : 0;
+    const costNanoUsd = reserve && prices !== undefined && estimate !== undefined ? reservedCost(estimate, prices) : 0;
     try {
       for (const scope of scopes) {
         if (scope.budget === undefined) continue;
@@ -227,7 +247,7 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
         if (seeded.size > 100_000) seeded.clear();
         seeded.add(seedKey);
       }
-      const result = await rt.admission.admit({ scopes, tokens });
+      const result = await rt.admission.admit({ scopes, tokens, costNanoUsd });
       if (!result.admitted) {
         call.refusal = { scope: result.scope.kind, limit: result.limit };
         throw refusalError(result, ctx.responseHeaders, budgetStatus);
@@ -245,11 +265,17 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
   });
 }
 
-/** tpm's reservation: prompt chars / 4 and the requested output (256 when unset). */
-function estimateTokens(ctx: RequestContext, count: 'total' | 'input' | 'output'): number {
-  const input = count === 'output' ? 0 : estimatePromptTokens(ctx.request);
-  const output = count === 'input' || ctx.operation === 'embeddings' ? 0 : (requestedOutputTokens(ctx.request) ?? 256);
-  return input + output;
+/** The request's expected tokens: prompt chars / 4, and the requested output (256 when unset; none for embeddings). */
+function estimateTokens(ctx: RequestContext): TokenEstimate {
+  return {
+    input: estimatePromptTokens(ctx.request),
+    output: ctx.operation === 'embeddings' ? 0 : (requestedOutputTokens(ctx.request) ?? 256),
+  };
+}
+
+/** What tpm reserves of an estimate: total tokens by default (`tokenCount`). */
+function countedTokens(e: TokenEstimate, count: 'total' | 'input' | 'output'): number {
+  return count === 'input' ? e.input : count === 'output' ? e.output : e.input + e.output;
 }
 
 function tapRelease(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions): void {
@@ -299,4 +325,9 @@ function mountAdmin(gateway: GatewayApi, rt: KeysRuntime): void {
 
 const missingKey = (): GatewayError =>
   new GatewayError(401, 'authentication_error', 'missing API key: send Authorization: Bearer <key> or x-api-key', { code: 'invalid_api_key' });
+const unpricedModel = (): GatewayError =>
+  new GatewayError(403, 'permission_error', "the requested model has no price, so this API key's budget could not count its cost; ask the operator to price it (pricing: 'deny')", {
+    code: 'model_not_priced',
+    param: 'model',
+  });
 const invalidKey = (): GatewayError => new GatewayError(401, 'authentication_error', 'invalid API key', { code: 'invalid_api_key' });

@@ -55,7 +55,11 @@ export function tapSpend(gateway: GatewayApi, deps: SpendTapDeps): void {
     if (row.spend === null && !isForwardOperation(ctx.operation)) ctx.log.warn({ model: row.model, provider: row.custom_llm_provider }, 'keys: no price for this model; its cost is unknown');
     writer.add(row);
     const lease = call?.lease;
-    if (lease !== undefined && row.spend !== null && row.spend > 0) {
+    // The real cost replaces what admission reserved (budgetMode 'reserve'): the difference is
+    // charged or refunded, all of it when nothing was used (a failure, an abort before any token).
+    // An unknown cost (`null`: the model that answered has no price) keeps the reservation, the
+    // best figure there is.
+    if (lease !== undefined && row.spend !== null && (row.spend > 0 || lease.nanoUsd > 0)) {
       try {
         await admission.settleSpend(lease, row.spend);
       } catch (err) {

@@ -75,13 +75,18 @@ export function defaultPlugins(env: Env = process.env, options: PresetOptions = 
   ];
 }
 
-/** Where the keys plugin keeps its records and counters: `DATABASE_URL`, `SWITCHYARD_DATA_DIR`, `REDIS_URL`. */
-export function keysStorageFromEnv(env: Env): Pick<KeysOptions, 'databaseUrl' | 'dataDir' | 'redisUrl'> {
+/**
+ * Where the keys plugin keeps its records and counters: `DATABASE_URL`, `SWITCHYARD_DATA_DIR`,
+ * `REDIS_URL` (and `SWITCHYARD_REDIS_PREFIX`, which `switchyard keys` reads too, so its changes
+ * reach the gateways' invalidation channel).
+ */
+export function keysStorageFromEnv(env: Env): Pick<KeysOptions, 'databaseUrl' | 'dataDir' | 'redisUrl' | 'redisPrefix'> {
   const set = (v: string | undefined): v is string => v !== undefined && v !== '';
   return {
     ...(set(env.DATABASE_URL) ? { databaseUrl: env.DATABASE_URL } : {}),
     ...(set(env.SWITCHYARD_DATA_DIR) ? { dataDir: env.SWITCHYARD_DATA_DIR } : {}),
     ...(set(env.REDIS_URL) ? { redisUrl: env.REDIS_URL } : {}),
+    ...(set(env.SWITCHYARD_REDIS_PREFIX) ? { redisPrefix: env.SWITCHYARD_REDIS_PREFIX } : {}),
   };
 }
 

@@ -166,7 +166,7 @@ describe('examples run against a live gateway', { timeout: runTimeoutMs + 5_000 
     expect(result.stdout).toContain('status: 404');
   });
 
-  test.skipIf(!curl)('examples/team.sh: a team, a limited key, its cost, the 429, the spend log', async () => {
+  test.skipIf(!curl)('examples/team.sh: a team, a limited key, its cost, the 429, the 402, the spend log', async () => {
     // A gateway as the team section of the README runs it: the keys plugin, its store in a temp folder.
     const dataDir = mkdtempSync(join(tmpdir(), 'sy-team-example-'));
     const teamGw = await startTestGateway(
@@ -183,7 +183,47 @@ describe('examples run against a live gateway', { timeout: runTimeoutMs + 5_000 
     expect(result.stdout).toMatch(/^x-switchyard-response-cost: 0\.\d+/im);
     expect(result.stdout).toMatch(/^x-ratelimit-remaining-requests: 0/im);
     expect(result.stdout).toContain('status: 429');
+    // The budget: the crossing call completes, the next is 402 budget_exceeded, not to be retried.
+    expect(result.stdout).toMatch(/^status: 200\n(?:.*\n)*?x-should-retry: false\r?\nstatus: 402$/im);
+    expect(result.stdout).toContain('"code":"budget_exceeded"');
     expect(result.stdout).toContain('"key_alias":"alice-laptop"');
     expect(result.stdout).toContain('"status":"success"');
+  });
+
+  test("examples/readme/team-key.ts: the README team section's openai SDK client with a virtual key: cost, then 429, then 402", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sy-team-sdk-'));
+    const teamGw = await startTestGateway(
+      defineConfig({
+        plugins: [openai({ apiKey: mockOpenAIKey, baseURL: `${openaiUp.url}/v1` }), keys({ masterKey: key, dataDir }), modelRouting({}), orderedFallback({})],
+      }),
+    );
+    try {
+      const generate = async (fields: Record<string, unknown>): Promise<string> => {
+        const res = await fetch(`${teamGw.url}/key/generate`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify(fields),
+        });
+        return ((await res.json()) as { key: string }).key;
+      };
+      const sdk = (virtualKey: string, calls: number) =>
+        run(process.execPath, ['--import', 'tsx', join('examples', 'readme', 'team-key.ts')], {
+          SWITCHYARD_URL: `${teamGw.url}/v1`, SWITCHYARD_API_KEY: virtualKey, MODEL: 'gpt-4o-mini', CALLS: String(calls),
+        });
+      const limited = await sdk(await generate({ rpm_limit: 2 }), 3);
+      expectSuccess(limited);
+      expect(limited.stdout).toMatch(/^#1 echo: Say hi\. \(\$0\.\d+, 1 requests left\)\n#2 echo: Say hi\. \(\$0\.\d+, 0 requests left\)\n#3 refused: rate_limit_exceeded: 429 key rpm limit 2 reached\n$/);
+      // A budget the first call crosses: it completes; the next run's call is refused, never retried.
+      const tiny = await generate({ max_budget: 0.000001 });
+      const first = await sdk(tiny, 1);
+      expectSuccess(first);
+      expect(first.stdout).toMatch(/^#1 echo: Say hi\. \(\$0\.\d+, - requests left\)\n$/);
+      const second = await sdk(tiny, 1);
+      expectSuccess(second);
+      expect(second.stdout).toMatch(/^#1 refused: budget_exceeded: 402 key budget of \$0\.000001 reached; it does not reset\n$/);
+    } finally {
+      await teamGw.close(1000);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

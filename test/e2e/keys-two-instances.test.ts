@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startGatewayProcess, type ServingGateway } from '../helpers/cli.ts';
+import { createHash } from 'node:crypto';
+import { runNode, startGatewayProcess, type ServingGateway } from '../helpers/cli.ts';
 import { mockOpenAIKey, startMockOpenAI } from '../helpers/mock-upstream/openai.ts';
 import type { MockServer } from '../helpers/mock-upstream/server.ts';
 import { createSchema, databaseUrl, dropSchemas, schemaName } from '../helpers/pg-schema.ts';
@@ -15,8 +16,14 @@ let a: ServingGateway;
 let b: ServingGateway;
 /** Every plaintext virtual key made here, for the leak scan at the end. */
 const made: string[] = [];
-/** Every answer body read here (admin answers and errors), for the same scan. */
+/** Every answer body read here (model answers and errors), for the same scan. */
 const bodies: string[] = [];
+/** Every admin answer, `/key/generate`'s one plaintext `key` field taken out (it is shown that once, by design). */
+const adminAnswers: string[] = [];
+/** What `switchyard keys` printed. */
+const cliOutputs: string[] = [];
+/** The environment both gateways run with; the CLI gets the same store and Redis. */
+let gatewayEnv: Record<string, string>;
 
 const url = (g: ServingGateway): string => `http://127.0.0.1:${g.port}`;
 const client = (g: ServingGateway, key: string, maxRetries = 0) => new OpenAI({ baseURL: `${url(g)}/v1`, apiKey: key, maxRetries });
@@ -30,7 +37,26 @@ async function admin(g: ServingGateway, path: string, body: unknown): Promise<Re
   });
   const text = await res.text();
   expect(res.status, text).toBe(200);
-  return JSON.parse(text) as Record<string, unknown>;
+  const answer = JSON.parse(text) as Record<string, unknown>;
+  const { key: _shownOnce, ...rest } = answer;
+  adminAnswers.push(path === '/key/generate' || path === '/key/regenerate' ? JSON.stringify(rest) : text);
+  return answer;
+}
+/** `switchyard keys …` run as an operator runs it, against the gateways' PostgreSQL and Redis. */
+async function cli(...args: string[]): Promise<string> {
+  const { DATABASE_URL, REDIS_URL } = gatewayEnv;
+  const run = await runNode('bin/switchyard.js', ['keys', ...args], { DATABASE_URL: DATABASE_URL as string, REDIS_URL: REDIS_URL as string }, 30_000);
+  cliOutputs.push(run.stdout, run.stderr);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return run.stdout;
+}
+/** Polls a call on `g` until its status is `want`, for at most 5 s; returns how long it took after `since`. */
+async function refusedWithin(g: ServingGateway, key: string, want: number, since: number): Promise<number> {
+  let seen = 0;
+  while ((seen = await status(g, key)) !== want && Date.now() - since < 5_000) await new Promise((r) => setTimeout(r, 20));
+  expect(seen).toBe(want);
+  return Date.now() - since;
 }
 async function generate(g: ServingGateway, fields: Record<string, unknown>): Promise<string> {
   const key = (await admin(g, '/key/generate', fields)).key as string;
@@ -53,14 +79,14 @@ describe.skipIf(redisUrl === undefined || databaseUrl === undefined)('keys acros
     upstream = await startMockOpenAI({ chunkGapMs: 100 });
     await createSchema(schema);
     const sep = (databaseUrl as string).includes('?') ? '&' : '?';
-    const env = {
+    const env = (gatewayEnv = {
       SWITCHYARD_MASTER_KEY: master,
       DATABASE_URL: `${databaseUrl}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
       REDIS_URL: redisUrl as string,
       OPENAI_API_KEY: mockOpenAIKey,
       OPENAI_BASE_URL: `${upstream.url}/v1`,
       LOG_LEVEL: 'info',
-    };
+    });
     // Started together: migrations run once, under the advisory lock.
     [a, b] = await Promise.all([startGatewayProcess('bin/switchyard.js', [], env, 30_000), startGatewayProcess('bin/switchyard.js', [], env, 30_000)]);
   }, 60_000);
@@ -157,17 +183,64 @@ describe.skipIf(redisUrl === undefined || databaseUrl === undefined)('keys acros
     expect(upstream.requests).toHaveLength(0);
   });
 
-  test('nothing leaks: no plaintext key or fragment in any answer body or either process log', async () => {
+  test('switchyard keys block / unblock / update / delete reach both running instances within 1 s (Redis pub/sub)', async () => {
+    const key = await generate(a, {});
+    const hash = createHash('sha256').update(key).digest('hex');
+    // Cached on both: without a message, they would keep this record for the cache TTL (30 s).
+    expect(await status(a, key)).toBe(200);
+    expect(await status(b, key)).toBe(200);
+    await cli('block', key);
+    let done = Date.now();
+    expect(await refusedWithin(a, key, 403, done)).toBeLessThan(1_000);
+    expect(await refusedWithin(b, key, 403, done)).toBeLessThan(1_000);
+    await cli('unblock', hash);
+    done = Date.now();
+    expect(await refusedWithin(b, key, 200, done)).toBeLessThan(1_000);
+    expect(await refusedWithin(a, key, 200, done)).toBeLessThan(1_000);
+    await cli('update', hash, '--models', 'gpt-4o-mini');
+    done = Date.now();
+    expect(await refusedWithin(a, key, 403, done)).toBeLessThan(1_000);
+    expect(await refusedWithin(b, key, 403, done)).toBeLessThan(1_000);
+    expect(bodies.at(-1)).toContain('model_not_allowed');
+    await cli('delete', key);
+    done = Date.now();
+    expect(await refusedWithin(b, key, 401, done)).toBeLessThan(1_000);
+    expect(await refusedWithin(a, key, 401, done)).toBeLessThan(1_000);
+  }, 60_000);
+
+  test('nothing leaks: no plaintext key, fragment or hash in any answer, admin answer, /metrics, CLI output or process log', async () => {
     // Give both processes a moment to write their last log lines.
     await new Promise((r) => setTimeout(r, 200));
-    const haystacks = [...bodies, a.output(), b.output()];
+    const metrics = await Promise.all(
+      [a, b].map(async (g) => {
+        const res = await fetch(`${url(g)}/metrics`, { headers: { authorization: `Bearer ${master}` } });
+        const text = await res.text();
+        expect(res.status, text).toBe(200);
+        return text;
+      }),
+    );
+    // The scan is only worth something if the metrics saw these requests: answers, 429s and 402s.
+    for (const text of metrics) {
+      expect(text).toMatch(/^switchyard_requests_total\{[^}]*status_code="200"/m);
+      expect(text).toMatch(/^switchyard_rate_limited_total\{/m);
+      expect(text).toMatch(/^switchyard_budget_exceeded_total\{/m);
+    }
     expect(made.length).toBeGreaterThan(5);
+    expect(adminAnswers.length).toBeGreaterThan(made.length);
     expect(a.output()).toContain('"reqId"');
+    const everywhere = [...bodies, ...adminAnswers, ...cliOutputs, ...metrics, a.output(), b.output()];
     for (const key of [...made, master]) {
+      // Any 8 characters of the key after its `sk-` prefix.
       const secret = key.slice(3);
-      for (let i = 0; i + 8 <= secret.length; i += 4) {
+      for (let i = 0; i + 8 <= secret.length; i++) {
         const fragment = secret.slice(i, i + 8);
-        for (const text of haystacks) expect(text.includes(fragment), `fragment of a key found`).toBe(false);
+        for (const text of everywhere) expect(text.includes(fragment), 'fragment of a key found').toBe(false);
+      }
+      // Hashes (and any 16 hex of one, as in a principal id) name keys in admin answers only, never in metrics or answers.
+      const hash = createHash('sha256').update(key).digest('hex');
+      for (let i = 0; i + 16 <= hash.length; i += 8) {
+        const fragment = hash.slice(i, i + 16);
+        for (const text of [...metrics, ...bodies]) expect(text.includes(fragment), 'a key hash found').toBe(false);
       }
     }
   });

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, test } from 'vitest';
 import { runKeysCli } from '../../../plugins/keys/cli.ts';
 import { hashKey } from '../../../plugins/keys/key-format.ts';
@@ -99,6 +101,71 @@ describe('switchyard keys (the real CLI)', () => {
     const help = await run('--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('switchyard keys import --from-litellm');
+  });
+});
+
+/** The CLI in process, its output collected. */
+async function inProcess(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } };
+  const code = await runKeysCli(args, env, out);
+  return { code, stdout, stderr };
+}
+
+describe('switchyard keys update and delete', () => {
+  test('update changes only the given fields (audited); delete takes keys or hashes; mistakes are exit 2', async () => {
+    const env = { SWITCHYARD_DATA_DIR: dataDir() };
+    const a = JSON.parse((await inProcess(env, 'generate', '--alias', 'a', '--rpm', '5')).stdout) as { key: string; token_id: string };
+    const b = JSON.parse((await inProcess(env, 'generate', '--alias', 'b')).stdout) as { key: string; token_id: string };
+    const updated = await inProcess(env, 'update', a.key, '--tpm', '900', '--models', 'gpt-4o-mini', '--budget', '1.5');
+    expect(updated.stderr).toBe('');
+    expect(JSON.parse(updated.stdout)).toMatchObject({ token_id: a.token_id, key_alias: 'a', rpm_limit: 5, tpm_limit: 900, models: ['gpt-4o-mini'], max_budget: 1.5 });
+    expect(updated.stdout).not.toContain(a.key);
+    expect((await inProcess(env, 'update', a.token_id)).code).toBe(2);
+    expect((await inProcess(env, 'update', '--rpm', '1')).code).toBe(2);
+    expect((await inProcess(env, 'delete')).code).toBe(2);
+    const deleted = await inProcess(env, 'delete', a.key, b.token_id);
+    expect(JSON.parse(deleted.stdout)).toEqual({ deleted_keys: expect.arrayContaining([a.token_id, b.token_id]) });
+    expect(await inProcess(env, 'delete', a.key)).toEqual({ code: 1, stdout: '', stderr: 'error: no such key (keys)\n' });
+    await withStore(env.SWITCHYARD_DATA_DIR, async (s) => {
+      expect((await s.listKeys({ page: 1, size: 10 })).total).toBe(0);
+      const audit = (await s.auditLog({ page: 1, size: 10 })).rows.map((r) => r.action);
+      expect(audit.filter((x) => x === 'key.update')).toHaveLength(1);
+    });
+  });
+});
+
+describe.skipIf(!process.env.REDIS_URL)('switchyard keys with REDIS_URL: changes reach running gateways', () => {
+  test("every change is published on the gateways' invalidation channel (hashes only), under SWITCHYARD_REDIS_PREFIX", async () => {
+    const prefix = `sy-test-cli-${randomUUID()}:`;
+    const env = { SWITCHYARD_DATA_DIR: dataDir(), REDIS_URL: process.env.REDIS_URL as string, SWITCHYARD_REDIS_PREFIX: prefix };
+    const sub = new Redis(env.REDIS_URL);
+    const messages: string[] = [];
+    sub.on('message', (_channel: string, message: string) => messages.push(message));
+    await sub.subscribe(`${prefix}keys:invalidate`);
+    try {
+      const made = JSON.parse((await inProcess(env, 'generate', '--alias', 'pub')).stdout) as { key: string; token_id: string };
+      for (const args of [['block', made.key], ['unblock', made.token_id], ['update', made.key, '--rpm', '3'], ['delete', made.key]]) {
+        const r = await inProcess(env, ...args);
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+      }
+      const deadline = Date.now() + 5_000;
+      while (messages.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(messages.map((m) => JSON.parse(m))).toEqual(Array.from({ length: 5 }, () => ({ tokens: [made.token_id] })));
+      expect(messages.join('')).not.toContain(made.key.slice(3, 11));
+    } finally {
+      await sub.quit();
+    }
+  });
+
+  test('Redis unreachable: the change is saved, exit 0, with a warning that gateways see it when their cache expires', async () => {
+    const env = { SWITCHYARD_DATA_DIR: dataDir(), REDIS_URL: 'redis://127.0.0.1:1' };
+    const r = await inProcess(env, 'generate', '--alias', 'offline');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ key_alias: 'offline' });
+    expect(r.stderr).toMatch(/^warning: saved, but running gateways could not be told through Redis \(.+\); they see the change when their cached record expires\n$/);
   });
 });
 
