@@ -96,7 +96,7 @@ export class SqlKeysStore implements KeysStore {
 
   recordSpend(rows: readonly SpendRow[]): Promise<RecordSpendResult> {
     if (rows.length === 0) return Promise.resolve({ inserted: 0, duplicates: 0 });
-    return this.#db.transaction((tx) => insertSpend(tx, rows, this.#lock));
+    return this.#db.transaction((tx) => insertSpend(tx, rows, this.#lock, this.dialect));
   }
 
   spendLogs(filter: SpendFilter, page: PageQuery): Promise<Page<SpendRow>> {
