@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { CountTokensRequest } from './count/types.ts';
 import type { ForwardOperation } from './forward/operations.ts';
 import type { ForwardRequest } from './forward/read.ts';
 import type { Logger } from './log.ts';
@@ -42,9 +43,9 @@ export interface Timings {
 /**
  * `route`: a plugin's own route (admin API, page, another inbound format). A forwarded operation
  * (`images`, `speech`, `transcriptions`, `moderations`, `rerank`) is a model call whose body is
- * passed through (`ctx.forward`).
+ * passed through (`ctx.forward`). `count_tokens`: a token-count call (`ctx.countTokens`).
  */
-export type ContextOperation = Operation | ForwardOperation | 'models' | 'route';
+export type ContextOperation = Operation | ForwardOperation | 'models' | 'route' | 'count_tokens';
 
 export interface ContextInit {
   readonly id: string;
@@ -130,6 +131,11 @@ export class RequestContext {
    * multipart upload) for plugins that read fields such as `user`. Undefined for other calls.
    */
   forward: ForwardRequest | undefined;
+  /**
+   * A token-count call's request (`operation` `count_tokens`): the client's body and its chat
+   * translation, which is also `request`. Undefined for other calls.
+   */
+  countTokens: CountTokensRequest | undefined;
   #rootLog: Logger;
   #log: Logger | undefined;
 
@@ -158,6 +164,7 @@ export class RequestContext {
     this.hideUsageChunk = false;
     this.encoder = undefined;
     this.forward = undefined;
+    this.countTokens = undefined;
     this.#rootLog = init.rootLog;
     this.#log = undefined;
   }

@@ -6,6 +6,7 @@ export { defineConfig, type GatewayConfig, type PluginEntry } from './config/def
 export type { DeploymentConfig, GatewaySettings, ModelGroup, RetrySettings, ServerSettings, TimeoutSettings } from './config/schema.ts';
 export { definePlugin, type GatewayApi, type Plugin, type PluginFactory, type ReadinessReport } from './plugin.ts';
 export type { InboundFormat, StreamEncoder } from './inbound.ts';
+export type { CountTokensFormat, CountTokensRequest, CountTokensTranslation, TokenCount } from './count/types.ts';
 export type { ErrorEnvelope, PluginRoute, RouteAnswer, RouteAuth, RouteCall, RouteMethod } from './server/plugin-routes.ts';
 export { Order, type ExclusiveStage, type PluginHooks, type StageHooks, type TapOptions } from './hooks.ts';
 export { RequestContext, type ContextState, type Principal, type Timings } from './context.ts';

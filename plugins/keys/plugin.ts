@@ -215,8 +215,9 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
     const now = Date.now();
     const scopes = scopesFor(key, team, ctx.model, now);
     if (scopes.length === 0) return undefined;
-    // The estimate walks the whole prompt: only worth it when a tpm limit will reserve it.
-    const tokens = scopes.some((s) => s.tpm !== undefined) ? estimateTokens(ctx, tokenCount) : 0;
+    // The estimate walks the whole prompt: only worth it when a tpm limit will reserve it. A
+    // token count uses no tokens (inbound.md §2: it counts toward rpm, not tpm).
+    const tokens = ctx.operation !== 'count_tokens' && scopes.some((s) => s.tpm !== undefined) ? estimateTokens(ctx, tokenCount) : 0;
     try {
       for (const scope of scopes) {
         if (scope.budget === undefined) continue;
