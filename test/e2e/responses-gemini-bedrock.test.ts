@@ -101,7 +101,7 @@ describe("OpenAI's Responses API over Gemini and Bedrock through the official op
     stream.on('event', (e) => sequence.push(e.sequence_number));
     const final = await stream.finalResponse();
     expect(final.status).toBe('completed');
-    const call = final.output.find((item): item is ResponseFunctionToolCall => item.type === 'function_call');
+    const call = final.output.find((item) => item.type === 'function_call') as ResponseFunctionToolCall | undefined;
     expect(JSON.parse(call?.arguments ?? '')).toEqual({ city: 'Paris' });
     expect(deltas.join('')).toBe(call?.arguments);
     expect(sequence).toEqual(sequence.map((_, i) => i));
@@ -121,7 +121,7 @@ describe("OpenAI's Responses API over Gemini and Bedrock through the official op
 
   test.each(providers)('a tool result round trip on $provider with previous_response_id: the upstream gets the call and its result', async ({ model, provider, upstream }) => {
     const first = await client.responses.stream({ model, input: 'weather in Paris?', tools: [weatherTool] }).finalResponse();
-    const call = first.output.find((item): item is ResponseFunctionToolCall => item.type === 'function_call') as ResponseFunctionToolCall;
+    const call = first.output.find((item) => item.type === 'function_call') as ResponseFunctionToolCall;
     upstream().reset();
     const second = await client.responses.create({
       model,
