@@ -15,12 +15,23 @@ import { machineInfo } from './lib/machine.ts';
 import { detectPinning, memory, pinSelf, stop, type Pinning } from './lib/procs.ts';
 import { newestProfile, renderProfile, summarise } from './lib/profile.ts';
 import { renderResults, type Plan, type Results } from './lib/report.ts';
-import { cacheHits, smokeTest } from './lib/smoke.ts';
+import { cacheHits, smokeTest, smokeTestMessages } from './lib/smoke.ts';
 import { gatewayEntry, productionNodeFlags, startAll, startRedisTarget } from './lib/start.ts';
-import type { Target, TargetId } from './lib/targets.ts';
+import { targetLabels, type Target, type TargetId } from './lib/targets.ts';
 
 const root = new URL('../', import.meta.url);
-const allTargets: TargetId[] = ['direct', 'passthrough', 'switchyard', 'switchyard-full', 'switchyard-keys', 'switchyard-keys-shared', 'portkey'];
+const allTargets: TargetId[] = [
+  'direct',
+  'passthrough',
+  'switchyard',
+  'switchyard-messages',
+  'switchyard-full',
+  'switchyard-keys',
+  'switchyard-keys-shared',
+  'switchyard-metrics',
+  'switchyard-metrics-off',
+  'portkey',
+];
 
 const { values } = parseArgs({
   options: {
@@ -101,21 +112,23 @@ async function main(): Promise<void> {
   try {
     log(`targets: ${env.targets.map((t) => `${t.id} ${t.origin} (pid ${t.pid})`).join(', ')}`);
     await configureMock(env.mockOrigin, { chunks: 5, gapMs: 1, latencyMs: 0 });
-    for (const t of env.targets) await smokeTest(t);
-    log('smoke test: every target answers chat, stream and embeddings correctly');
+    // Messages targets share a chat target's process and run in the streaming scenario only.
+    const chatTargets = env.targets.filter((t) => t.surface !== 'messages');
+    for (const t of env.targets) await (t.surface === 'messages' ? smokeTestMessages(t) : smokeTest(t));
+    log('smoke test: every target answers chat, stream and embeddings (or a Messages stream) correctly');
 
-    for (const t of env.targets) {
+    for (const t of chatTargets) {
       await saturate(t, plan.warmupS);
       results.idleRssMb[t.id] = memory(t.pid).rssMb;
     }
     log('warmed up');
 
-    if (wanted('saturation')) await runSaturation(env.targets, results);
-    if (wanted('latency')) await runLatency(env.targets, results);
+    if (wanted('saturation')) await runSaturation(chatTargets, results);
+    if (wanted('latency')) await runLatency(chatTargets, results);
     if (wanted('streaming')) await runStreaming(env.targets, results, env.mockOrigin);
-    if (wanted('open-streams')) await runOpenStreams(env.targets, results, env.mockOrigin);
-    if (wanted('cache')) await runCacheHit(env.targets, results, { pinning, entry, nodeFlags, mockOrigin: env.mockOrigin, ...(logDir === undefined ? {} : { logDir }) });
-    if (values.soak !== undefined) await runSoak(env.targets, results, Number(values.soak));
+    if (wanted('open-streams')) await runOpenStreams(chatTargets, results, env.mockOrigin);
+    if (wanted('cache')) await runCacheHit(chatTargets, results, { pinning, entry, nodeFlags, mockOrigin: env.mockOrigin, ...(logDir === undefined ? {} : { logDir }) });
+    if (values.soak !== undefined) await runSoak(chatTargets, results, Number(values.soak));
   } finally {
     await closePools();
     await env.stopAll();
@@ -159,7 +172,7 @@ async function runStreaming(targets: Target[], results: Results, mockOrigin: str
     for (const t of rotate(targets, r)) {
       const res = await streamTimings(t, plan.streamCount, plan.streamConcurrency, plan.chunks);
       (results.streaming[t.id] ??= []).push(res);
-      log(`stream r${r} ${t.id}: ttfb p50 ${res.ttfbP50.toFixed(3)} ms, total p50 ${res.totalP50.toFixed(2)} ms, reads ${res.readsP50}, failures ${res.failures}`);
+      log(`stream r${r} ${t.id}: ttfb p50 ${res.ttfbP50.toFixed(3)} ms, total p50 ${res.totalP50.toFixed(2)} ms, reads ${res.readsP50}, cpu ${res.cpuUsPerChunk?.toFixed(1)} µs/chunk, failures ${res.failures}`);
     }
   }
 }
@@ -266,14 +279,16 @@ async function profile(): Promise<void> {
   const pinning = detectPinning();
   pinSelf(pinning);
   const dir = (id: TargetId): string => fileURLToPath(new URL(`bench/profiles/${id}/`, root));
-  for (const id of ['switchyard', 'switchyard-full'] as const) {
+  // `--only` picks the Switchyard targets to profile (chat ones); by default the two of PROFILE.md.
+  const ids = values.only === undefined ? (['switchyard', 'switchyard-full'] as TargetId[]) : (values.only.split(',') as TargetId[]).filter((id) => id.startsWith('switchyard') && id !== 'switchyard-messages');
+  for (const id of ids) {
     rmSync(dir(id), { recursive: true, force: true });
     mkdirSync(dir(id), { recursive: true });
   }
   const env = await startAll({
     pinning,
     entry: gatewayEntry(values.source === true),
-    only: ['switchyard', 'switchyard-full'],
+    only: ids,
     switchyardFlags: (id) => [...(values.source === true ? [] : productionNodeFlags()), '--cpu-prof', `--cpu-prof-dir=${dir(id)}`],
   });
   const seconds = plan.satS * 2;
@@ -292,13 +307,14 @@ async function profile(): Promise<void> {
     `\`npm run bench -- --profile\` on ${new Date().toISOString()}, commit ${machineInfo(root).commit}: each Switchyard target under \`node --cpu-prof\`, ` +
     `${plan.warmupS} s warm-up then ${seconds} s at saturation (64 connections, non-streamed ~1 KB chat requests). The profile covers the whole process life, start-up included. ` +
     'Raw profiles: bench/profiles/<target>/*.cpuprofile (open in Chrome DevTools or speedscope; not committed).', ''];
-  for (const id of ['switchyard', 'switchyard-full'] as const) {
+  for (const id of ids) {
     const file = newestProfile(dir(id));
     if (file === undefined) throw new Error(`no profile written for ${id}`);
-    sections.push(renderProfile(id === 'switchyard' ? 'Switchyard (default preset)' : 'Switchyard full', summarise(file)));
+    sections.push(renderProfile(targetLabels[id], summarise(file)));
   }
-  writeFileSync(new URL('bench/PROFILE.md', root), `${sections.join('\n').trim()}\n`);
-  log('wrote bench/PROFILE.md');
+  const out = values.out ?? 'bench/PROFILE.md';
+  writeFileSync(new URL(out, root), `${sections.join('\n').trim()}\n`);
+  log(`wrote ${out}`);
 }
 
 /** `--render bench/RESULTS.json`: rewrites the .md from recorded results (after a report change). */

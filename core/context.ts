@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CountTokensRequest } from './count/types.ts';
 import type { ForwardOperation } from './forward/operations.ts';
+import type { NativeRequest } from './forward/native.ts';
 import type { ForwardRequest } from './forward/read.ts';
 import type { Logger } from './log.ts';
 import type { CanonicalRequest, FinalResult, Operation, Usage } from './openai/types.ts';
@@ -136,6 +137,12 @@ export class RequestContext {
    * translation, which is also `request`. Undefined for other calls.
    */
   countTokens: CountTokensRequest | undefined;
+  /**
+   * A call in a client API format some providers speak natively (Messages, Responses): what a
+   * native attempt sends, and what a translated attempt must refuse. Each attempt decides by its
+   * deployment's provider. Undefined for other calls.
+   */
+  native: NativeRequest | undefined;
   #rootLog: Logger;
   #log: Logger | undefined;
 
@@ -165,6 +172,7 @@ export class RequestContext {
     this.encoder = undefined;
     this.forward = undefined;
     this.countTokens = undefined;
+    this.native = undefined;
     this.#rootLog = init.rootLog;
     this.#log = undefined;
   }

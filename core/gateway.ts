@@ -153,6 +153,7 @@ export class Gateway {
       durationMs: 0,
       outcome: 'ok' as 'ok' | 'error',
       status: 200,
+      upstreamStatus: undefined as number | undefined,
       error: undefined as string | undefined,
     };
     ctx.attempts.push(attempt);
@@ -167,6 +168,7 @@ export class Gateway {
       attempt.outcome = 'error';
       const safe = err instanceof GatewayError ? err : new PluginError(`provider-${target.provider}`, 'call', err);
       attempt.status = safe instanceof GatewayError ? safe.status : 500;
+      attempt.upstreamStatus = safe instanceof GatewayError ? safe.extra.upstreamStatus : undefined;
       attempt.error = safe instanceof GatewayError ? (safe.extra.code ?? safe.type) : 'internal_error';
       throw safe;
     }

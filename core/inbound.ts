@@ -1,6 +1,9 @@
 import type { RequestContext } from './context.ts';
 import type { GatewayError } from './errors.ts';
+import type { NativeOperation } from './forward/operations.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from './openai/types.ts';
+import type { AnswerObserver } from './result.ts';
+import type { Deployment } from './routing/types.ts';
 import type { ErrorEnvelope } from './server/plugin-routes.ts';
 
 /**
@@ -43,4 +46,27 @@ export interface InboundFormat {
   encodeStream(ctx: RequestContext): StreamEncoder;
   /** The format's error envelope and status. */
   readonly errors: ErrorEnvelope;
+  /**
+   * How the format goes to a provider that speaks it natively (one whose `forwards` lists
+   * `native.operation`). Each attempt decides by its deployment's provider: natively, the
+   * client's body goes up as it came (only `model` set to the deployment's) and the answer, JSON
+   * or event stream, is relayed byte for byte; otherwise the decoded chat request is translated.
+   * A `decode` refusal with code `unsupported_parameter` (something only the native provider
+   * can do) fails only translated attempts.
+   */
+  readonly native?: NativeFormat;
+}
+
+/** The native side of an inbound format. */
+export interface NativeFormat {
+  readonly operation: NativeOperation;
+  /** The upstream path of a create call under the provider's API root (`/messages`, `/responses`). */
+  readonly path: string;
+  /** Request headers of the client sent upstream as they are, when present (`anthropic-version`, `anthropic-beta`). */
+  readonly headers?: readonly string[];
+  /**
+   * A fresh reader of one natively relayed answer (`ctx.stream` tells JSON from an event stream):
+   * it reports the usage in OpenAI's meaning, for spend, limits and metrics.
+   */
+  observe(ctx: RequestContext, target: Deployment): AnswerObserver;
 }

@@ -5,7 +5,8 @@
 export { defineConfig, type GatewayConfig, type PluginEntry } from './config/define.ts';
 export type { DeploymentConfig, GatewaySettings, ModelGroup, RetrySettings, ServerSettings, TimeoutSettings } from './config/schema.ts';
 export { definePlugin, type GatewayApi, type Plugin, type PluginFactory, type ReadinessReport } from './plugin.ts';
-export type { InboundFormat, StreamEncoder } from './inbound.ts';
+export type { InboundFormat, NativeFormat, StreamEncoder } from './inbound.ts';
+export { NativeRequest, type NativeCallInit } from './forward/native.ts';
 export type { CountTokensFormat, CountTokensRequest, CountTokensTranslation, TokenCount } from './count/types.ts';
 export type { ErrorEnvelope, PluginRoute, RouteAnswer, RouteAuth, RouteCall, RouteMethod } from './server/plugin-routes.ts';
 export { Order, type ExclusiveStage, type PluginHooks, type StageHooks, type TapOptions } from './hooks.ts';
@@ -59,7 +60,7 @@ export {
   upstreamUnreachable,
 } from './errors.ts';
 export { cutEcho, echoLimit } from './echo.ts';
-export { JsonBody, StreamEvent, completeResult, streamResult, type CallResult, type CompleteResult, type StreamResult } from './result.ts';
+export { JsonBody, StreamEvent, completeResult, streamResult, type AnswerObserver, type CallResult, type CompleteResult, type ForwardResult, type StreamResult } from './result.ts';
 export {
   defineProvider,
   type CallInfo,
@@ -73,10 +74,10 @@ export {
   type UpstreamInit,
 } from './providers/define.ts';
 export { ProviderRegistry, type ModelInfo, type ProviderAdapter } from './providers/registry.ts';
-export { forwardOperations, forwardRoutes, isForwardOperation, type ForwardOperation, type ForwardRoute } from './forward/operations.ts';
+export { forwardOperations, forwardRoutes, isForwardOperation, type ForwardOperation, type ForwardRoute, type NativeOperation } from './forward/operations.ts';
 export type { ForwardBody, ForwardPayload } from './forward/body.ts';
 export type { ForwardRequest } from './forward/read.ts';
-export { providerError, retryAfterSeconds, scrubSecrets, type ProviderErrorInfo } from './providers/upstream-errors.ts';
+export { providerError, retryAfterSeconds, scrubSecrets, upstreamBodyOf, type ProviderErrorInfo } from './providers/upstream-errors.ts';
 export {
   encodeEmbeddings,
   floatsToBase64,
@@ -87,7 +88,8 @@ export {
   type AssistantAnswer,
   type ChunkIds,
 } from './providers/translation-helpers.ts';
-export { parseSse, type SseMessage } from './stream/sse.ts';
+export { parseSse, SseDecoder, type SseMessage } from './stream/sse.ts';
+export { TopLevelFields } from './stream/json-fields.ts';
 export { ChatStreamAssembler, CompletionStreamAssembler } from './stream/assemble.ts';
 export { startGateway, type RunningGateway, type StartOptions } from './start.ts';
 export type { Logger } from './log.ts';

@@ -12,6 +12,7 @@ import {
 } from './errors.ts';
 import type { CountTokensFormat } from './count/types.ts';
 import type { ForwardOperation, ForwardRoute } from './forward/operations.ts';
+import { NativeRequest, pinnedPlan, untranslatedStandIn } from './forward/native.ts';
 import { readForwardRequest } from './forward/read.ts';
 import type { Gateway } from './gateway.ts';
 import { answerBufferLimits, configureAnswerBuffers, releaseAnswerBuffer } from './http/answer-budget.ts';
@@ -248,7 +249,7 @@ export class Pipeline {
 
   async #readRequest(ctx: RequestContext, operation: Operation, req: IncomingMessage): Promise<void> {
     const bytes = await readBodyBytes(req, this.#bodyLimit);
-    if (ctx.inbound !== undefined) return this.#readInbound(ctx, ctx.inbound, parseJsonBody(bytes));
+    if (ctx.inbound !== undefined) return this.#readInbound(ctx, ctx.inbound, bytes);
     let request = validateRequest(operation, parseJsonBody(bytes));
     if (this.#keepRawBody) {
       ctx.rawBody = bytes;
@@ -262,9 +263,24 @@ export class Pipeline {
     ctx.model = request.model;
   }
 
-  /** Another API format: decoded to a chat request, which is then checked as any chat request is. */
-  async #readInbound(ctx: RequestContext, inbound: InboundFormat, body: unknown): Promise<void> {
-    let request: CanonicalRequest = validateRequest('chat', await inbound.decode(body, ctx));
+  /**
+   * Another API format: decoded to a chat request, which is then checked as any chat request is.
+   * A format some providers speak natively keeps the client's bytes for native attempts, and a
+   * body only they can serve stands in as a minimal chat request that translated attempts refuse.
+   */
+  async #readInbound(ctx: RequestContext, inbound: InboundFormat, bytes: Buffer): Promise<void> {
+    const body = parseJsonBody(bytes);
+    if (inbound.native !== undefined) ctx.native = NativeRequest.of(inbound.native, bytes, body, ctx.headers);
+    let decoded;
+    try {
+      decoded = await inbound.decode(body, ctx);
+    } catch (err) {
+      const standIn = ctx.native === undefined ? undefined : untranslatedStandIn(err, body);
+      if (standIn === undefined) throw err;
+      ctx.native?.refuseTranslation(err as GatewayError);
+      decoded = standIn;
+    }
+    let request: CanonicalRequest = validateRequest('chat', decoded);
     const transform = this.#gateway.hooks.transform.request;
     if (transform.isUsed()) request = await transform.promise(request, ctx);
     ctx.request = request;
@@ -276,13 +292,23 @@ export class Pipeline {
     const route = this.#gateway.hooks.route;
     const plan = route.isUsed() ? await route.promise(ctx) : undefined;
     if (plan === undefined || plan === null || plan.deployments.length === 0) throw modelNotFound(ctx.model);
-    ctx.plan = plan;
-    return plan;
+    const kept = pinnedPlan(plan, ctx.native);
+    ctx.plan = kept;
+    return kept;
+  }
+
+  /** Whether some deployment of the plan would serve the call natively (its answer is never cached). */
+  #nativeIn(ctx: RequestContext): boolean {
+    const operation = ctx.native?.nativeAllowed === true ? ctx.native.operation : undefined;
+    if (operation === undefined || ctx.plan === undefined) return false;
+    const providers = this.#gateway.providers;
+    return ctx.plan.deployments.some((d) => providers.get(d.provider)?.forwards?.includes(operation) === true);
   }
 
   async #lookup(ctx: RequestContext): Promise<CallResult | undefined> {
     const lookup = this.#gateway.hooks.cache.lookup;
-    if (!lookup.isUsed()) return undefined;
+    // A translated answer must not stand in for a native one: it lacks what the translation drops.
+    if (!lookup.isUsed() || this.#nativeIn(ctx)) return undefined;
     const hit = await lookup.promise(ctx);
     ctx.cacheStatus = hit === undefined || hit === null ? 'miss' : 'hit';
     return hit ?? undefined;
@@ -317,8 +343,10 @@ export class Pipeline {
     }
     if (result.kind === 'forward') {
       const error = await writeForwarded(ctx, res, result);
-      if (error !== undefined) return { status: error.status === 499 ? 499 : 200, error, stream: false, result: undefined };
-      return { status: 200, error: undefined, stream: false, result: undefined };
+      // A native Messages or Responses stream is relayed as a forwarded answer: still a stream.
+      const stream = ctx.native !== undefined && ctx.stream;
+      if (error !== undefined) return { status: error.status === 499 ? 499 : 200, error, stream, result: undefined };
+      return { status: 200, error: undefined, stream, result: undefined };
     }
     const assembler = ctx.operation === 'chat' ? new ChatStreamAssembler() : new CompletionStreamAssembler();
     const observe = (chunk: StreamChunk): void =>

@@ -1,4 +1,5 @@
-import type { FinalResult, StreamChunk } from './openai/types.ts';
+import type { GatewayError } from './errors.ts';
+import type { FinalResult, StreamChunk, Usage } from './openai/types.ts';
 
 /**
  * A JSON value that may arrive as bytes (an upstream body passed through) or as an object
@@ -77,6 +78,26 @@ export interface StreamResult {
 }
 
 /**
+ * Reads a forwarded answer as it passes to the client, without holding it: its usage, and
+ * whatever else a format keeps (the Responses API's response id). Told of every chunk in order.
+ */
+export interface AnswerObserver {
+  /**
+   * Sees a chunk before the client does. A promise holds the chunk back until it settles (so a
+   * format can record what the chunk announces before the client can act on it); a rejection
+   * fails the answer.
+   */
+  add(chunk: Buffer): void | Promise<void>;
+  /** Once the answer has ended well: its usage in OpenAI's meaning, when it carried one. */
+  usage(): Usage | undefined;
+  /**
+   * Once the answer has ended: the failure it reported in its own words (an `error` event in a
+   * relayed stream), for the log stage; undefined when it reported none.
+   */
+  failure?(): GatewayError | undefined;
+}
+
+/**
  * A complete (non-streamed) answer too large to hold, passed through as it arrives, with
  * backpressure: the client's reads pace the upstream. Nothing sees it whole, so `transform.response`,
  * `cache.store` and the `log` stage's `result` skip it; its usage is read from its tail.
@@ -89,6 +110,11 @@ export interface ForwardResult {
   readonly type?: string | undefined;
   /** The body from its first byte. Throws a GatewayError if the upstream fails part-way; `return()` releases it. */
   readonly body: AsyncIterator<Buffer, undefined>;
+  /**
+   * Reads the usage as the answer passes (a natively relayed Messages or Responses answer, JSON
+   * or event stream); unset, a JSON answer's usage is read from its tail, OpenAI-style.
+   */
+  readonly observer?: AnswerObserver | undefined;
 }
 
 /** What `cache.lookup` and `call` produce. */
@@ -96,9 +122,15 @@ export type CallResult = CompleteResult | StreamResult | ForwardResult;
 
 export const completeResult = (body: JsonBody<FinalResult>): CompleteResult => ({ kind: 'complete', body });
 export const streamResult = (events: AsyncIterable<StreamEvent>): StreamResult => ({ kind: 'stream', events });
-export const forwardResult = (body: AsyncIterator<Buffer, undefined>, length: number | undefined, type?: string): ForwardResult => ({
+export const forwardResult = (
+  body: AsyncIterator<Buffer, undefined>,
+  length: number | undefined,
+  type?: string,
+  observer?: AnswerObserver,
+): ForwardResult => ({
   kind: 'forward',
   length,
   body,
   type,
+  observer,
 });

@@ -31,6 +31,19 @@ export function chatBody(model: string, id: string, stream = false): string {
 /** The same body with autocannon's `[<id>]` placeholder. */
 export const chatBodyTemplate = (model: string): string => chatBody(model, '[<id>]');
 
+/** The same conversation on Anthropic's Messages API (`max_tokens` is required there). */
+export function messagesBody(model: string, id: string, stream = false): string {
+  return JSON.stringify({
+    model,
+    system,
+    messages: [{ role: 'user', content: `${user} ${id}` }],
+    temperature: 0.2,
+    max_tokens: 256,
+    metadata: { user_id: `bench-${id}` },
+    ...(stream ? { stream: true } : {}),
+  });
+}
+
 export function embeddingsBody(model: string): string {
   return JSON.stringify({ model, input: 'The quick brown fox jumps over the lazy dog.' });
 }

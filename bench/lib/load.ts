@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
-import { chatBody, chatBodyTemplate } from './bodies.ts';
+import { chatBody, chatBodyTemplate, messagesBody } from './bodies.ts';
 import { cpuMicros, PeakTracker } from './procs.ts';
 import { percentileSorted, sortedCopy } from './stats.ts';
 import type { Target } from './targets.ts';
@@ -191,7 +191,19 @@ export interface StreamTiming {
   readonly totalP90: number;
   /** Median number of body reads per stream: chunks sent as they arrive give one read per chunk. */
   readonly readsP50: number;
+  /** The target's CPU time over the run per upstream chunk event streamed, µs (absent in older results). */
+  readonly cpuUsPerChunk?: number;
   readonly failures: number;
+}
+
+/** Whether a finished stream is complete: chat ends with [DONE], a Messages stream with message_stop. */
+function streamComplete(target: Target, text: string, expectedEvents: number): boolean {
+  if (target.surface === 'messages') {
+    // message_start, a text block (start, one delta per non-empty chunk, stop), message_delta, message_stop.
+    const deltas = text.split('event: content_block_delta\n').length - 1;
+    return deltas >= expectedEvents - 2 && text.startsWith('event: message_start\n') && text.endsWith('event: message_stop\ndata: {"type":"message_stop"}\n\n');
+  }
+  return text.split('data: ').length - 1 === expectedEvents + 1 && text.endsWith('data: [DONE]\n\n');
 }
 
 /** Streams of `chunks` events, `concurrency` at a time, `count` in all; TTFB = first body byte. */
@@ -203,13 +215,17 @@ export async function streamTimings(target: Target, count: number, concurrency: 
   const reads: number[] = [];
   let failures = 0;
   let issued = 0;
+  const messages = target.surface === 'messages';
+  const path = messages ? '/v1/messages' : chatPath;
+  const cpu0 = cpuMicros(target.pid);
   const worker = async (): Promise<void> => {
     while (issued < count) {
       issued++;
-      const body = chatBody(target.model, `${process.pid}-${++sequence}`, true);
+      const id = `${process.pid}-${++sequence}`;
+      const body = messages ? messagesBody(target.model, id, true) : chatBody(target.model, id, true);
       const start = performance.now();
       try {
-        const res = await pool.request({ path: chatPath, method: 'POST', headers, body });
+        const res = await pool.request({ path, method: 'POST', headers, body });
         let first = 0;
         let n = 0;
         let text = '';
@@ -218,8 +234,7 @@ export async function streamTimings(target: Target, count: number, concurrency: 
           text += (part as Buffer).toString('latin1');
         }
         const end = performance.now();
-        const events = text.split('data: ').length - 1;
-        if (res.statusCode !== 200 || events !== expectedEvents + 1 || !text.endsWith('data: [DONE]\n\n')) {
+        if (res.statusCode !== 200 || !streamComplete(target, text, expectedEvents)) {
           failures++;
           continue;
         }
@@ -232,6 +247,7 @@ export async function streamTimings(target: Target, count: number, concurrency: 
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+  const cpu = cpuMicros(target.pid) - cpu0;
   const s = (values: number[]) => Float64Array.from(values).sort();
   return {
     ttfbP50: percentileSorted(s(ttfb), 50),
@@ -239,6 +255,7 @@ export async function streamTimings(target: Target, count: number, concurrency: 
     totalP50: percentileSorted(s(total), 50),
     totalP90: percentileSorted(s(total), 90),
     readsP50: percentileSorted(s(reads), 50),
+    cpuUsPerChunk: total.length > 0 ? cpu / (total.length * expectedEvents) : Number.NaN,
     failures,
   };
 }

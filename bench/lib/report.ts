@@ -83,6 +83,8 @@ const overloaded = (r: OpenLoopResult): boolean => r.dropped > 0 || r.achievedRp
 export function renderResults(results: Results, root: URL): string {
   const { plan, machine, pinning } = results;
   const ids = results.targets.map((t) => t.id);
+  // Messages targets run in the streaming scenario only.
+  const chatIds = ids.filter((id) => id !== 'switchyard-messages');
   const label = (id: TargetId): string => results.targets.find((t) => t.id === id)?.label ?? id;
   const lines: string[] = [];
   const p = (line = ''): void => void lines.push(line);
@@ -134,6 +136,18 @@ export function renderResults(results: Results, root: URL): string {
     const vs = perRound(sat, id, (v, i) => v.rps / (at(sat, 'switchyard', i)?.rps ?? Number.NaN));
     const vsCpu = perRound(sat, id, (v, i) => (at(sat, 'switchyard', i)?.cpuUsPerReq ?? Number.NaN) / v.cpuUsPerReq);
     check(`Saturation, ${label(id)} ≥ 0.85× Switchyard default`, ...both(vs, vsCpu, 0.85));
+    // The same preset with a master key and no virtual key: what limits, budgets and per-key
+    // accounting add over a team gateway's fixed cost (spend rows, metrics, admin API).
+    if (ids.includes('switchyard-metrics')) {
+      const vsMaster = perRound(sat, id, (v, i) => v.rps / (at(sat, 'switchyard-metrics', i)?.rps ?? Number.NaN));
+      const vsMasterCpu = perRound(sat, id, (v, i) => (at(sat, 'switchyard-metrics', i)?.cpuUsPerReq ?? Number.NaN) / v.cpuUsPerReq);
+      check(`Saturation, ${label(id)} vs the same preset called with the master key (no budget line)`, `${ratio(vsMaster)} measured, ${ratio(vsMasterCpu)} by CPU per request`, undefined);
+    }
+  }
+  if (ids.includes('switchyard-metrics') && ids.includes('switchyard-metrics-off')) {
+    const vs = perRound(sat, 'switchyard-metrics', (v, i) => v.rps / (at(sat, 'switchyard-metrics-off', i)?.rps ?? Number.NaN));
+    const vsCpu = perRound(sat, 'switchyard-metrics', (v, i) => (at(sat, 'switchyard-metrics-off', i)?.cpuUsPerReq ?? Number.NaN) / v.cpuUsPerReq);
+    check('Saturation, metrics on ≥ 0.95× metrics off (default preset + master key)', ...both(vs, vsCpu, 0.95));
   }
   if (ids.includes('portkey') && ids.includes('switchyard')) {
     const vs = perRound(sat, 'switchyard', (v, i) => v.rps / (at(sat, 'portkey', i)?.rps ?? Number.NaN));
@@ -159,6 +173,17 @@ export function renderResults(results: Results, root: URL): string {
       check(`Streaming, ${label(id)}: added TTFB ≤ pass-through's + 0.1 ms`, `${signed(a)} ms vs ${signed(pt)} ms`, a <= pt + 0.1);
       const reads = perRound(st, id, (v) => v.readsP50);
       check(`Streaming, ${label(id)}: chunks forwarded as they arrive (reads per stream ≈ ${plan.chunks})`, f(reads), reads >= plan.chunks - 1);
+    }
+    if (ids.includes('switchyard-messages') && ids.includes('switchyard')) {
+      // No budget is set for the translation; the lines say what it adds next to the chat stream.
+      const chat = addedTtfb('switchyard');
+      const msgs = addedTtfb('switchyard-messages');
+      check(`Streaming, Messages API translated: added TTFB next to chat's`, `${signed(msgs)} ms vs ${signed(chat)} ms`, undefined);
+      const cpuChat = perRound(st, 'switchyard', (v) => v.cpuUsPerChunk ?? Number.NaN);
+      const cpuMsgs = perRound(st, 'switchyard-messages', (v) => v.cpuUsPerChunk ?? Number.NaN);
+      check(`Streaming, Messages API translated: CPU per streamed chunk next to chat's`, `${f(cpuMsgs, 1)} µs vs ${f(cpuChat, 1)} µs`, undefined);
+      const reads = perRound(st, 'switchyard-messages', (v) => v.readsP50);
+      check(`Streaming, Messages API translated: events forwarded as they arrive (reads per stream ≈ ${plan.chunks - 2} or more)`, f(reads), reads >= plan.chunks - 3);
     }
   }
   for (const id of ['switchyard', 'switchyard-full'] as const) {
@@ -193,7 +218,7 @@ export function renderResults(results: Results, root: URL): string {
   p();
   table(
     ['target', 'req/s', 'vs pass-through', 'vs pass-through by CPU', 'p50 ms', 'p99 ms', 'CPU µs/req', 'target CPU', 'peak RSS MB', 'errors'],
-    ids.map((id) => [
+    chatIds.map((id) => [
       label(id),
       f(perRound(sat, id, (v) => v.rps)),
       id === 'direct' ? '(reference)' : ratio(satRatio(id)),
@@ -220,7 +245,7 @@ export function renderResults(results: Results, root: URL): string {
     p();
     table(
       ['target', 'p50 ms', 'p90 ms', 'p99 ms', 'added p50', 'added p99', 'CPU µs/req', 'achieved req/s', 'note'],
-      ids.map((id) => {
+      chatIds.map((id) => {
         const runs = rounds[id] ?? [];
         const over = runs.filter(overloaded).length;
         return [
@@ -245,11 +270,13 @@ export function renderResults(results: Results, root: URL): string {
   p('## Streaming');
   p();
   p(`Streamed chat, ${plan.chunks} chunk events ${plan.gapMs} ms apart from the mock, ${plan.streamCount} streams per run, ${plan.streamConcurrency} at a time, ${plan.streamRounds} rounds. ` +
-    'TTFB = time to the first body byte. "reads" is the median number of body reads the client saw per stream: one per chunk means chunks are forwarded as they arrive, not batched.');
+    'TTFB = time to the first body byte. "reads" is the median number of body reads the client saw per stream: one per chunk means chunks are forwarded as they arrive, not batched. ' +
+    '"CPU µs/chunk" is the target\'s CPU time over the run divided by the upstream chunk events it streamed. ' +
+    'The Messages API row is the default preset\'s process called on `/v1/messages` (stream: true): the same mock chunks translated into Anthropic\'s events.');
   p();
   table(
-    ['target', 'TTFB p50 ms', 'TTFB p90 ms', 'added TTFB p50', 'total p50 ms', 'total p90 ms', 'reads', 'errors'],
-    ids.map((id) => [
+    ['target', 'TTFB p50 ms', 'TTFB p90 ms', 'added TTFB p50', 'total p50 ms', 'total p90 ms', 'reads', 'CPU µs/chunk', 'errors'],
+    ids.filter((id) => (st[id]?.length ?? 0) > 0).map((id) => [
       label(id),
       ms(perRound(st, id, (v) => v.ttfbP50)),
       ms(perRound(st, id, (v) => v.ttfbP90)),
@@ -257,6 +284,7 @@ export function renderResults(results: Results, root: URL): string {
       ms(perRound(st, id, (v) => v.totalP50)),
       ms(perRound(st, id, (v) => v.totalP90)),
       f(perRound(st, id, (v) => v.readsP50)),
+      f(perRound(st, id, (v) => v.cpuUsPerChunk ?? Number.NaN), 1),
       String((st[id] ?? []).reduce((a, v) => a + v.failures, 0)),
     ]),
   );
@@ -270,7 +298,7 @@ export function renderResults(results: Results, root: URL): string {
   p();
   table(
     ['target', 'completed', 'max open', 'RSS before MB', 'peak RSS MB', 'seconds'],
-    ids.map((id) => [
+    chatIds.map((id) => [
       label(id),
       `${f(perRound(os, id, (v) => v.completed))}/${plan.openStreams}`,
       f(perRound(os, id, (v) => v.maxOpen)),
@@ -327,7 +355,7 @@ export function renderResults(results: Results, root: URL): string {
 
   p('## Idle RSS after warm-up');
   p();
-  table(['target', 'RSS MB'], ids.map((id) => [label(id), f(results.idleRssMb[id] ?? Number.NaN)]));
+  table(['target', 'RSS MB'], chatIds.map((id) => [label(id), f(results.idleRssMb[id] ?? Number.NaN)]));
 
   // ---- Machine
   p('## Machine and versions');
@@ -340,7 +368,10 @@ export function renderResults(results: Results, root: URL): string {
     (results.gatewayBuild === 'compiled' ? '`npm run build`, then `node dist/core/main.js` (compiled JavaScript, no TypeScript loader;' : '`node bin/switchyard.js` (from source under tsx;') +
     ' default preset, ' +
     'no master key, request log on, stdout to /dev/null); `switchyard-full` = bench/configs/full.ts (default preset + master key + model group with a fallback group' +
-    (results.cacheConfigured ? ' + memory cache, missed' : '') + ')' + (results.cacheRedis === 'measured' ? '; `switchyard-redis` (cache-hit scenario only) = bench/configs/cache-redis.ts (the same with `cache/redis`)' : '') + '; `portkey` = `@portkey-ai/gateway --headless`, provider `openai` with `x-portkey-custom-host` pointing at the mock.');
+    (results.cacheConfigured ? ' + memory cache, missed' : '') + ')' + (results.cacheRedis === 'measured' ? '; `switchyard-redis` (cache-hit scenario only) = bench/configs/cache-redis.ts (the same with `cache/redis`)' : '') + '; `switchyard-keys` = the default preset with a master key, called with a virtual key with rpm, tpm and budget limits (SQLite store, spend rows written); `switchyard-keys-shared` = the same on Redis + PostgreSQL (REDIS_URL, DATABASE_URL)' +
+    '; `switchyard-metrics` / `switchyard-metrics-off` = the default preset with a master key, called with it, and the same from bench/configs/no-metrics.ts without the metrics plugin' +
+    '; `switchyard-messages` = the `switchyard` process called on `/v1/messages`' +
+    '; `portkey` = `@portkey-ai/gateway --headless`, provider `openai` with `x-portkey-custom-host` pointing at the mock.');
   p();
 
   for (const [file, title] of [['bench/IMPROVEMENTS.md', 'Hot-path improvements'], ['bench/PROFILE.md', 'Profile']] as const) {

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { chatBody, embeddingsBody } from './bodies.ts';
+import { chatBody, embeddingsBody, messagesBody } from './bodies.ts';
 import type { Target } from './targets.ts';
 
 /**
@@ -39,4 +39,17 @@ export async function cacheHits(target: Target, body: string): Promise<boolean> 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return last === 'hit';
+}
+
+/** A Messages API target must stream a complete message (message_start … message_stop) with text in it. */
+export async function smokeTestMessages(target: Target): Promise<void> {
+  const res = await request(`${target.origin}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...target.headers },
+    body: messagesBody(target.model, 'smoke-messages', true),
+  });
+  const text = await res.body.text();
+  if (res.statusCode !== 200 || !text.startsWith('event: message_start\n') || !text.includes('"text_delta"') || !text.endsWith('event: message_stop\ndata: {"type":"message_stop"}\n\n')) {
+    throw new Error(`${target.id}: Messages stream failed: ${res.statusCode} ${text.slice(0, 300)}`);
+  }
 }

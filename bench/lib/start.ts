@@ -138,6 +138,10 @@ export async function startAll(options: StartOptions): Promise<Started> {
       pending.push(
         waitForPort(proc, port).then(() => {
           targets.push({ id: 'switchyard', label: targetLabels.switchyard, origin: `http://127.0.0.1:${port}`, headers: {}, model: 'gpt-4o-mini', pid: proc.pid });
+          // The same process on Anthropic's Messages API: a stream translated from the OpenAI-wire mock.
+          if (want('switchyard-messages')) {
+            targets.push({ id: 'switchyard-messages', label: targetLabels['switchyard-messages'], origin: `http://127.0.0.1:${port}`, headers: {}, model: 'gpt-4o-mini', pid: proc.pid, surface: 'messages' });
+          }
         }),
       );
     }
@@ -180,6 +184,23 @@ export async function startAll(options: StartOptions): Promise<Started> {
       targets.push({ id, label: targetLabels[id], origin, headers: { authorization: `Bearer ${key}` }, model: 'gpt-4o-mini', pid: proc.pid });
     };
     if (want('switchyard-keys')) pending.push(keysTarget('switchyard-keys', {}));
+    // Metrics on and off: the default preset with a master key (keys plugin, metrics, admin page),
+    // called with the master key; the second one from bench/configs/no-metrics.ts, the same preset
+    // with `metrics: false`. The pair measures what recording the metrics costs.
+    const masterTarget = async (id: 'switchyard-metrics' | 'switchyard-metrics-off', config: string[]): Promise<void> => {
+      const port = await freePort();
+      const proc = spawnNode(id, [...flags(id), options.entry, ...config, '--port', String(port)], {
+        cpu: pinning.targetCpu,
+        stdout: out(id),
+        cwd: config.length === 0 ? mkdtempSync(join(tmpdir(), 'switchyard-bench-')) : path('.'),
+        env: { ...gatewayEnv, SWITCHYARD_MASTER_KEY: masterKey, SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-bench-data-')) },
+      });
+      procs.push(proc);
+      await waitForPort(proc, port);
+      targets.push({ id, label: targetLabels[id], origin: `http://127.0.0.1:${port}`, headers: { authorization: `Bearer ${masterKey}` }, model: 'gpt-4o-mini', pid: proc.pid });
+    };
+    if (want('switchyard-metrics')) pending.push(masterTarget('switchyard-metrics', []));
+    if (want('switchyard-metrics-off')) pending.push(masterTarget('switchyard-metrics-off', ['--config', path('bench/configs/no-metrics.ts')]));
     if (want('switchyard-keys-shared') && process.env.REDIS_URL && process.env.DATABASE_URL) {
       pending.push(keysTarget('switchyard-keys-shared', { REDIS_URL: process.env.REDIS_URL, DATABASE_URL: process.env.DATABASE_URL }));
     }
@@ -207,7 +228,7 @@ export async function startAll(options: StartOptions): Promise<Started> {
       );
     }
     await Promise.all(pending);
-    const order: TargetId[] = ['direct', 'passthrough', 'switchyard', 'switchyard-full', 'switchyard-keys', 'switchyard-keys-shared', 'portkey'];
+    const order: TargetId[] = ['direct', 'passthrough', 'switchyard', 'switchyard-messages', 'switchyard-full', 'switchyard-keys', 'switchyard-keys-shared', 'switchyard-metrics', 'switchyard-metrics-off', 'portkey'];
     targets.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     return { mock, mockOrigin, targets, procs, stopAll };
   } catch (err) {

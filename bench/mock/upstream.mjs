@@ -53,6 +53,17 @@ const chunkFrame = (delta, finish) =>
 const firstFrame = chunkFrame({ role: 'assistant', content: '', refusal: null }, null);
 const wordFrame = chunkFrame({ content: ' token' }, null);
 const lastFrame = chunkFrame({}, 'stop');
+// The usage-only chunk OpenAI sends last when `stream_options.include_usage` is set (the gateway
+// asks for it when a plugin needs usage, e.g. spend or a translated Messages stream).
+const usageFrame = `data: ${JSON.stringify({
+  id: 'chatcmpl-bench0000000000000000000000',
+  object: 'chat.completion.chunk',
+  created,
+  model: 'gpt-4o-mini-2024-07-18',
+  system_fingerprint: 'fp_bench',
+  choices: [],
+  usage: { prompt_tokens: 240, completion_tokens: 18, total_tokens: 258 },
+})}\n\n`;
 const doneFrame = 'data: [DONE]\n\n';
 const sseHeaders = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
 
@@ -79,9 +90,10 @@ function reject(res, status, message, code) {
 
 /**
  * Streams `settings.chunks` chunk events (the first carries the role, the last the finish reason)
- * `gapMs` apart, then [DONE] with the last one; stops if the client leaves.
+ * `gapMs` apart, then [DONE] with the last one (and the usage chunk before it when asked); stops
+ * if the client leaves.
  */
-function stream(res) {
+function stream(res, usage) {
   const total = Math.max(2, settings.chunks);
   const gap = settings.gapMs;
   res.writeHead(200, sseHeaders);
@@ -95,7 +107,7 @@ function stream(res) {
       setTimeout(step, gap);
       return;
     }
-    res.end(lastFrame + doneFrame);
+    res.end(usage ? lastFrame + usageFrame + doneFrame : lastFrame + doneFrame);
   };
   setTimeout(step, gap);
 }
@@ -106,7 +118,7 @@ function answer(req, res, body) {
     // A substring test, not a parse: the mock must stay cheap next to the load generator.
     if (body.includes('"stream":true')) {
       counters.stream++;
-      stream(res);
+      stream(res, body.includes('"include_usage":true'));
     } else {
       counters.chat++;
       res.writeHead(200, jsonHeaders);

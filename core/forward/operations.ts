@@ -7,16 +7,26 @@
  */
 export type ForwardOperation = 'images' | 'speech' | 'transcriptions' | 'moderations' | 'rerank';
 
+/**
+ * Client API formats a provider may speak natively (design/inbound.md §1, §2): Anthropic's Messages
+ * API (`messages`) and OpenAI's Responses API (`responses`). A provider that lists one in its
+ * `forwards` gets the client's body of that format passed through, only `model` changed, and its
+ * answer relayed as it arrives; every other provider gets the format translated onto chat.
+ */
+export type NativeOperation = 'messages' | 'responses';
+
 /** Every forwarded operation, in the order `/docs` lists them. */
 export const forwardOperations: readonly ForwardOperation[] = Object.freeze(['images', 'speech', 'transcriptions', 'moderations', 'rerank']);
 
 /** What a forwarded operation offers, as named in the 400 for a provider without it. */
-export const forwardOperationNames: Readonly<Record<ForwardOperation, string>> = Object.freeze({
+export const forwardOperationNames: Readonly<Record<ForwardOperation | NativeOperation, string>> = Object.freeze({
   images: 'images',
   speech: 'audio speech',
   transcriptions: 'audio transcriptions',
   moderations: 'moderations',
   rerank: 'rerank',
+  messages: "Anthropic's Messages API",
+  responses: "OpenAI's Responses API",
 });
 
 /** One forwarded route: where the client calls it, and where the provider serves it. */

@@ -35,7 +35,7 @@ export interface UpstreamCall {
   /** Provider id, for error messages. */
   readonly provider: string;
   readonly url: string;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   readonly headers: Record<string, string>;
   readonly body?: string | Buffer | Uint8Array | AsyncIterable<Buffer> | undefined;
   /** The client's signal: when it aborts, the upstream request is torn down. */

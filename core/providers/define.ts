@@ -14,11 +14,12 @@ import type {
   Operation,
 } from '../openai/types.ts';
 import type { CountTokensTranslation } from '../count/types.ts';
-import type { ForwardOperation } from '../forward/operations.ts';
+import type { ForwardOperation, NativeOperation } from '../forward/operations.ts';
 import type { CallResult } from '../result.ts';
 import type { Deployment } from '../routing/types.ts';
 import { countTokensCall } from './count-tokens.ts';
 import { forwardCall, operationNotOffered } from './forward.ts';
+import { nativeCall } from './native.ts';
 import { listModels, passthroughCall } from './passthrough.ts';
 import type { ModelInfo, ProviderAdapter } from './registry.ts';
 import { translatedCall } from './translated.ts';
@@ -28,18 +29,19 @@ import type { ProviderErrorInfo } from './upstream-errors.ts';
 export interface UpstreamInit {
   readonly url: string;
   readonly headers: Record<string, string>;
-  readonly method?: 'GET' | 'POST';
+  readonly method?: 'GET' | 'POST' | 'DELETE';
 }
 
 /** What the core tells `request()` about the call it is about to make. */
 export interface CallInfo {
-  readonly operation: Operation | ForwardOperation | 'models' | 'count_tokens';
+  readonly operation: Operation | ForwardOperation | NativeOperation | 'models' | 'count_tokens';
   readonly stream: boolean;
   /** The serialised body, for providers that sign it (Bedrock); undefined for forwarded bodies. */
   readonly body: string | undefined;
   /**
    * A forwarded operation's path under the provider's OpenAI-style base (`/images/generations`,
-   * `/audio/translations`, `/rerank`): the operation alone does not tell the route.
+   * `/audio/translations`, `/rerank`, `/responses/{id}/input_items`): the operation alone does
+   * not tell the route.
    */
   readonly path?: string;
 }
@@ -114,8 +116,12 @@ export interface ProviderDefinition {
    * Forwarded operations the provider serves (images, audio, moderations, rerank): the client's
    * body goes to `request()`'s URL for `call.path` as it is, only `model` changed, and the answer
    * comes back as it arrives. A deployment of a provider without the operation is refused (400).
+   *
+   * Also the client API formats it speaks natively (`messages`: Anthropic; `responses`: OpenAI,
+   * Azure): a Messages or Responses call routed to it is forwarded the same way, with
+   * `call.operation` set to the format; on other providers it is translated onto chat.
    */
-  readonly forwards?: readonly ForwardOperation[];
+  readonly forwards?: readonly (ForwardOperation | NativeOperation)[];
   /**
    * How the provider counts a request's input tokens (`POST /v1/messages/count_tokens`); `request()`
    * gives the URL for operation `count_tokens`. Without it, the gateway's local estimate answers.
@@ -158,6 +164,13 @@ export function defineProvider(def: ProviderDefinition): ProviderAdapter {
         return forwards.includes(op) ? forwardCall(def, ctx, target) : Promise.reject(operationNotOffered(def.id, op));
       }
       if (ctx.countTokens !== undefined) return countTokensCall(def, ctx, target);
+      // Each attempt decides: a provider that speaks the client's format gets its body as it is.
+      const native = ctx.native;
+      if (native !== undefined) {
+        if (native.nativeAllowed && forwards.includes(native.operation)) return nativeCall(def, ctx, target, native);
+        const refusal = native.translationRefusal();
+        if (refusal !== undefined) return Promise.reject(refusal);
+      }
       const operation = ctx.operation as Operation;
       const translation = def[operation];
       if (translation === undefined) return Promise.reject(operationNotSupported(ctx.model, operation));

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../context.ts';
 import { GatewayError, internalError } from '../errors.ts';
-import type { ForwardOperation } from '../forward/operations.ts';
+import type { ForwardOperation, NativeOperation } from '../forward/operations.ts';
 import { forwardOperationNames } from '../forward/operations.ts';
 import { forwardResult, type ForwardResult } from '../result.ts';
 import type { Deployment } from '../routing/types.ts';
@@ -9,7 +9,7 @@ import { contentLength, forwardedBody } from './passthrough.ts';
 import { sendForward, type SentCall } from './transport.ts';
 
 /** A provider asked for a forwarded operation it does not declare: 400 naming both. */
-export function operationNotOffered(provider: string, operation: ForwardOperation): GatewayError {
+export function operationNotOffered(provider: string, operation: ForwardOperation | NativeOperation): GatewayError {
   return new GatewayError(400, 'invalid_request_error', `provider '${provider}' does not offer ${forwardOperationNames[operation]}`, {
     param: 'model',
     code: 'operation_not_supported',

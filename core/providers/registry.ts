@@ -1,6 +1,6 @@
 import type { RequestContext } from '../context.ts';
 import type { CanonicalRequest, Operation } from '../openai/types.ts';
-import type { ForwardOperation } from '../forward/operations.ts';
+import type { ForwardOperation, NativeOperation } from '../forward/operations.ts';
 import type { CallResult } from '../result.ts';
 import type { Deployment } from '../routing/types.ts';
 
@@ -20,8 +20,11 @@ export interface ProviderAdapter {
   /** Unique id, used in `provider/model` names and deployments: `openai`, `anthropic`, `groq`… */
   readonly id: string;
   readonly operations: readonly Operation[];
-  /** Forwarded operations it serves (images, audio, moderations, rerank); none when unset. */
-  readonly forwards?: readonly ForwardOperation[];
+  /**
+   * Forwarded operations it serves (images, audio, moderations, rerank), and the client API
+   * formats it speaks natively (`messages`, `responses`); none when unset.
+   */
+  readonly forwards?: readonly (ForwardOperation | NativeOperation)[];
   /** Naming rule for bare model names (`claude-*` → anthropic); used by the default routing. */
   claims?(model: string): boolean;
   /** Sends one request to one deployment. Throws GatewayError; streams are primed (first event read). */

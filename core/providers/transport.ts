@@ -8,7 +8,7 @@ import { clearDeadline, upstreamFailure, withDeadline, type UpstreamCall } from 
 import type { Deployment } from '../routing/types.ts';
 import type { CallInfo, ProviderDefinition, UpstreamInit } from './define.ts';
 import { eventStreamType, isStreamAnswer, looksLikeError, statusOfErrorBody } from './stream-check.ts';
-import { providerError, rateLimitResetMs, retryAfterSeconds, scrubSecrets } from './upstream-errors.ts';
+import { keepUpstreamBody, providerError, rateLimitResetMs, retryAfterSeconds, scrubSecrets } from './upstream-errors.ts';
 
 /** A streamed call whose headers are in; read `response.body`, then `endCall`. */
 export interface SentCall {
@@ -70,21 +70,27 @@ export async function sendStream(
 }
 
 /**
- * A forwarded call (images, audio, rerank…): the client's body, or a stream of it, goes up with
- * `headers` over the provider's; the answer's headers are awaited and any success is handed back
- * to be read as it arrives, whatever its media type. Error statuses as `sendStream`.
+ * A forwarded call (images, audio, rerank, a native Messages or Responses call…): the client's
+ * body, or a stream of it, goes up with `headers` over the provider's; the answer's headers are
+ * awaited and any success is handed back to be read as it arrives, whatever its media type.
+ * Error statuses as `sendStream`. `method` overrides the provider's (a native `GET` or `DELETE`
+ * of a stored response, without a body).
  */
 export async function sendForward(
   def: ProviderDefinition,
   signal: AbortSignal,
   target: Deployment,
   info: CallInfo,
-  payload: string | Buffer | AsyncIterable<Buffer>,
+  payload: string | Buffer | AsyncIterable<Buffer> | undefined,
   headers: Readonly<Record<string, string>>,
+  method?: UpstreamInit['method'],
 ): Promise<SentCall> {
   const base = await def.request(target, info);
-  const init: UpstreamInit = { ...base, headers: { ...base.headers, ...headers } };
-  const call = upstreamCall(def, signal, target, init, payload, true);
+  const init: UpstreamInit = { ...base, headers: { ...base.headers, ...headers }, ...(method === undefined ? {} : { method }) };
+  // A native Messages or Responses call that is not streamed gets its headers with the finished
+  // answer: it waits as long as any complete answer does, not a stream's first-byte limit.
+  const native = info.operation === 'messages' || info.operation === 'responses';
+  const call = upstreamCall(def, signal, target, init, payload, native ? info.stream : true);
   let response: UpstreamStream;
   try {
     response = await callUpstreamStream(call);
@@ -224,17 +230,19 @@ function errorFromText(def: ProviderDefinition, statusCode: number, headers: Inc
     // Not JSON (an HTML error page from a proxy, say): the provider reads the text.
   }
   const info = def.errorInfo(statusCode, body, headers);
+  const secrets = secretsOf(init.headers);
   // Precedence: what the provider's body said, then Retry-After, then (on a 429) the providers'
   // rate-limit reset headers, which OpenAI and Anthropic send instead of Retry-After at times.
   const hintedS = info.retryAfterS ?? retryAfterSeconds(headers);
   const retryAfterMs =
     info.retryAfterMs ?? (hintedS !== undefined ? hintedS * 1000 : statusCode === 429 ? rateLimitResetMs(headers) : undefined);
-  return providerError(def.id, statusCode, {
+  const error = providerError(def.id, statusCode, {
     ...info,
-    message: scrubSecrets(info.message, secretsOf(init.headers)),
+    message: scrubSecrets(info.message, secrets),
     retryAfterS: hintedS ?? (retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000)),
     retryAfterMs,
   });
+  return keepUpstreamBody(error, scrubSecrets(text, secrets));
 }
 
 /** Header values that carry credentials, so they can be scrubbed from any upstream message. */

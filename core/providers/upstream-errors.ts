@@ -71,6 +71,26 @@ export function providerError(provider: string, status: number, info: ProviderEr
   return new GatewayError(mapped, type, message, { ...extra, code: info.code ?? 'upstream_error', retryAfterS: info.retryAfterS });
 }
 
+/** Error bodies kept with their errors, off the error object so loggers never print them. */
+const errorBodies = new WeakMap<GatewayError, string>();
+/** Longest error body kept for relaying; past it the error speaks in the gateway's envelope. */
+const relayedBodyLimit = 64 * 1024;
+
+/** Keeps a provider's error body (already scrubbed of the keys sent) with the error made of it. */
+export function keepUpstreamBody(error: GatewayError, text: string): GatewayError {
+  if (text.length > 0 && text.length <= relayedBodyLimit) errorBodies.set(error, text);
+  return error;
+}
+
+/**
+ * The provider's own error body behind a GatewayError, as text scrubbed of the keys the gateway
+ * sent: for a route that relays a native provider's errors as they came (Anthropic's on the
+ * Messages API). Undefined for the gateway's own errors and bodies over 64 KiB.
+ */
+export function upstreamBodyOf(error: GatewayError): string | undefined {
+  return errorBodies.get(error);
+}
+
 /**
  * When a provider's rate limit resets, in ms from now, from the reset headers providers send
  * with a 429: OpenAI-style durations (`x-ratelimit-reset-requests: 1s`, `6m0s`, `120ms`) and

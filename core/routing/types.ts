@@ -88,6 +88,12 @@ export interface Attempt {
   readonly startedAt: number;
   durationMs: number;
   outcome: 'ok' | 'error';
+  /** The status the gateway gives this attempt: 200, or what its failure maps to (502 for an upstream 500). */
   status: number;
+  /**
+   * The provider's own HTTP status when a failed attempt got an answer (500, 429…), which
+   * metrics and traces report; unset on success and when no answer came (timeout, refused connection).
+   */
+  upstreamStatus?: number | undefined;
   error?: string;
 }

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { CounterFamily, GaugeFamily, HistogramFamily } from './families.ts';
 
 /** OTel GenAI `gen_ai.client.token.usage` buckets: powers of 4 from 1 to 64 Mi tokens. */
 export const tokenBuckets = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
@@ -13,96 +14,97 @@ const genAiLabels = ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_re
 
 /** Every metric of design/operator.md §7, registered on one registry. */
 export interface Metrics {
-  readonly tokenUsage: Histogram<(typeof genAiLabels)[number] | 'gen_ai_token_type'>;
-  readonly operationDuration: Histogram<(typeof genAiLabels)[number] | 'error_type'>;
-  readonly requestDuration: Histogram<'gen_ai_operation_name' | 'gen_ai_request_model' | 'http_status_code'>;
-  readonly timeToFirstToken: Histogram<'gen_ai_request_model' | 'gen_ai_provider_name'>;
-  readonly requests: Counter<'route' | 'status_code' | 'model' | 'provider' | 'team_id'>;
-  readonly tokens: Counter<'type' | 'model' | 'provider'>;
-  readonly spend: Counter<'model' | 'provider' | 'team_id'>;
-  readonly rateLimited: Counter<'scope' | 'limit'>;
-  readonly budgetExceeded: Counter<'scope'>;
-  readonly overhead: Histogram<'route'>;
-  readonly inflight: Gauge<'route'>;
+  readonly tokenUsage: HistogramFamily<(typeof genAiLabels)[number] | 'gen_ai_token_type'>;
+  readonly operationDuration: HistogramFamily<(typeof genAiLabels)[number] | 'error_type'>;
+  readonly requestDuration: HistogramFamily<'gen_ai_operation_name' | 'gen_ai_request_model' | 'http_status_code'>;
+  readonly timeToFirstToken: HistogramFamily<'gen_ai_request_model' | 'gen_ai_provider_name'>;
+  readonly requests: CounterFamily<'route' | 'status_code' | 'model' | 'provider' | 'team_id'>;
+  readonly tokens: CounterFamily<'type' | 'model' | 'provider'>;
+  readonly spend: CounterFamily<'model' | 'provider' | 'team_id'>;
+  readonly rateLimited: CounterFamily<'scope' | 'limit'>;
+  readonly budgetExceeded: CounterFamily<'scope'>;
+  readonly overhead: HistogramFamily<'route'>;
+  readonly inflight: GaugeFamily<'route'>;
   readonly deploymentState: Gauge<'provider' | 'model' | 'deployment'>;
-  readonly cacheHits: Counter<'model' | 'provider'>;
-  readonly fallbacks: Counter<'model' | 'provider'>;
-  readonly retries: Counter<'model' | 'provider'>;
+  readonly cacheHits: CounterFamily<'model' | 'provider'>;
+  readonly fallbacks: CounterFamily<'model' | 'provider'>;
+  readonly retries: CounterFamily<'model' | 'provider'>;
 }
 
 /**
- * Creates the metrics on `registry` (never the global one: two gateways in one process keep
+ * Creates the metrics on `registry`: the per-call ones as families recorded with plain arithmetic
+ * (families.ts), the scrape-time deployment state as a prom-client gauge. (never the global one: two gateways in one process keep
  * their own series). `deploymentState` is filled at scrape time by `collectDeploymentState`.
  */
 export function defineMetrics(registry: Registry, collectDeploymentState: () => Promise<void>): Metrics {
   const registers = [registry];
   return {
-    tokenUsage: new Histogram({
+    tokenUsage: new HistogramFamily({
       name: 'gen_ai_client_token_usage',
       help: 'Tokens per model call (OTel GenAI), by token type input or output',
       labelNames: [...genAiLabels, 'gen_ai_token_type'],
       buckets: tokenBuckets,
       registers,
     }),
-    operationDuration: new Histogram({
+    operationDuration: new HistogramFamily({
       name: 'gen_ai_client_operation_duration_seconds',
-      help: 'Duration of each upstream attempt (OTel GenAI), seconds; error_type is its HTTP status when it failed',
+      help: "Duration of each upstream attempt (OTel GenAI), seconds; error_type is the upstream's HTTP status when it failed (the gateway's, e.g. 504, when no answer came)",
       labelNames: [...genAiLabels, 'error_type'],
       buckets: durationBuckets,
       registers,
     }),
-    requestDuration: new Histogram({
+    requestDuration: new HistogramFamily({
       name: 'gen_ai_server_request_duration_seconds',
       help: 'Duration of each model call the gateway served (OTel GenAI), seconds',
       labelNames: ['gen_ai_operation_name', 'gen_ai_request_model', 'http_status_code'],
       buckets: durationBuckets,
       registers,
     }),
-    timeToFirstToken: new Histogram({
+    timeToFirstToken: new HistogramFamily({
       name: 'gen_ai_server_time_to_first_token_seconds',
       help: 'Time from the request to the first streamed byte (OTel GenAI), seconds; streams answered upstream only',
       labelNames: ['gen_ai_request_model', 'gen_ai_provider_name'],
       buckets: ttftBuckets,
       registers,
     }),
-    requests: new Counter({
+    requests: new CounterFamily({
       name: 'switchyard_requests_total',
       help: 'Model calls answered, by route, HTTP status, model group, provider and team',
       labelNames: ['route', 'status_code', 'model', 'provider', 'team_id'],
       registers,
     }),
-    tokens: new Counter({
+    tokens: new CounterFamily({
       name: 'switchyard_tokens_total',
       help: 'Tokens by priced part: input (uncached), output (not reasoning), cache_read, cache_write, reasoning; the parts add up to the total',
       labelNames: ['type', 'model', 'provider'],
       registers,
     }),
-    spend: new Counter({
+    spend: new CounterFamily({
       name: 'switchyard_spend_usd_total',
       help: 'Cost of model calls in USD (calls of unpriced models are not counted)',
       labelNames: ['model', 'provider', 'team_id'],
       registers,
     }),
-    rateLimited: new Counter({
+    rateLimited: new CounterFamily({
       name: 'switchyard_rate_limited_total',
       help: 'Calls refused by a rate limit, by the limit owner (key, team, key-model) and limit (rpm, tpm, parallel)',
       labelNames: ['scope', 'limit'],
       registers,
     }),
-    budgetExceeded: new Counter({
+    budgetExceeded: new CounterFamily({
       name: 'switchyard_budget_exceeded_total',
       help: 'Calls refused by a budget, by the budget owner (key, team, key-model)',
       labelNames: ['scope'],
       registers,
     }),
-    overhead: new Histogram({
+    overhead: new HistogramFamily({
       name: 'switchyard_overhead_seconds',
       help: "The gateway's own time per call: time to the first byte sent (or the end) minus time in upstream attempts, seconds",
       labelNames: ['route'],
       buckets: overheadBuckets,
       registers,
     }),
-    inflight: new Gauge({
+    inflight: new GaugeFamily({
       name: 'switchyard_inflight_requests',
       help: 'Model calls past authentication not yet answered',
       labelNames: ['route'],
@@ -115,19 +117,19 @@ export function defineMetrics(registry: Registry, collectDeploymentState: () => 
       registers,
       collect: collectDeploymentState,
     }),
-    cacheHits: new Counter({
+    cacheHits: new CounterFamily({
       name: 'switchyard_cache_hits_total',
       help: 'Model calls answered from the response cache',
       labelNames: ['model', 'provider'],
       registers,
     }),
-    fallbacks: new Counter({
+    fallbacks: new CounterFamily({
       name: 'switchyard_fallbacks_total',
       help: "Model calls that tried more than one deployment or were answered by one other than their plan's first",
       labelNames: ['model', 'provider'],
       registers,
     }),
-    retries: new Counter({
+    retries: new CounterFamily({
       name: 'switchyard_retries_total',
       help: 'Upstream attempts beyond the first on the same deployment',
       labelNames: ['model', 'provider'],

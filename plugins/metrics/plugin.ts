@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Registry, type Gauge } from 'prom-client';
+import { Registry } from 'prom-client';
 import { definePlugin, Order, PriceBook, PriceSchema, type RequestContext } from 'switchyard';
 import { defineMetrics, type Metrics } from './definitions.ts';
+import type { GaugeChild } from './families.ts';
 import { configuredDeployments, deploymentStateCollector } from './deployment-state.ts';
 import { LabelResolver, modelCalls } from './labels.ts';
 import { recordCall } from './record.ts';
@@ -32,7 +33,7 @@ const NAME = 'metrics';
 
 /** Where a call counted in flight keeps its gauge child, so the log stage lowers the same one. */
 const inflightSlot = Symbol('switchyard.metrics.inflight');
-type InflightSlotted = { [inflightSlot]?: Gauge.Internal<string> };
+type InflightSlotted = { [inflightSlot]?: GaugeChild };
 
 /**
  * Prometheus metrics (design/operator.md §7) on `GET /metrics`: OTel GenAI names plus the

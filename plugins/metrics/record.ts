@@ -61,7 +61,8 @@ export function recordCall(deps: RecorderDeps, ctx: RequestContext, outcome: Out
 
 function recordAttempt(deps: RecorderDeps, operation: string, model: string, attempt: Attempt): void {
   const target = attempt.deployment;
-  const errorType = attempt.outcome === 'error' ? deps.labels.status(attempt.status) : '';
+  // The upstream's own status (500, 429) when it answered; else the gateway's (504 for a timeout).
+  const errorType = attempt.outcome === 'error' ? deps.labels.status(attempt.upstreamStatus ?? attempt.status) : '';
   deps.series.attempt(operation, target.provider, model, deps.labels.responseModel(model, target), errorType).observe(attempt.durationMs / 1000);
 }
 

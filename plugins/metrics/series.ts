@@ -1,4 +1,4 @@
-import type { Counter, Gauge, Histogram } from 'prom-client';
+import type { CounterChild, GaugeChild, HistogramChild } from './families.ts';
 import type { Metrics } from './definitions.ts';
 
 /**
@@ -29,38 +29,38 @@ export class Children<C> {
 
 /** Every child a model call's request model, provider and response model select, resolved together. */
 export interface ModelSeries {
-  readonly inputTokens: Histogram.Internal<string>;
-  readonly outputTokens: Histogram.Internal<string>;
+  readonly inputTokens: HistogramChild;
+  readonly outputTokens: HistogramChild;
   readonly tokens: {
-    readonly input: Counter.Internal;
-    readonly output: Counter.Internal;
-    readonly cacheRead: Counter.Internal;
-    readonly cacheWrite: Counter.Internal;
-    readonly reasoning: Counter.Internal;
+    readonly input: CounterChild;
+    readonly output: CounterChild;
+    readonly cacheRead: CounterChild;
+    readonly cacheWrite: CounterChild;
+    readonly reasoning: CounterChild;
   };
-  readonly timeToFirstToken: Histogram.Internal<string>;
-  readonly cacheHits: Counter.Internal;
-  readonly fallbacks: Counter.Internal;
-  readonly retries: Counter.Internal;
+  readonly timeToFirstToken: HistogramChild;
+  readonly cacheHits: CounterChild;
+  readonly fallbacks: CounterChild;
+  readonly retries: CounterChild;
 }
 
 /** The per-route children: the gateway's overhead and the calls in flight. */
 export interface RouteSeries {
-  readonly overhead: Histogram.Internal<string>;
-  readonly inflight: Gauge.Internal<string>;
+  readonly overhead: HistogramChild;
+  readonly inflight: GaugeChild;
 }
 
 /** The children of each metric, by the label values that select them. */
 export class Series {
   readonly #m: Metrics;
   readonly #model = new Children<ModelSeries>();
-  readonly #attempt = new Children<Histogram.Internal<string>>();
-  readonly #request = new Children<Counter.Internal>();
-  readonly #duration = new Children<Histogram.Internal<string>>();
-  readonly #spend = new Children<Counter.Internal>();
+  readonly #attempt = new Children<HistogramChild>();
+  readonly #request = new Children<CounterChild>();
+  readonly #duration = new Children<HistogramChild>();
+  readonly #spend = new Children<CounterChild>();
   readonly #route = new Children<RouteSeries>();
-  readonly #rateLimited = new Children<Counter.Internal>();
-  readonly #budget = new Children<Counter.Internal>();
+  readonly #rateLimited = new Children<CounterChild>();
+  readonly #budget = new Children<CounterChild>();
 
   constructor(metrics: Metrics) {
     this.#m = metrics;
@@ -73,22 +73,22 @@ export class Series {
   }
 
   /** `gen_ai_client_operation_duration_seconds` of one upstream attempt. */
-  attempt(operation: string, provider: string, model: string, response: string, errorType: string): Histogram.Internal<string> {
+  attempt(operation: string, provider: string, model: string, response: string, errorType: string): HistogramChild {
     const key = `${operation}\u0001${provider}\u0001${model}\u0001${response}\u0001${errorType}`;
     return this.#attempt.get(key) ?? this.#attempt.add(key, this.#m.operationDuration.labels(operation, provider, model, response, errorType));
   }
 
-  request(route: string, status: string, model: string, provider: string, team: string): Counter.Internal {
+  request(route: string, status: string, model: string, provider: string, team: string): CounterChild {
     const key = `${route}\u0001${status}\u0001${model}\u0001${provider}\u0001${team}`;
     return this.#request.get(key) ?? this.#request.add(key, this.#m.requests.labels(route, status, model, provider, team));
   }
 
-  duration(operation: string, model: string, status: string): Histogram.Internal<string> {
+  duration(operation: string, model: string, status: string): HistogramChild {
     const key = `${operation}\u0001${model}\u0001${status}`;
     return this.#duration.get(key) ?? this.#duration.add(key, this.#m.requestDuration.labels(operation, model, status));
   }
 
-  spend(model: string, provider: string, team: string): Counter.Internal {
+  spend(model: string, provider: string, team: string): CounterChild {
     const key = `${model}\u0001${provider}\u0001${team}`;
     return this.#spend.get(key) ?? this.#spend.add(key, this.#m.spend.labels(model, provider, team));
   }
@@ -97,18 +97,18 @@ export class Series {
     return this.#route.get(route) ?? this.#route.add(route, { overhead: this.#m.overhead.labels(route), inflight: this.#m.inflight.labels(route) });
   }
 
-  rateLimited(scope: string, limit: string): Counter.Internal {
+  rateLimited(scope: string, limit: string): CounterChild {
     const key = `${scope}\u0001${limit}`;
     return this.#rateLimited.get(key) ?? this.#rateLimited.add(key, this.#m.rateLimited.labels(scope, limit));
   }
 
-  budgetExceeded(scope: string): Counter.Internal {
+  budgetExceeded(scope: string): CounterChild {
     return this.#budget.get(scope) ?? this.#budget.add(scope, this.#m.budgetExceeded.labels(scope));
   }
 
   #modelSeries(operation: string, model: string, provider: string, response: string): ModelSeries {
     const m = this.#m;
-    const tokens = (type: string): Counter.Internal => m.tokens.labels(type, model, provider);
+    const tokens = (type: string): CounterChild => m.tokens.labels(type, model, provider);
     return {
       inputTokens: m.tokenUsage.labels(operation, provider, model, response, 'input'),
       outputTokens: m.tokenUsage.labels(operation, provider, model, response, 'output'),

@@ -34,9 +34,10 @@ export function genAiProvider(provider: string): string {
 
 /**
  * What one upstream attempt was: the model sent upstream, the deployment, its place in the
- * request, and when it failed `error.type` (the gateway's error code, `upstream_error`) with
- * `switchyard.error_status` (the status the gateway gives that failure). No URL, header or key:
- * only the upstream's host and port.
+ * request, and when it failed: `error.type` (the upstream's status, `500`, or without an answer
+ * the gateway's error code, `upstream_timeout`), the upstream's `http.response.status_code`,
+ * `switchyard.error_code` (the gateway's code) and `switchyard.error_status` (the status the
+ * gateway gives that failure). No URL, header or key: only the upstream's host and port.
  */
 export function attemptAttributes(operation: string, attempt: Attempt, index: number): Attributes {
   const { deployment } = attempt;
@@ -52,11 +53,14 @@ export function attemptAttributes(operation: string, attempt: Attempt, index: nu
     attributes['server.address'] = server.address;
     if (server.port !== undefined) attributes['server.port'] = server.port;
   }
-  // A failed attempt records the status the gateway maps the failure to (502 for an upstream 500),
-  // not the upstream's own, so it is not reported as `http.response.status_code`.
   if (attempt.outcome === 'ok') attributes['http.response.status_code'] = attempt.status;
   else {
-    attributes['error.type'] = attempt.error ?? String(attempt.status);
+    // OTel's HTTP client rule: a failure the upstream answered is typed by its status ('500');
+    // one without an answer (a timeout, a refused connection) by the gateway's error code.
+    const upstream = attempt.upstreamStatus;
+    if (upstream !== undefined) attributes['http.response.status_code'] = upstream;
+    attributes['error.type'] = upstream !== undefined ? String(upstream) : (attempt.error ?? String(attempt.status));
+    if (attempt.error !== undefined) attributes['switchyard.error_code'] = attempt.error;
     attributes['switchyard.error_status'] = attempt.status;
   }
   return attributes;

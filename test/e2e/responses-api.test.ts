@@ -35,11 +35,16 @@ const keyAuth = definePlugin(() => ({
 
 const claudeModel = 'claude-3-5-sonnet-20241022';
 
-/** An OpenAI deployment (`smart`) and an Anthropic one (`claude`), each tried once. */
+/**
+ * An OpenAI-wire deployment (`smart`) and an Anthropic one (`claude`), each tried once. The
+ * OpenAI-wire server is declared without the Responses API (`responses: false`, as every
+ * OpenAI-compatible preset is), so both are translated here; native pass-through to OpenAI is
+ * tested in responses-native.test.ts.
+ */
 function gatewayConfig(openaiUrl: string, anthropicUrl: string, redisUrl?: string) {
   return defineConfig({
     plugins: [
-      openai({ apiKey: mockOpenAIKey, baseURL: `${openaiUrl}/v1` }),
+      openai({ apiKey: mockOpenAIKey, baseURL: `${openaiUrl}/v1`, responses: false }),
       anthropic({ apiKey: mockAnthropicKey, baseURL: anthropicUrl }),
       keyAuth(),
       modelRouting({}),

@@ -117,8 +117,8 @@ function KeyRow({ k, onAction }) {
       <td class="actions-cell"><div class="row-actions">
         <button type="button" class="small secondary" aria-label=${`Edit key ${name}`} onClick=${() => onAction('edit')}>Edit</button>
         ${k.blocked
-          ? html`<button type="button" class="small secondary" aria-label=${`Unblock key ${name}`} onClick=${() => onAction('unblock')}>Unblock</button>`
-          : html`<button type="button" class="small secondary" aria-label=${`Block key ${name}`} onClick=${() => onAction('block')}>Block</button>`}
+          ? html`<button type="button" class="small secondary toggle" aria-label=${`Unblock key ${name}`} onClick=${() => onAction('unblock')}>Unblock</button>`
+          : html`<button type="button" class="small secondary toggle" aria-label=${`Block key ${name}`} onClick=${() => onAction('block')}>Block</button>`}
         <button type="button" class="small secondary" aria-label=${`Regenerate key ${name}`} onClick=${() => onAction('regenerate')}>Regenerate</button>
         <button type="button" class="small danger" aria-label=${`Delete key ${name}`} onClick=${() => onAction('delete')}>Delete</button>
         </div>

@@ -74,7 +74,7 @@ function TeamRow({ t, onAction }) {
       <td>${dateTime(t.created_at)}</td>
       <td class="actions-cell"><div class="row-actions">
         <button type="button" class="small secondary" aria-label=${`Edit team ${name}`} onClick=${() => onAction('edit')}>Edit</button>
-        <button type="button" class="small secondary" aria-label=${`${t.blocked ? 'Unblock' : 'Block'} team ${name}`} onClick=${() => onAction(t.blocked ? 'unblock' : 'block')}>${t.blocked ? 'Unblock' : 'Block'}</button>
+        <button type="button" class="small secondary toggle" aria-label=${`${t.blocked ? 'Unblock' : 'Block'} team ${name}`} onClick=${() => onAction(t.blocked ? 'unblock' : 'block')}>${t.blocked ? 'Unblock' : 'Block'}</button>
         <button type="button" class="small danger" aria-label=${`Delete team ${name}`} onClick=${() => onAction('delete')}>Delete</button>
         </div>
       </td>

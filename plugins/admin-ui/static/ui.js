@@ -3,17 +3,23 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { count } from './format.js';
 
-/** `Page 2 of 48 · 1,200 keys` with Previous / Next; `total` may be unknown (null). */
+/**
+ * `Page 2 of 48 · 1,200 keys` with Previous / Next; `total` may be unknown (null). With a known
+ * page count, First and Last too: at 100,000 keys the oldest are 4,000 clicks away otherwise.
+ */
 export function Pager({ page, totalPages, total, noun, onPage, hasNext }) {
-  const last = totalPages ?? (hasNext ? page + 1 : page);
+  const known = totalPages !== null && totalPages !== undefined;
+  const last = known ? Math.max(totalPages, 1) : hasNext ? page + 1 : page;
   return html`
     <nav class="pager" aria-label=${`${noun} pages`}>
+      ${known ? html`<button type="button" class="secondary" onClick=${() => onPage(1)} disabled=${page <= 1} aria-label="First page">«</button>` : null}
       <button type="button" class="secondary" onClick=${() => onPage(page - 1)} disabled=${page <= 1} aria-label="Previous page">‹ Previous</button>
       <span class="pager-status" data-testid="pager-status">
-        ${totalPages === null || totalPages === undefined ? `Page ${page}` : `Page ${page} of ${Math.max(totalPages, 1)}`}
+        ${known ? `Page ${page} of ${last}` : `Page ${page}`}
         ${total === null || total === undefined ? '' : ` · ${count(total)} ${noun}`}
       </span>
       <button type="button" class="secondary" onClick=${() => onPage(page + 1)} disabled=${page >= last} aria-label="Next page">Next ›</button>
+      ${known ? html`<button type="button" class="secondary" onClick=${() => onPage(last)} disabled=${page >= last} aria-label="Last page">»</button>` : null}
     </nav>
   `;
 }

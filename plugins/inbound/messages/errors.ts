@@ -1,4 +1,4 @@
-import type { GatewayError } from 'switchyard';
+import { upstreamBodyOf, type GatewayError } from 'switchyard';
 import type { AnthropicErrorBody, AnthropicErrorType } from './types.ts';
 
 /**
@@ -35,13 +35,18 @@ export function anthropicErrorType(status: number): AnthropicErrorType {
 
 /**
  * A gateway error → the status and body the Messages routes answer with. A budget refusal is a
- * `billing_error` whatever status the operator configured for it.
+ * `billing_error` whatever status the operator configured for it. An error that came from an
+ * upstream speaking Anthropic's envelope (an Anthropic deployment: a native call) passes its body
+ * through as it came (its `request_id`, its exact type), with the gateway's status for it; except
+ * a refusal of the gateway's own credentials, which is no fault of the client's key (502 api_error).
  *
  * @example
  * toAnthropicError(rateLimited('slow down'))
  * // → { status: 429, body: { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } } }
  */
 export function toAnthropicError(err: GatewayError): { status: number; body: AnthropicErrorBody } {
+  const relayed = err.extra.code === 'upstream_auth_failed' ? undefined : anthropicBody(upstreamBodyOf(err));
+  if (relayed !== undefined) return { status: err.status, body: relayed };
   const type = err.type === 'budget_exceeded' ? 'billing_error' : anthropicErrorType(err.status);
   return { status: err.status, body: { type: 'error', error: { type, message: err.message } } };
 }
@@ -53,4 +58,18 @@ export function toAnthropicError(err: GatewayError): { status: number; body: Ant
  */
 export function streamErrorType(err: GatewayError): 'api_error' | 'overloaded_error' {
   return err.status === 429 || err.status === 503 || err.extra.upstreamStatus === 529 ? 'overloaded_error' : 'api_error';
+}
+
+/** An upstream error body in Anthropic's envelope, parsed; undefined for any other text. */
+function anthropicBody(text: string | undefined): AnthropicErrorBody | undefined {
+  if (text === undefined) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const shape = body as { type?: unknown; error?: { type?: unknown; message?: unknown } } | null;
+  const ok = typeof shape === 'object' && shape !== null && shape.type === 'error' && typeof shape.error?.type === 'string' && typeof shape.error.message === 'string';
+  return ok ? (body as AnthropicErrorBody) : undefined;
 }

@@ -1,5 +1,5 @@
 import { GatewayError, cutEcho } from 'switchyard';
-import type { PinnedDeployment, ResponseStore, StoredResponse } from './store.ts';
+import type { PinnedDeployment, ResponseRef, ResponseStore, StoredResponse } from './store.ts';
 import type { ConversationItem, ResponseObject } from './types.ts';
 
 /** What a follow-up request continues from. */
@@ -7,6 +7,20 @@ export interface PreviousResponse {
   readonly record: StoredResponse;
   /** The conversation to prepend (`responsesToChat`'s `history`); empty for a pinned native response. */
   readonly history: readonly ConversationItem[];
+}
+
+/**
+ * The 400 for a `previous_response_id` of a natively created response on a request that cannot
+ * go back to the deployment that created it (its model routes elsewhere, or only to providers
+ * that translate): only that deployment's upstream account holds the conversation.
+ */
+export function pinnedElsewhere(id: string): GatewayError {
+  return new GatewayError(
+    400,
+    'invalid_request_error',
+    `Previous response with id '${cutEcho(id)}' not found: it was created natively on a deployment this request does not route to; continue it with the model that created it.`,
+    { param: 'previous_response_id', code: 'previous_response_not_found' },
+  );
 }
 
 /** The 400 for an unknown, expired, deleted or unstored `previous_response_id`. */
@@ -49,7 +63,7 @@ export function translatedRecord(
  * The record of a natively passed-through response: the upstream keeps the conversation, so no
  * history; a follow-up goes back to the deployment that created it.
  */
-export function nativeRecord(response: ResponseObject, pinned: PinnedDeployment, inputItems: readonly ConversationItem[] = [], owner?: string): StoredResponse {
+export function nativeRecord(response: ResponseObject | ResponseRef, pinned: PinnedDeployment, inputItems: readonly ConversationItem[] = [], owner?: string): StoredResponse {
   const record: StoredResponse = { response, inputItems, pinned };
   return owner === undefined ? record : { ...record, owner };
 }

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { definePlugin } from 'switchyard';
+import { pinnedForwarder } from './forward-pinned.ts';
 import { responsesFormat } from './format.ts';
 import { storedResponseRoutes } from './stored-routes.ts';
 import { responseStoreFor } from './store-for.ts';
@@ -20,10 +21,12 @@ export const ResponsesOptions = Type.Object(
 );
 
 /**
- * OpenAI's Responses API over every provider, translated onto chat and served through the same
- * stages as chat: `POST /v1/responses` (stream or not, `previous_response_id`, `store`), and
- * `GET`/`DELETE /v1/responses/{id}` and `GET /v1/responses/{id}/input_items` from the response
- * store. Stored responses belong to the caller that created them.
+ * OpenAI's Responses API over every provider, served through the same stages as chat: passed
+ * through natively to OpenAI and Azure deployments, translated onto chat for the others.
+ * `POST /v1/responses` (stream or not, `previous_response_id`, `store`), and `GET`/`DELETE
+ * /v1/responses/{id}` and `GET /v1/responses/{id}/input_items` from the response store, or, for a
+ * native response, from the deployment that created it. Stored responses belong to the caller
+ * that created them.
  *
  * @example
  * plugins: [...providers, inboundResponses({ redisUrl: process.env.REDIS_URL, ttlSeconds: 7 * 86_400 })]
@@ -36,10 +39,10 @@ export default definePlugin(ResponsesOptions, (options) => ({
     gateway.route({
       method: 'POST',
       path: ['/v1/responses', '/responses'],
-      summary: "OpenAI's Responses API over any provider (translated onto chat completions)",
+      summary: "OpenAI's Responses API over any provider (native on OpenAI and Azure, translated onto chat for others)",
       tag: 'responses',
       inbound: responsesFormat({ store, ttlSeconds: options.ttlSeconds ?? defaultTtlSeconds, log: gateway.log }),
     });
-    for (const route of storedResponseRoutes(store)) gateway.route(route);
+    for (const route of storedResponseRoutes(store, pinnedForwarder(gateway))) gateway.route(route);
   },
 }));

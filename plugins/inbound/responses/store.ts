@@ -11,10 +11,19 @@ export interface PinnedDeployment {
   readonly model: string;
 }
 
+/**
+ * All the store keeps of a natively passed-through response: its id (the key). The upstream
+ * holds the response itself, and answers `GET`, `DELETE` and `input_items` for it.
+ */
+export interface ResponseRef {
+  readonly id: string;
+  readonly object: 'response';
+}
+
 /** What the store keeps for one response id. */
 export interface StoredResponse {
-  /** The response as `GET /v1/responses/{id}` returns it. */
-  readonly response: ResponseObject;
+  /** The response as `GET /v1/responses/{id}` returns it; only a reference for a pinned native one. */
+  readonly response: ResponseObject | ResponseRef;
   /** The request's own input items, with ids, as `GET …/input_items` lists them. */
   readonly inputItems: readonly ConversationItem[];
   /**

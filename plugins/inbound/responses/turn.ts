@@ -14,12 +14,21 @@ export interface ResponsesTurn {
   readonly owner: string | undefined;
 }
 
-/** A slot no other plugin can name by accident. */
+/** What a natively relayed answer needs from the request: whether to keep it, and for whom. */
+export interface NativeTurn {
+  /** The request's `store` (default true): only a stored response is recorded, and so continuable. */
+  readonly store: boolean;
+  readonly owner: string | undefined;
+}
+
+/** Slots no other plugin can name by accident. */
 export const turnSlot: unique symbol = Symbol('inbound-responses turn');
+export const nativeTurnSlot: unique symbol = Symbol('inbound-responses native turn');
 
 declare module 'switchyard' {
   interface ContextState {
     [turnSlot]?: ResponsesTurn;
+    [nativeTurnSlot]?: NativeTurn;
   }
 }
 

@@ -65,6 +65,8 @@ export default definePlugin(AnthropicOptions, (options) => {
     chat: anthropicChat({ id, defaultMaxTokens: options.defaultMaxTokens ?? defaultMaxTokens, apiKey: options.apiKey }),
     models: anthropicModels,
     countTokens: anthropicCountTokens(id),
+    // Messages API calls (`/v1/messages`) come to `/messages` as the client sent them.
+    forwards: ['messages'],
   });
 
   return {

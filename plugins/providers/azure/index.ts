@@ -55,7 +55,8 @@ export default definePlugin(AzureOptions, (options) => {
     completions: 'passthrough',
     embeddings: 'passthrough',
     // Azure serves images and audio under the deployment; it has no moderations or rerank route.
-    forwards: ['images', 'speech', 'transcriptions'],
+    // The Responses API is served natively, on the v1 API (see azureUrl).
+    forwards: ['images', 'speech', 'transcriptions', 'responses'],
   });
 
   return {

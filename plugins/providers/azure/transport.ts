@@ -64,6 +64,9 @@ export async function azureRequest(t: AzureTransport, target: Deployment, call: 
   const headers: Record<string, string> = target.headers === undefined ? { ...t.headers } : { ...t.headers, ...target.headers };
   const auth = await authHeader(t, target);
   if (auth !== undefined) headers[auth[0]] = auth[1];
+  // The Responses API lives only on the v1 API (`/openai/v1/responses`, `…/responses/{id}`), the
+  // deployment named by `model` in the body, whatever api-version the other calls use.
+  if (call.operation === 'responses') return { url: `${trimEndpoint(endpoint)}/openai/v1${call.path ?? '/responses'}`, headers };
   // A forwarded operation (images, audio) names its path: Azure serves them under the deployment too.
   const operation = call.path !== undefined ? { path: call.path } : (call.operation as keyof typeof paths);
   return { url: azureUrl(trimEndpoint(endpoint), target.model, operation, apiVersion), headers };

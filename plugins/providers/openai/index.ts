@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { definePlugin, defineProvider, type CallInfo, type Deployment, type ForwardOperation, type ProviderErrorInfo, type UpstreamInit } from 'switchyard';
+import { definePlugin, defineProvider, type CallInfo, type Deployment, type ForwardOperation, type NativeOperation, type ProviderErrorInfo, type UpstreamInit } from 'switchyard';
 import { normaliseBaseURL, presets, type PresetName } from './presets.ts';
 
 const presetNames = Object.keys(presets) as PresetName[];
@@ -14,6 +14,11 @@ export const OpenAIOptions = Type.Object(
     headers: Type.Optional(Type.Record(Type.String(), Type.String())),
     /** Bare model names this provider answers, as a regular expression source (overrides the preset's). */
     claims: Type.Optional(Type.String()),
+    /**
+     * The server speaks OpenAI's Responses API, so `/v1/responses` calls pass through natively
+     * (default: the preset's say, true only for `openai`); otherwise they are translated onto chat.
+     */
+    responses: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, title: 'provider-openai' },
 );
@@ -25,6 +30,8 @@ const paths = { chat: '/chat/completions', completions: '/completions', embeddin
  * a route answers 404 itself). Rerank is not OpenAI's: Cohere serves it.
  */
 const openAIForwards: readonly ForwardOperation[] = ['images', 'speech', 'transcriptions', 'moderations'];
+/** With the Responses API, which `/responses` (and `/responses/{id}`…) serve natively. */
+const withResponses: readonly (ForwardOperation | NativeOperation)[] = [...openAIForwards, 'responses'];
 
 interface OpenAIErrorShape {
   error?: { message?: unknown; code?: unknown; param?: unknown; type?: unknown } | string;
@@ -86,7 +93,7 @@ export default definePlugin(OpenAIOptions, (options) => {
     ...('completions' in preset && preset.completions ? { completions: 'passthrough' as const } : {}),
     ...('embeddings' in preset && preset.embeddings ? { embeddings: 'passthrough' as const } : {}),
     models: 'passthrough',
-    forwards: openAIForwards,
+    forwards: (options.responses ?? ('responses' in preset && preset.responses === true)) ? withResponses : openAIForwards,
   });
 
   return {

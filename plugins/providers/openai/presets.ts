@@ -15,6 +15,8 @@ export interface OpenAICompatiblePreset {
   /** The server has the legacy `/completions` endpoint. */
   readonly completions?: boolean;
   readonly embeddings?: boolean;
+  /** The server has OpenAI's Responses API (`/responses`): Responses calls pass through natively. */
+  readonly responses?: boolean;
 }
 
 export const presets = {
@@ -28,6 +30,7 @@ export const presets = {
     claims: /^(gpt-|chatgpt-|o\d|text-embedding-(3-|ada-)|davinci|babbage|omni-moderation|text-moderation|dall-e-|tts-|whisper-)/,
     completions: true,
     embeddings: true,
+    responses: true,
   },
   mistral: {
     baseURL: 'https://api.mistral.ai/v1',

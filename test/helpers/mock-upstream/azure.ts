@@ -72,6 +72,29 @@ function parseTarget(req: RecordedRequest): { deployment: string | undefined; op
   return undefined;
 }
 
+/**
+ * `/openai/v1/responses…` as Azure serves it: a create names its deployment in `model` (404
+ * DeploymentNotFound otherwise) and is answered by the OpenAI mock's Responses API for the
+ * deployment's model; retrievals (`GET`, `DELETE`, `input_items`) are relayed as they are.
+ */
+async function relayResponses(req: RecordedRequest, res: ServerResponse, operation: string, inner: string, deployments: Readonly<Record<string, string>>): Promise<void> {
+  let body: string | undefined;
+  if (req.method === 'POST') {
+    const json = (req.json ?? {}) as Json;
+    const model = deployments[typeof json.model === 'string' ? json.model : ''];
+    if (model === undefined) return azureError(res, 404, 'DeploymentNotFound', 'The API deployment for this resource does not exist.');
+    body = JSON.stringify({ ...json, model });
+  }
+  const query = new URL(req.url, 'http://mock').search;
+  const answer = await fetch(`${inner}/${operation}${query}`, {
+    method: req.method,
+    headers: { authorization: `Bearer ${mockOpenAIKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body }),
+  });
+  res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+  res.end(Buffer.from(await answer.arrayBuffer()));
+}
+
 export async function startMockAzure(options: MockAzureOptions = {}): Promise<AzureMock> {
   const apiKey = options.apiKey ?? mockAzureKey;
   const bearer = options.bearerToken ?? mockAzureToken;
@@ -88,6 +111,8 @@ export async function startMockAzure(options: MockAzureOptions = {}): Promise<Az
       return azureError(res, 401, '401', 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.');
     }
     const target = parseTarget(req);
+    // The Responses API lives on the v1 API only, the deployment named by the body's `model`.
+    if (target?.version === 'v1' && /^responses(\/|$)/.test(target.operation)) return relayResponses(req, res, target.operation, inner.url, deployments);
     if (target === undefined || req.method !== 'POST' || !operations.has(target.operation)) return azureError(res, 404, '404', 'Resource not found');
     if (target.version === null) return azureError(res, 404, '404', 'Resource not found');
     if (target.version !== 'v1' && !/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(target.version)) {

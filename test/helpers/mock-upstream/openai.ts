@@ -1,10 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { formModel, mediaRoute, multipartPaths } from './openai-media.ts';
+import { MockResponses } from './openai-responses.ts';
 import { sendJson, startMockServer, type MockServer, type RecordedRequest } from './server.ts';
 
 /**
  * A strict mock of OpenAI's API (chat, completions, embeddings, models; images, audio and
- * moderations in `openai-media.ts`), shaped after the API
+ * moderations in `openai-media.ts`; the Responses API in `openai-responses.ts`), shaped after the API
  * reference and the `openai` SDK's types: it rejects what the real API rejects (bad key, missing
  * model or messages, unknown roles, orphan tool messages, `stream_options` without `stream`,
  * `json_object` without the word JSON) with OpenAI's error envelope and status.
@@ -236,6 +237,7 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
   const prefix = options.prefix ?? '/v1';
   const chunkSize = options.chunkSize ?? 4;
   const gapMs = options.chunkGapMs ?? 0;
+  const responses = new MockResponses(models);
 
   return startMockServer(async (req: RecordedRequest, res) => {
     const auth = req.headers.authorization;
@@ -250,6 +252,8 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
     if (req.method === 'GET' && path === '/models') {
       return sendJson(res, 200, { object: 'list', data: [...models].map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'openai' })) });
     }
+    const asResponses = responses.handle(path, req, res);
+    if (asResponses !== false) return asResponses === true ? undefined : asResponses;
     if (req.method !== 'POST') return invalid(res, `Invalid URL (${req.method} ${req.url})`, null, null, 404);
     if (multipartPaths.has(path)) {
       const model = formModel(req);

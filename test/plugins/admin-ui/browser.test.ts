@@ -17,6 +17,7 @@ import modelRouting from '../../../plugins/routing/models/index.ts';
 import { startTestGateway } from '../../helpers/gateway.ts';
 import { mockOpenAIKey, startMockOpenAI } from '../../helpers/mock-upstream/openai.ts';
 import type { MockServer } from '../../helpers/mock-upstream/server.ts';
+import { seedKeys } from '../../helpers/seed-keys.ts';
 
 /** Debian's chromium (the `chromium` package); the suite's CI installs it when missing. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -24,9 +25,14 @@ const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`admin-ui browser test SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const screenshots = join(root, 'docs', 'screenshots');
+/**
+ * The README's screenshots are rewritten only when asked (`UPDATE_SCREENSHOTS=1`); otherwise they
+ * go to a folder outside the repository, so a test run leaves the tree clean.
+ */
+const screenshots = process.env.UPDATE_SCREENSHOTS === '1' ? join(root, 'docs', 'screenshots') : join(tmpdir(), 'switchyard-screenshots');
 const master = 'sk-master-browser-test-0123456789';
-const SEEDED = 1_200;
+/** The keys seeded for the pagination test, on top of the 5 the other tests leave. */
+const SEEDED = 10_000;
 /** Days of seeded spend history, today included (the spend view shows the last 30). */
 const HISTORY_DAYS = 30;
 
@@ -141,6 +147,7 @@ describe.skipIf(!hasChromium)('admin page in headless Chromium', { timeout: 30_0
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     page.on('pageerror', (err) => consoleErrors.push(String(err)));
     mkdirSync(screenshots, { recursive: true });
+    console.info(`admin-ui browser test: screenshots in ${screenshots}`);
   }, 30_000);
 
   afterAll(async () => {
@@ -187,7 +194,8 @@ describe.skipIf(!hasChromium)('admin page in headless Chromium', { timeout: 30_0
     await page.getByRole('button', { name: 'Create key' }).click();
     const shown = await page.getByTestId('new-key').inputValue();
     expect(shown).toMatch(/^sk-[A-Za-z0-9_-]{43}$/);
-    expect(await page.getByRole('button', { name: 'Copy key' }).isVisible()).toBe(true);
+    // isVisible() does not wait: the dialog opens in an effect after the input exists.
+    await page.getByRole('dialog').getByRole('button', { name: 'Copy key' }).waitFor({ state: 'visible' });
     expect((await chat(shown)).choices[0]?.message.content).toBe('echo: hi');
     await page.getByRole('button', { name: 'Done' }).click();
     await keyRow('ci-bot').waitFor();
@@ -278,48 +286,81 @@ describe.skipIf(!hasChromium)('admin page in headless Chromium', { timeout: 30_0
     }
     // 10 calls today (3 of them refused) + 4 keys × 30 days of history.
     expect(await page.getByTestId('spend-model').locator('header').textContent()).toContain(`over ${10 + 4 * HISTORY_DAYS} requests`);
-    // ci-bot's spend before and after it was regenerated (the old hash keeps its rows).
-    const keyLegend = await page.getByTestId('spend-key').locator('.u-legend').textContent();
-    expect(keyLegend).toContain('ci-bot (old key)');
+    // ci-bot's spend before it was regenerated and after (that key deleted since): two old hashes
+    // with one alias, told apart in the legend by the start of their hashes.
+    const keyLegend = (await page.getByTestId('spend-key').locator('.u-legend').textContent()) ?? '';
+    const oldKeys = [...keyLegend.matchAll(/ci-bot \(old key\) · ([0-9a-f]{6})/g)].map((m) => m[1]);
+    expect(oldKeys).toHaveLength(2);
+    expect(new Set(oldKeys).size).toBe(2);
     expect(keyLegend).toContain('web-app');
+    // The refused calls (no model read) cost nothing: counted above, but no flat line at $0.
+    expect(await page.getByTestId('spend-model').locator('.u-legend').textContent()).not.toContain('(no model)');
     expect(await page.getByTestId('spend-team').locator('.u-legend').textContent()).toContain('Engineering');
     await page.screenshot({ path: join(screenshots, 'admin-spend.png'), fullPage: true });
   });
 
-  test(`${SEEDED} seeded keys: page 1 of N from the server, never a page over 100`, async () => {
-    const rows = Array.from({ length: SEEDED }, (_, i) => {
+  test(`${SEEDED.toLocaleString('en-US')} seeded keys: server-side pages (first, next, last), total count, search finds one key`, async () => {
+    // Older than every key the tests made, newest first: service-10000 right after those 5 keys.
+    const oldest = Date.now() - 86_400_000;
+    const seeded = Array.from({ length: SEEDED }, (_, i) => {
       const plaintext = `sk-seeded-${i}-${randomBytes(12).toString('hex')}`;
-      const n = String(i + 1).padStart(4, '0');
       return {
-        token: hashKey(plaintext), key_name: keyName(plaintext), key_alias: `service-${n}`,
+        token: hashKey(plaintext), key_name: keyName(plaintext), key_alias: `service-${String(i + 1).padStart(5, '0')}`,
         team_id: i % 3 === 0 ? 'eng' : i % 3 === 1 ? 'research' : null,
         rpm_limit: i % 4 === 0 ? null : 60 * ((i % 5) + 1), tpm_limit: i % 2 === 0 ? 100_000 : null,
         max_budget: i % 3 === 2 ? null : 25 * 1_000_000_000 * ((i % 4) + 1), blocked: i % 17 === 5,
-        models: i % 6 === 0 ? ['gpt-4o-mini'] : [],
+        models: i % 6 === 0 ? ['gpt-4o-mini'] : [], created_at: oldest + i * 1000,
       };
     });
-    for (const r of rows) await store.createKey(r);
-    const total = (await adminCall('/key/list?page=1&size=1')).total_count as number;
+    await seedKeys(dataDir, seeded);
+    const listed = await adminCall('/key/list?page=1&size=1');
     // other-bot and the 4 keys of the spend history are there too.
-    expect(total).toBe(SEEDED + 5);
+    const total = SEEDED + 5;
+    expect(listed.total_count).toBe(total);
+    const aliases = () => page.locator('tbody tr td:first-child').allTextContents();
+    const status = (text: string) => page.getByTestId('pager-status').filter({ hasText: text }).waitFor();
+
     // Back to the view: a fresh list, no search.
     await goTo('Keys');
-    await page.getByTestId('pager-status').filter({ hasText: `Page 1 of ${Math.ceil(total / 25)} · 1,205 keys` }).waitFor();
-    expect(await page.locator('tbody tr').count()).toBe(25);
+    await status(`Page 1 of ${Math.ceil(total / 25)} · 10,005 keys`);
+    const first = await aliases();
+    expect(first).toHaveLength(25);
+    expect(first.slice(5)).toEqual(Array.from({ length: 20 }, (_, i) => `service-${String(SEEDED - i).padStart(5, '0')}`));
     await page.screenshot({ path: join(screenshots, 'admin-keys.png'), fullPage: true });
     await page.getByRole('button', { name: 'Next page' }).click();
-    await page.getByTestId('pager-status').filter({ hasText: `Page 2 of ${Math.ceil(total / 25)}` }).waitFor();
-    await page.getByLabel('Per page').selectOption('100');
-    await page.getByTestId('pager-status').filter({ hasText: `Page 1 of ${Math.ceil(total / 100)}` }).waitFor();
-    expect(await page.locator('tbody tr').count()).toBe(100);
-    await page.getByLabel('Search by alias').fill('service-11');
-    await page.getByRole('button', { name: 'Search' }).click();
-    // service-1100 … service-1199: one page of 100.
-    await page.getByTestId('pager-status').filter({ hasText: 'Page 1 of 1 · 100 keys' }).waitFor();
+    await status(`Page 2 of ${Math.ceil(total / 25)} · 10,005 keys`);
+    expect((await aliases())[0]).toBe('service-09980');
+    await page.getByRole('button', { name: 'Last page' }).click();
+    await status(`Page ${Math.ceil(total / 25)} of ${Math.ceil(total / 25)}`);
+    // The oldest five, from the server's last page.
+    expect(await aliases()).toEqual(['service-00005', 'service-00004', 'service-00003', 'service-00002', 'service-00001']);
+    expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'First page' }).click();
+    await status(`Page 1 of ${Math.ceil(total / 25)}`);
 
-    const sizes = requested.filter((u) => u.includes('/key/list')).map((u) => Number(new URL(u).searchParams.get('size')));
-    expect(sizes.length).toBeGreaterThan(4);
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(100);
+    await page.getByLabel('Per page').selectOption('100');
+    await status(`Page 1 of ${Math.ceil(total / 100)} · 10,005 keys`);
+    expect(await page.locator('tbody tr').count()).toBe(100);
+
+    // One key among 10,005, found by the server: the real row, its hash and limits.
+    const wanted = seeded[7341] as (typeof seeded)[number];
+    await page.getByLabel('Search by alias').fill('service-07342');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await status('Page 1 of 1 · 1 keys');
+    expect(await aliases()).toEqual(['service-07342']);
+    expect(await keyRow('service-07342').getAttribute('data-token')).toBe(wanted.token);
+    expect(await keyRow('service-07342').locator('td').nth(1).textContent()).toBe(wanted.key_name);
+    expect(await keyRow('service-07342').locator('td').nth(4).textContent()).toBe(String(wanted.rpm_limit));
+    // A wider search: service-01100 … service-01199, one page of 100.
+    await page.getByLabel('Search by alias').fill('service-011');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await status('Page 1 of 1 · 100 keys');
+
+    const lists = requested.filter((u) => u.includes('/key/list')).map((u) => new URL(u).searchParams);
+    expect(lists.some((q) => q.get('key_alias') === 'service-07342' && q.get('page') === '1')).toBe(true);
+    expect(lists.some((q) => q.get('page') === String(Math.ceil(total / 25)) && q.get('size') === '25')).toBe(true);
+    // Never more than a page in the browser.
+    expect(Math.max(...lists.map((q) => Number(q.get('size'))))).toBeLessThanOrEqual(100);
   });
 
   test('teams, recent requests and health views, screenshots; no secret in any URL, no console error', async () => {

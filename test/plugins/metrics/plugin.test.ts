@@ -109,7 +109,7 @@ describe('metrics plugin through the real gateway', () => {
     await expectStatus(chat(teamKey, 'fast', 'two'), 200);
     await expectStatus(chat(teamKey, 'fast', 'three', true), 200);
     await expectStatus(chat(master, 'smart', 'falls back'), 200);
-    upstream.override(faults.status(500, { error: { message: 'once', type: 'server_error', code: null } }), 1);
+    upstream.override(faults.status(429, { error: { message: 'once', type: 'rate_limit_error', code: null } }), 1);
     await expectStatus(chat(master, 'flaky', 'retried'), 200);
     // The cache stores after the answer is sent: ask again until the answer comes from it.
     while (cacheHits === 0) {
@@ -195,7 +195,7 @@ describe('metrics plugin through the real gateway', () => {
     expect(valueOf(samples, 'switchyard_spend_usd_total', { model: 'smart', provider: 'openai', team_id: '' })).toBeCloseTo(usdPerCall, 15);
   });
 
-  test('one operation duration per upstream attempt, a failed one with its status as error_type (502: the upstream failed)', () => {
+  test('one operation duration per upstream attempt, a failed one with the upstream’s own status as error_type (500, 429; not the gateway’s 502)', () => {
     const attempt = (model: string, response: string, error_type: string) =>
       histogramOf(samples, 'gen_ai_client_operation_duration_seconds', {
         gen_ai_operation_name: 'chat',
@@ -204,16 +204,19 @@ describe('metrics plugin through the real gateway', () => {
         gen_ai_response_model: response,
         error_type,
       });
-    const failed = attempt('smart', 'broken', '502');
+    const failed = attempt('smart', 'broken', '500');
     expect([...failed.buckets.keys()]).toEqual(le(durationBuckets));
     expect(failed.count).toBe(1);
     expect(attempt('smart', 'mock-smart', '').count).toBe(1);
-    expect(attempt('flaky', 'mock-flaky', '502').count).toBe(1);
+    expect(attempt('flaky', 'mock-flaky', '429').count).toBe(1);
     expect(attempt('flaky', 'mock-flaky', '').count).toBe(1);
     expect(attempt('fast', 'mock-fast', '').count).toBe(4);
     expect(attempt('cached', 'mock-cached', '').count).toBe(cacheMisses);
     const all = samplesOf(samples, 'gen_ai_client_operation_duration_seconds_count').reduce((n, s) => n + s.value, 0);
     expect(all).toBe(4 + 2 + 2 + cacheMisses);
+    // The only failed attempts are those two: no series carries the gateway's mapped 502.
+    const errorTypes = samplesOf(samples, 'gen_ai_client_operation_duration_seconds_count').map((s) => s.labels.error_type).filter((t) => t !== '');
+    expect(errorTypes.sort()).toEqual(['429', '500']);
   });
 
   test('server duration per call and status, time to first token of the stream, overhead of every call', () => {
@@ -254,6 +257,30 @@ describe('metrics plugin through the real gateway', () => {
       ['flaky#0', 'openai', 'mock-flaky', 0],
       ['cached#0', 'openai', 'mock-cached', 0],
     ]);
+  });
+
+  test('every histogram series: the declared bucket boundaries, cumulative counts, +Inf equal to _count', () => {
+    const bounds: Record<string, readonly number[]> = {
+      gen_ai_client_token_usage: tokenBuckets,
+      gen_ai_client_operation_duration_seconds: durationBuckets,
+      gen_ai_server_request_duration_seconds: durationBuckets,
+      gen_ai_server_time_to_first_token_seconds: ttftBuckets,
+      switchyard_overhead_seconds: overheadBuckets,
+    };
+    let checked = 0;
+    for (const [name, declared] of Object.entries(bounds)) {
+      for (const count of samplesOf(samples, `${name}_count`)) {
+        const h = histogramOf(samples, name, count.labels);
+        expect([...h.buckets.keys()]).toEqual(le(declared));
+        const cumulative = [...h.buckets.values()];
+        expect(cumulative).toEqual([...cumulative].sort((a, b) => a - b));
+        expect(h.buckets.get('+Inf')).toBe(h.count);
+        expect(h.sum).toBeGreaterThanOrEqual(0);
+        checked++;
+      }
+    }
+    // Each of the five histograms has at least one series after the calls above.
+    expect(checked).toBeGreaterThanOrEqual(5);
   });
 
   test('no label value is a key, a hash or a request’s user', () => {

@@ -52,7 +52,31 @@ describe('GenAI attributes', () => {
       'server.address': 'example.openai.azure.com',
       'server.port': 8443,
       'error.type': 'rate_limit_exceeded',
+      'switchyard.error_code': 'rate_limit_exceeded',
       'switchyard.error_status': 429,
+    });
+  });
+
+  test('a failed attempt the upstream answered: error.type and http.response.status_code are its status, not the gateway’s', () => {
+    const attempt: Attempt = {
+      deployment: { id: 'g#0', group: 'g', provider: 'openai', model: 'gpt-4o' },
+      startedAt: 0,
+      durationMs: 5,
+      outcome: 'error',
+      status: 502,
+      upstreamStatus: 500,
+      error: 'upstream_error',
+    };
+    expect(attemptAttributes('chat', attempt, 0)).toEqual({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-4o',
+      'switchyard.attempt': 1,
+      'switchyard.deployment': 'g#0',
+      'http.response.status_code': 500,
+      'error.type': '500',
+      'switchyard.error_code': 'upstream_error',
+      'switchyard.error_status': 502,
     });
   });
 });

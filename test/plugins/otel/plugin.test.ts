@@ -152,10 +152,11 @@ describe('otel plugin: spans exported over OTLP/HTTP', () => {
     expect(clients.map((c) => c.name)).toEqual(['chat gpt-4o-mini', 'chat gpt-4o']);
     expect(clients.every((c) => c.parentSpanId === server?.spanId && c.traceId === server?.traceId)).toBe(true);
     const [failed, answered] = clients;
-    expect(failed?.attributes).toMatchObject({ 'switchyard.attempt': 1, 'switchyard.deployment': 'smart#0', 'switchyard.error_status': 502, 'server.address': '127.0.0.1', 'server.port': upstream.port });
-    // The gateway's code for an upstream 5xx without a code of its own.
-    expect(failed?.attributes['error.type']).toBe('upstream_error');
-    expect(failed?.attributes['http.response.status_code']).toBeUndefined();
+    // The upstream's own status, not the 502 the gateway would have answered with.
+    expect(failed?.attributes).toMatchObject({
+      'switchyard.attempt': 1, 'switchyard.deployment': 'smart#0', 'server.address': '127.0.0.1', 'server.port': upstream.port,
+      'error.type': '500', 'http.response.status_code': 500, 'switchyard.error_code': 'upstream_error', 'switchyard.error_status': 502,
+    });
     expect(failed?.statusCode).toBe(ERROR);
     // Nothing of the answer on the attempt that did not give it.
     expect(failed?.attributes['gen_ai.usage.input_tokens']).toBeUndefined();
@@ -168,6 +169,21 @@ describe('otel plugin: spans exported over OTLP/HTTP', () => {
     expect(server?.statusCode).toBe(0);
     // The second attempt starts after the first ended.
     expect(answered!.startNs >= failed!.endNs).toBe(true);
+  });
+
+  test('a retry after an upstream 429: the first CLIENT span has error.type `429` and the upstream status', async () => {
+    await start({}, [{ ...mini, maxAttempts: 2 }]);
+    upstream.override(faults.status(429, { error: { message: 'slow down', type: 'rate_limit_error', param: null, code: null } }), 1);
+    const answer = await chat({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    expect(answer.status).toBe(200);
+    expect(upstream.requests).toHaveLength(2);
+    const spans = await flushed();
+    const clients = byKind(spans, CLIENT).sort((a, b) => Number(a.attributes['switchyard.attempt']) - Number(b.attributes['switchyard.attempt']));
+    expect(clients.map((c) => [c.name, c.attributes['error.type'], c.attributes['http.response.status_code'], c.statusCode])).toEqual([
+      ['chat gpt-4o-mini', '429', 429, ERROR],
+      ['chat gpt-4o-mini', undefined, 200, 0],
+    ]);
+    expect(clients[0]?.attributes).toMatchObject({ 'switchyard.error_code': 'rate_limit_exceeded', 'switchyard.error_status': 429 });
   });
 
   test('a failed request: error.type on the SERVER span, and status ERROR for a 5xx', async () => {

@@ -118,7 +118,7 @@ describe('responsesFormat', () => {
     expect(store.events).toHaveLength(1);
     expect(last).toContain('event: response.completed');
     const id = /"id":"(resp_[0-9a-f]+)"/.exec(text)?.[1] as string;
-    expect((await store.get(id))?.response.status).toBe('completed');
+    expect(((await store.get(id))?.response as { status?: string }).status).toBe('completed');
 
     const failing = format.encodeStream(ctx);
     failing.start();

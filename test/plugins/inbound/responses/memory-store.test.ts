@@ -26,6 +26,6 @@ describe('MemoryResponseStore', () => {
     (record.response as { model: string }).model = 'changed';
     const got = await store.get('resp_a');
     (got?.response as { model: string }).model = 'changed again';
-    expect((await store.get('resp_a'))?.response.model).toBe('m');
+    expect(((await store.get('resp_a'))?.response as { model?: string }).model).toBe('m');
   });
 });

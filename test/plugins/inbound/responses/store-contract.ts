@@ -48,7 +48,7 @@ export function responseStoreContract(makeStore: () => ResponseStore, ids: () =>
     const id = ids();
     await store.put(turn(id, 'Hi', 'first'), 60);
     await store.put(turn(id, 'Hi', 'second'), 60);
-    expect((await store.get(id))?.response.output).toMatchObject([{ content: [{ text: 'second' }] }]);
+    expect(((await store.get(id))?.response as { output?: unknown }).output).toMatchObject([{ content: [{ text: 'second' }] }]);
   });
 
   test('delete removes a record and says whether one was there', async () => {

@@ -21,6 +21,15 @@ describe('azure transport', () => {
     expect(azureUrl('https://r', 'd', 'completions', 'v1')).toBe('https://r/openai/v1/completions');
   });
 
+  test('the Responses API (native) goes to the v1 API whatever the api-version, with its retrieval paths', async () => {
+    const create: CallInfo = { operation: 'responses', stream: true, body: undefined, path: '/responses' };
+    const init = await azureRequest(transport({ apiKey: 'azure-key-123456' }), target, create);
+    expect(init.url).toBe('https://acme.openai.azure.com/openai/v1/responses');
+    expect(init.headers['api-key']).toBe('azure-key-123456');
+    const items: CallInfo = { operation: 'responses', stream: false, body: undefined, path: '/responses/resp_1/input_items?limit=5' };
+    expect((await azureRequest(transport({ apiVersion: 'v1' }), target, items)).url).toBe('https://acme.openai.azure.com/openai/v1/responses/resp_1/input_items?limit=5');
+  });
+
   test('a forwarded operation goes to its path under the deployment (or under /openai/v1)', async () => {
     const images: CallInfo = { operation: 'images', stream: false, body: undefined, path: '/images/generations' };
     expect((await azureRequest(transport(), { ...target, model: 'dalle' }, images)).url).toBe(

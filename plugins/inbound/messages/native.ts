@@ -1,0 +1,122 @@
+import { GatewayError, SseDecoder, TopLevelFields, type AnswerObserver, type NativeFormat, type Usage } from 'switchyard';
+
+/** Token counts as Anthropic reports them, in a Message's `usage` or a stream's events. */
+interface AnthropicTokens {
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+  output_tokens_details?: { thinking_tokens?: number | null } | null;
+}
+
+const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0);
+
+/**
+ * Anthropic's usage in OpenAI's meaning, as the Anthropic provider reads it for chat (its
+ * `toUsage`): `input_tokens` leaves out cache reads and writes, so `prompt_tokens` adds them back,
+ * with the read part in `cached_tokens` and the written part in `cache_creation_tokens`.
+ * `output_tokens` already counts thinking. The inverse of `anthropicUsage`.
+ *
+ * @example
+ * openAIUsage({ input_tokens: 10, cache_read_input_tokens: 100, output_tokens: 5 })
+ * // → { prompt_tokens: 110, completion_tokens: 5, total_tokens: 115, prompt_tokens_details: { cached_tokens: 100 } }
+ */
+export function openAIUsage(u: AnthropicTokens): Usage {
+  const cacheRead = count(u.cache_read_input_tokens);
+  const cacheWrite = count(u.cache_creation_input_tokens);
+  const prompt = count(u.input_tokens) + cacheRead + cacheWrite;
+  const completion = count(u.output_tokens);
+  const usage: Usage = {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: cacheWrite > 0 ? { cached_tokens: cacheRead, cache_creation_tokens: cacheWrite } : { cached_tokens: cacheRead },
+  };
+  const thinking = u.output_tokens_details?.thinking_tokens;
+  if (typeof thinking === 'number') usage.completion_tokens_details = { reasoning_tokens: thinking };
+  return usage;
+}
+
+/** A relayed Message (JSON): its top-level `usage`, read as the bytes pass. */
+export class MessageUsageReader implements AnswerObserver {
+  readonly #fields = new TopLevelFields(['usage']);
+
+  add(chunk: Buffer): void {
+    this.#fields.feed(chunk);
+  }
+
+  usage(): Usage | undefined {
+    const usage = this.#fields.value('usage');
+    return typeof usage === 'object' && usage !== null ? openAIUsage(usage as AnthropicTokens) : undefined;
+  }
+}
+
+/** A mid-stream `error` event of Anthropic's, as the log stage records it (the client has the event itself). */
+export function streamFailure(data: { error?: { type?: unknown; message?: unknown } } | undefined): GatewayError {
+  const type = typeof data?.error?.type === 'string' ? data.error.type : 'api_error';
+  const message = typeof data?.error?.message === 'string' ? data.error.message : 'the upstream stream failed';
+  if (type === 'overloaded_error') return new GatewayError(503, 'service_unavailable_error', message, { code: 'upstream_overloaded' });
+  if (type === 'rate_limit_error') return new GatewayError(429, 'rate_limit_error', message, { code: 'rate_limit_exceeded' });
+  return new GatewayError(502, 'api_error', message, { code: 'upstream_error' });
+}
+
+/**
+ * A relayed Messages stream: the counts of `message_start` (input and cache counts, where known)
+ * updated by each `message_delta` (cumulative; a null leaves a count as it was), and an `error`
+ * event, if one came. Only those events are parsed; every other event is only framed.
+ */
+export class MessagesStreamUsageReader implements AnswerObserver {
+  readonly #sse = new SseDecoder();
+  readonly #tokens: AnthropicTokens = {};
+  #seen = false;
+  #failure: GatewayError | undefined = undefined;
+
+  add(chunk: Buffer): void {
+    for (const message of this.#sse.feed(chunk)) {
+      if (message.event === 'error') {
+        let data: Parameters<typeof streamFailure>[0];
+        try {
+          data = JSON.parse(message.data) as typeof data;
+        } catch {
+          data = undefined;
+        }
+        this.#failure ??= streamFailure(data);
+        continue;
+      }
+      if (message.event !== 'message_start' && message.event !== 'message_delta') continue;
+      let data: { message?: { usage?: AnthropicTokens }; usage?: AnthropicTokens };
+      try {
+        data = JSON.parse(message.data) as typeof data;
+      } catch {
+        continue;
+      }
+      const usage = message.event === 'message_start' ? data.message?.usage : data.usage;
+      if (typeof usage !== 'object' || usage === null) continue;
+      this.#seen = true;
+      for (const key of ['input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens', 'output_tokens_details'] as const) {
+        const value = usage[key];
+        if (value !== null && value !== undefined) (this.#tokens as Record<string, unknown>)[key] = value;
+      }
+    }
+  }
+
+  usage(): Usage | undefined {
+    return this.#seen ? openAIUsage(this.#tokens) : undefined;
+  }
+
+  failure(): GatewayError | undefined {
+    return this.#failure;
+  }
+}
+
+/**
+ * The Messages API on Anthropic deployments: the client's body to `/messages` as it came (only
+ * `model` set to the deployment's), with its `anthropic-version` and `anthropic-beta` headers, and
+ * the answer relayed byte for byte; usage read as it passes.
+ */
+export const messagesNative: NativeFormat = Object.freeze<NativeFormat>({
+  operation: 'messages',
+  path: '/messages',
+  headers: Object.freeze(['anthropic-version', 'anthropic-beta']),
+  observe: (ctx) => (ctx.stream ? new MessagesStreamUsageReader() : new MessageUsageReader()),
+});
