@@ -1,7 +1,7 @@
 import type { RequestContext } from '../context.ts';
 import type { CountTokensTranslation, TokenCount } from '../count/types.ts';
+import { countPromptTokens } from '../count/tokenizer.ts';
 import { internalError } from '../errors.ts';
-import { estimatePromptTokens } from '../openai/estimate.ts';
 import type { FinalResult } from '../openai/types.ts';
 import { completeResult, JsonBody, type CompleteResult } from '../result.ts';
 import type { Deployment } from '../routing/types.ts';
@@ -20,13 +20,13 @@ export function tokenCountOf(result: CompleteResult): TokenCount {
 
 /**
  * One attempt of a token-count call: the provider's own count when it has one (exact), else the
- * local estimate of the translated request (no upstream call).
+ * local estimate of the translated request with a tokenizer (no upstream call).
  */
 export async function countTokensCall(def: ProviderDefinition, ctx: RequestContext, target: Deployment): Promise<CompleteResult> {
   const request = ctx.countTokens;
   if (request === undefined) throw internalError('a token-count call without its request');
   const translation = def.countTokens as CountTokensTranslation | undefined;
-  if (translation === undefined) return countResult({ inputTokens: estimatePromptTokens(request.chat), exact: false });
+  if (translation === undefined) return countResult({ inputTokens: await countPromptTokens(request.chat), exact: false });
   const extra = translation.headers?.(ctx.headers) ?? {};
   // The client's headers go over the provider's (an `anthropic-beta` the client needs counted).
   const withHeaders: ProviderDefinition = {

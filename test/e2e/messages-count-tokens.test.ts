@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { defineConfig, estimatePromptTokens, type RunningGateway } from 'switchyard';
+import { countPromptTokens, defineConfig, type RunningGateway } from 'switchyard';
 import orderedFallback from '../../plugins/fallback/ordered/index.ts';
 import { countBodyToChat } from '../../plugins/inbound/messages/count-tokens.ts';
 import inboundMessages from '../../plugins/inbound/messages/index.ts';
@@ -147,7 +147,7 @@ describe('POST /v1/messages/count_tokens through @anthropic-ai/sdk messages.coun
     const body = { model: 'gpt-model', ...conversation };
     const { data, response } = await client.messages.countTokens(body).withResponse();
     expect(response.headers.get('x-switchyard-token-count')).toBe('estimated');
-    expect(data).toEqual({ input_tokens: estimatePromptTokens(countBodyToChat(body)) });
+    expect(data).toEqual({ input_tokens: await countPromptTokens(countBodyToChat(body)) });
     expect(openaiUp.requests).toHaveLength(0);
   });
 
