@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { CountTokensRequest } from './count/types.ts';
 import type { ForwardOperation } from './forward/operations.ts';
 import type { NativeRequest } from './forward/native.ts';
 import type { ForwardRequest } from './forward/read.ts';
@@ -43,9 +44,9 @@ export interface Timings {
 /**
  * `route`: a plugin's own route (admin API, page, another inbound format). A forwarded operation
  * (`images`, `speech`, `transcriptions`, `moderations`, `rerank`) is a model call whose body is
- * passed through (`ctx.forward`).
+ * passed through (`ctx.forward`). `count_tokens`: a token-count call (`ctx.countTokens`).
  */
-export type ContextOperation = Operation | ForwardOperation | 'models' | 'route';
+export type ContextOperation = Operation | ForwardOperation | 'models' | 'route' | 'count_tokens';
 
 export interface ContextInit {
   readonly id: string;
@@ -132,6 +133,11 @@ export class RequestContext {
    */
   forward: ForwardRequest | undefined;
   /**
+   * A token-count call's request (`operation` `count_tokens`): the client's body and its chat
+   * translation, which is also `request`. Undefined for other calls.
+   */
+  countTokens: CountTokensRequest | undefined;
+  /**
    * A call in a client API format some providers speak natively (Messages, Responses): what a
    * native attempt sends, and what a translated attempt must refuse. Each attempt decides by its
    * deployment's provider. Undefined for other calls.
@@ -165,6 +171,7 @@ export class RequestContext {
     this.hideUsageChunk = false;
     this.encoder = undefined;
     this.forward = undefined;
+    this.countTokens = undefined;
     this.native = undefined;
     this.#rootLog = init.rootLog;
     this.#log = undefined;

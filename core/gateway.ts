@@ -117,8 +117,8 @@ export class Gateway {
 
   #addRoute(plugin: string, route: PluginRoute): void {
     const paths = typeof route.path === 'string' ? [route.path] : route.path;
-    if ((route.handle === undefined) === (route.inbound === undefined)) {
-      throw new ConfigError([{ path: `plugin '${plugin}'`, message: `route ${route.method} ${paths.join(', ')} needs exactly one of handle and inbound` }]);
+    if ([route.handle, route.inbound, route.countTokens].filter((h) => h !== undefined).length !== 1) {
+      throw new ConfigError([{ path: `plugin '${plugin}'`, message: `route ${route.method} ${paths.join(', ')} needs exactly one of handle, inbound and countTokens` }]);
     }
     for (const path of paths) {
       const taken = corePaths.has(path) ? 'the core' : this.routes.find((r) => r.route.method === route.method && pathsOf(r.route).includes(path))?.plugin;

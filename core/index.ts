@@ -7,6 +7,8 @@ export type { DeploymentConfig, GatewaySettings, ModelGroup, RetrySettings, Serv
 export { definePlugin, type GatewayApi, type Plugin, type PluginFactory, type ReadinessReport } from './plugin.ts';
 export type { InboundFormat, NativeFormat, StreamEncoder } from './inbound.ts';
 export { NativeRequest, type NativeCallInit } from './forward/native.ts';
+export type { CountTokensFormat, CountTokensRequest, CountTokensTranslation, TokenCount } from './count/types.ts';
+export { countPromptTokens } from './count/tokenizer.ts';
 export type { ErrorEnvelope, PluginRoute, RouteAnswer, RouteAuth, RouteCall, RouteMethod } from './server/plugin-routes.ts';
 export { Order, type ExclusiveStage, type PluginHooks, type StageHooks, type TapOptions } from './hooks.ts';
 export { RequestContext, type ContextState, type Principal, type Timings } from './context.ts';

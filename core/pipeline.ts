@@ -10,6 +10,7 @@ import {
   toGatewayError,
   unauthorized,
 } from './errors.ts';
+import type { CountTokensFormat } from './count/types.ts';
 import type { ForwardOperation, ForwardRoute } from './forward/operations.ts';
 import { NativeRequest, pinnedPlan, untranslatedStandIn } from './forward/native.ts';
 import { readForwardRequest } from './forward/read.ts';
@@ -21,10 +22,12 @@ import { validateRequest } from './openai/schemas.ts';
 import type { Outcome } from './outcome.ts';
 import { JsonBody, type CallResult } from './result.ts';
 import type { Deployment, RoutePlan } from './routing/types.ts';
+import { tokenCountOf } from './providers/count-tokens.ts';
 import { operationNotOffered } from './providers/forward.ts';
 import { readBodyBytes } from './server/body.ts';
 import { parseJsonBody } from './server/parse-body.ts';
 import { requestIdFrom } from './server/request-id.ts';
+import type { ErrorEnvelope } from './server/plugin-routes.ts';
 import { writeError, writeJson, writeStream, type ChunkTransform } from './server/respond.ts';
 import { cutByShutdown, shutdownCut } from './server/cut.ts';
 import { ChatStreamAssembler, CompletionStreamAssembler } from './stream/assemble.ts';
@@ -189,6 +192,41 @@ export class Pipeline {
     }
   }
 
+  /**
+   * Serves one token-count call (`POST /v1/messages/count_tokens`): auth → route (admission: it
+   * counts toward rpm, reserves no tokens) → call (each deployment counts exactly or is estimated
+   * locally; fallbacks as for any call) → the count in the client's format → log. No
+   * `transform.*` or cache stage, no usage (so no tpm and no spend). Never rejects, as `handle`.
+   */
+  async handleCount(format: CountTokensFormat, req: IncomingMessage, res: ServerResponse, requestId?: string): Promise<void> {
+    let ctx: RequestContext | undefined;
+    try {
+      ctx = this.createContext('count_tokens', req, res, requestId);
+      let outcome: Outcome;
+      try {
+        await this.authenticate(ctx);
+        const body = parseJsonBody(await readBodyBytes(req, this.#bodyLimit));
+        const chat = format.decode(body);
+        ctx.countTokens = { body: body as Record<string, unknown>, chat };
+        ctx.request = chat;
+        ctx.model = chat.model;
+        const result = await this.#call(ctx, await this.#route(ctx));
+        if (result.kind !== 'complete') throw internalError('a token count that is not a complete answer');
+        const count = tokenCountOf(result);
+        if (!count.exact) ctx.responseHeaders['x-switchyard-token-count'] = 'estimated';
+        ctx.timings.firstByte = performance.now();
+        writeJson(ctx, res, JSON.stringify(format.encode(count)));
+        // No result: nothing to cache, and the log stage sees a call without usage.
+        outcome = { status: 200, error: undefined, stream: false, result: undefined };
+      } catch (err) {
+        outcome = this.fail(ctx, res, err, format.errors);
+      }
+      this.#finish(ctx, outcome);
+    } catch (err) {
+      this.escaped(res, err, ctx?.id ?? requestId ?? requestIdFrom(req.headers));
+    }
+  }
+
   /** The plan's deployments whose provider offers the operation; none is a 400 naming the provider. */
   #offering(plan: RoutePlan, operation: ForwardOperation): RoutePlan {
     const providers = this.#gateway.providers;
@@ -323,7 +361,7 @@ export class Pipeline {
   }
 
   /** Turns anything thrown into a response (or nothing, if the client left). */
-  fail(ctx: RequestContext, res: ServerResponse, err: unknown): Outcome {
+  fail(ctx: RequestContext, res: ServerResponse, err: unknown, envelope?: ErrorEnvelope): Outcome {
     // Cut by the shutdown: whatever the aborted call threw, the client is owed a 503.
     const cut = cutByShutdown(ctx.signal);
     const error = cut ? serverShuttingDown() : toGatewayError(err);
@@ -332,7 +370,7 @@ export class Pipeline {
       ctx.log.error({ err: err instanceof PluginError ? err.cause : err, ...plugin }, 'request failed inside the gateway');
     }
     const status = res.destroyed || (ctx.signal.aborted && !cut) ? 499 : error.status;
-    if (status !== 499) writeError(ctx, res, error, ctx.id);
+    if (status !== 499) writeError(ctx, res, error, ctx.id, envelope);
     return { status, error, stream: ctx.stream, result: undefined };
   }
 

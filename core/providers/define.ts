@@ -13,9 +13,11 @@ import type {
   EmbeddingRequest,
   Operation,
 } from '../openai/types.ts';
+import type { CountTokensTranslation } from '../count/types.ts';
 import type { ForwardOperation, NativeOperation } from '../forward/operations.ts';
 import type { CallResult } from '../result.ts';
 import type { Deployment } from '../routing/types.ts';
+import { countTokensCall } from './count-tokens.ts';
 import { forwardCall, operationNotOffered } from './forward.ts';
 import { nativeCall } from './native.ts';
 import { listModels, passthroughCall } from './passthrough.ts';
@@ -32,7 +34,7 @@ export interface UpstreamInit {
 
 /** What the core tells `request()` about the call it is about to make. */
 export interface CallInfo {
-  readonly operation: Operation | ForwardOperation | NativeOperation | 'models';
+  readonly operation: Operation | ForwardOperation | NativeOperation | 'models' | 'count_tokens';
   readonly stream: boolean;
   /** The serialised body, for providers that sign it (Bedrock); undefined for forwarded bodies. */
   readonly body: string | undefined;
@@ -121,6 +123,11 @@ export interface ProviderDefinition {
    */
   readonly forwards?: readonly (ForwardOperation | NativeOperation)[];
   /**
+   * How the provider counts a request's input tokens (`POST /v1/messages/count_tokens`); `request()`
+   * gives the URL for operation `count_tokens`. Without it, the gateway's local estimate answers.
+   */
+  readonly countTokens?: CountTokensTranslation;
+  /**
    * The media type of a stream answer (Bedrock: `application/vnd.amazon.eventstream`); default
    * `text/event-stream`. A 200 stream answer of another type fails the call (an error body is
    * translated), since it would otherwise read as an empty success.
@@ -156,6 +163,7 @@ export function defineProvider(def: ProviderDefinition): ProviderAdapter {
         const op = forward.route.operation;
         return forwards.includes(op) ? forwardCall(def, ctx, target) : Promise.reject(operationNotOffered(def.id, op));
       }
+      if (ctx.countTokens !== undefined) return countTokensCall(def, ctx, target);
       // Each attempt decides: a provider that speaks the client's format gets its body as it is.
       const native = ctx.native;
       if (native !== undefined) {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Router from '@koa/router';
 import type { RequestContext } from '../context.ts';
 import { forbidden, GatewayError, toGatewayError } from '../errors.ts';
+import type { CountTokensFormat } from '../count/types.ts';
 import type { InboundFormat } from '../inbound.ts';
 import type { Pipeline } from '../pipeline.ts';
 import { readBodyBytes } from './body.ts';
@@ -77,7 +78,13 @@ export interface PluginRoute {
    * and errors encoded by the format. Such a route needs no `handle`, and its auth is `caller`.
    */
   readonly inbound?: InboundFormat;
-  /** Answers the call; required unless the route is `inbound`. */
+  /**
+   * A token-count call in a client's format (Anthropic's `count_tokens`): routed by `model` and
+   * counted by the deployment's provider, or estimated locally; see `CountTokensFormat`. Such a
+   * route needs no `handle`, and its auth is `caller`.
+   */
+  readonly countTokens?: CountTokensFormat;
+  /** Answers the call; required unless the route is `inbound` or `countTokens`. */
   readonly handle?: (call: RouteCall) => Promise<RouteAnswer | undefined> | RouteAnswer | undefined;
 }
 
@@ -105,6 +112,7 @@ export function mountPluginRoutes(router: Router, routes: readonly RegisteredRou
       if (deps.isShuttingDown()) return refuseWhileDraining(koa.res, requestId);
       // Never rejects: the pipeline answers every failure in the format's envelope.
       if (route.inbound !== undefined) return deps.pipeline.handle('chat', koa.req, koa.res, requestId, route.inbound);
+      if (route.countTokens !== undefined) return deps.pipeline.handleCount(route.countTokens, koa.req, koa.res, requestId);
       const ctx = deps.pipeline.createContext('route', koa.req, koa.res, requestId);
       try {
         await authorize(deps.pipeline, ctx, route.auth ?? 'caller');

@@ -228,12 +228,14 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
     const now = Date.now();
     const scopes = scopesFor(key, team, ctx.model, now);
     if (scopes.length === 0) return undefined;
-    const budgeted = scopes.some((s) => s.budget !== undefined);
+    // A token count costs nothing and uses no tokens (inbound.md §2: it counts toward rpm, not tpm).
+    const counting = ctx.operation === 'count_tokens';
+    const budgeted = !counting && scopes.some((s) => s.budget !== undefined);
     const prices = budgeted && (deny || reserve) ? modelPrices.of(ctx.model) : undefined;
     // Refused before admission, so it debits nothing.
     if (deny && prices !== undefined && hasUnpriced(prices)) throw unpricedModel();
     // The estimate walks the whole prompt: only worth it when a tpm limit or a cost reservation needs it.
-    const needTpm = scopes.some((s) => s.tpm !== undefined);
+    const needTpm = !counting && scopes.some((s) => s.tpm !== undefined);
     const estimate = needTpm || (reserve && prices !== undefined) ? estimateTokens(ctx) : undefined;
     const tokens = needTpm && estimate !== undefined ? countedTokens(estimate, tokenCount) : 0;
     const costNanoUsd = reserve && prices !== undefined && estimate !== undefined ? reservedCost(estimate, prices) : 0;

@@ -1,7 +1,7 @@
-import { definePlugin, estimatePromptTokens } from 'switchyard';
+import { definePlugin } from 'switchyard';
+import { countTokensFormat } from './count-tokens.ts';
 import { toAnthropicError } from './errors.ts';
 import { messagesFormat } from './format.ts';
-import { messagesToChat } from './request.ts';
 
 /** Where Claude-style clients look: the API's own paths, with and without `/v1`, and under `/anthropic`. */
 const messagesPaths = ['/v1/messages', '/messages', '/anthropic/v1/messages'];
@@ -10,7 +10,8 @@ const countPaths = messagesPaths.map((p) => `${p}/count_tokens`);
 /**
  * `POST /v1/messages` (and `/anthropic/v1/messages`; `?beta=true` is accepted as Claude-style
  * clients send it) over every provider, through the same stages as chat, and
- * `POST /v1/messages/count_tokens`, estimated from the translated request.
+ * `POST /v1/messages/count_tokens`: counted by an Anthropic deployment (the body forwarded) or a
+ * Gemini one (`countTokens` on the translated request), estimated locally for other providers.
  */
 export default definePlugin(() => ({
   name: 'inbound-messages',
@@ -26,18 +27,9 @@ export default definePlugin(() => ({
     gateway.route({
       method: 'POST',
       path: countPaths,
-      summary: 'Count the input tokens of a Messages request (estimated: `x-switchyard-token-count`)',
+      summary: 'Count the input tokens of a Messages request (exact on Anthropic and Gemini, else estimated: `x-switchyard-token-count`)',
       tag: 'messages',
-      errors: toAnthropicError,
-      async handle(call) {
-        const body = await call.json();
-        // count_tokens bodies carry no max_tokens, which a Messages request requires.
-        const request = messagesToChat(typeof body === 'object' && body !== null && !Array.isArray(body) ? { max_tokens: 1, ...body } : body);
-        return {
-          body: { input_tokens: estimatePromptTokens(request) },
-          headers: { 'x-switchyard-token-count': 'estimated' },
-        };
-      },
+      countTokens: countTokensFormat,
     });
   },
 }));

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { definePlugin, defineProvider, type CallInfo, type Deployment, type UpstreamInit } from 'switchyard';
 import { anthropicChat } from './chat.ts';
+import { anthropicCountTokens } from './count-tokens.ts';
 import { anthropicErrorInfo } from './errors.ts';
 import { anthropicModels } from './models.ts';
 
@@ -52,6 +53,7 @@ export default definePlugin(AnthropicOptions, (options) => {
     const apiKey = target.apiKey ?? options.apiKey;
     if (apiKey !== undefined && apiKey !== '') headers['x-api-key'] = apiKey;
     if (call.operation === 'models') return { url: `${base}/models?limit=1000`, headers, method: 'GET' };
+    if (call.operation === 'count_tokens') return { url: `${base}/messages/count_tokens`, headers };
     return { url: `${base}/messages`, headers };
   }
 
@@ -62,6 +64,7 @@ export default definePlugin(AnthropicOptions, (options) => {
     errorInfo: anthropicErrorInfo,
     chat: anthropicChat({ id, defaultMaxTokens: options.defaultMaxTokens ?? defaultMaxTokens, apiKey: options.apiKey }),
     models: anthropicModels,
+    countTokens: anthropicCountTokens(id),
     // Messages API calls (`/v1/messages`) come to `/messages` as the client sent them.
     forwards: ['messages'],
   });

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { definePlugin, defineProvider, type CallInfo, type Deployment, type UpstreamInit } from 'switchyard';
 import { geminiChat } from './chat.ts';
+import { geminiCountTokens } from './count-tokens.ts';
 import { embeddings, isBatchBody, modelPath } from './embeddings.ts';
 import { googleErrorInfo } from './errors.ts';
 import { models } from './models.ts';
@@ -52,6 +53,7 @@ export default definePlugin(GeminiOptions, (options) => {
     if (apiKey !== undefined && apiKey !== '') headers['x-goog-api-key'] = apiKey;
     if (call.operation === 'models') return { url: `${base}/models?pageSize=1000`, headers, method: 'GET' };
     const model = `${base}/${modelPath(target.model)}`;
+    if (call.operation === 'count_tokens') return { url: `${model}:countTokens`, headers };
     if (call.operation === 'embeddings') return { url: `${model}:${isBatchBody(call.body) ? 'batchEmbedContents' : 'embedContent'}`, headers };
     return { url: call.stream ? `${model}:streamGenerateContent?alt=sse` : `${model}:generateContent`, headers };
   }
@@ -64,6 +66,7 @@ export default definePlugin(GeminiOptions, (options) => {
     chat: geminiChat(id, safetySettings),
     embeddings,
     models,
+    countTokens: geminiCountTokens(id),
   });
 
   return {

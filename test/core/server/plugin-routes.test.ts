@@ -94,4 +94,12 @@ describe('route registration', () => {
     await expect(startTestGateway(defineConfig({ plugins: [routes(), taker('/echo')] }))).rejects.toThrow(ConfigError);
     await expect(startTestGateway(defineConfig({ plugins: [routes(), taker('/echo')] }))).rejects.toThrow(/plugin 'test-routes'/);
   });
+
+  test('a route needs exactly one of handle, inbound and countTokens', async () => {
+    const counter = { name: 'c', decode: () => ({ model: 'm', messages: [] }), encode: () => ({}), errors: (e: GatewayError) => ({ status: e.status, body: {} }) };
+    const both = definePlugin(() => ({ name: 'both', setup: (g) => g.route({ method: 'POST', path: '/count', countTokens: counter, handle: () => ({ body: {} }) }) }))();
+    const neither = definePlugin(() => ({ name: 'neither', setup: (g) => g.route({ method: 'POST', path: '/count' }) }))();
+    await expect(startTestGateway(defineConfig({ plugins: [both] }))).rejects.toThrow(/needs exactly one of handle, inbound and countTokens/);
+    await expect(startTestGateway(defineConfig({ plugins: [neither] }))).rejects.toThrow(/needs exactly one of handle, inbound and countTokens/);
+  });
 });

@@ -1,8 +1,10 @@
 import type { ServerResponse } from 'node:http';
+import { anthropicCountTokens } from './anthropic-count.ts';
 import { sendJson, startMockServer, type Handler, type MockServer, type RecordedRequest } from './server.ts';
 
 /**
- * A strict mock of Anthropic's Messages API (`POST /v1/messages`, `GET /v1/models`), after the
+ * A strict mock of Anthropic's Messages API (`POST /v1/messages`, `POST /v1/messages/count_tokens`
+ * (see anthropic-count.ts), `GET /v1/models`), after the
  * API reference and the `@anthropic-ai/sdk` types. It rejects what the real API rejects, with
  * Anthropic's error body `{type:'error', error:{type, message}}`: a missing or wrong `x-api-key`,
  * a missing `anthropic-version`, a missing `max_tokens`, unknown top-level fields, roles other
@@ -87,7 +89,7 @@ function checkBlocks(m: Json, i: number, last: boolean, res: ServerResponse): bo
   return true;
 }
 
-function checkMessages(messages: unknown, res: ServerResponse): boolean {
+export function checkMessages(messages: unknown, res: ServerResponse): boolean {
   if (!Array.isArray(messages)) return invalid(res, 'messages: Field required');
   if (messages.length === 0) return invalid(res, 'messages: at least one message is required');
   let previousToolUses = new Set<string>();
@@ -118,7 +120,7 @@ function checkMessages(messages: unknown, res: ServerResponse): boolean {
   return true;
 }
 
-function checkTools(body: Json, res: ServerResponse): boolean {
+export function checkTools(body: Json, res: ServerResponse): boolean {
   const tools = body.tools;
   if (tools !== undefined) {
     if (!Array.isArray(tools)) return invalid(res, 'tools: Input should be a valid list');
@@ -373,6 +375,7 @@ export function anthropicHandler(options: MockAnthropicOptions = {}): Handler {
         last_id: [...models].at(-1),
       });
     }
+    if (req.method === 'POST' && path === '/v1/messages/count_tokens') return anthropicCountTokens(req, res, models);
     if (req.method !== 'POST' || path !== '/v1/messages') return anthropicError(res, 404, 'not_found_error', `Not found: ${req.method} ${req.url}`);
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json') || req.json === undefined) {
       return anthropicError(res, 400, 'invalid_request_error', 'Request body is not valid JSON');

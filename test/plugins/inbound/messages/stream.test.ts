@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { GatewayError, rateLimited, upstreamInvalid, type ChatCompletionChunk, type Usage } from 'switchyard';
+import { messagesToChat } from '../../../../plugins/inbound/messages/request.ts';
 import { MessagesStreamEncoder } from '../../../../plugins/inbound/messages/stream.ts';
 import { checkOrder, chunk, events, toolDelta, usageChunk } from './stream-check.ts';
 
@@ -217,6 +218,31 @@ describe('MessagesStreamEncoder: tools', () => {
       { type: 'tool_use', id: 'c0', name: 'f', body: '{}', deltas: 1 },
       { type: 'text', body: 'After.', deltas: 1 },
     ]);
+  });
+
+  test('a tool result round trip: the streamed tool_use goes back with its result as chat tool messages; the answer streams as text', () => {
+    const first = checkOrder(events(encode([chunk(toolDelta(0, '{"city":', { id: 'call_w', name: 'get_weather' })), chunk(toolDelta(0, '"Paris"}')), chunk({}, 'tool_calls')])));
+    expect(first).toEqual([{ type: 'tool_use', id: 'call_w', name: 'get_weather', body: '{"city":"Paris"}', deltas: 2 }]);
+    // What the SDK rebuilds from the stream, sent back with the tool's result.
+    const toolUse = { type: 'tool_use' as const, id: 'call_w', name: 'get_weather', input: JSON.parse((first[0] as { body: string }).body) as unknown };
+    const next = messagesToChat({
+      model: 'm',
+      max_tokens: 50,
+      stream: true,
+      messages: [
+        { role: 'user', content: 'weather in Paris?' },
+        { role: 'assistant', content: [toolUse] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_w', content: '18C' }] },
+      ],
+    });
+    expect(next.messages).toEqual([
+      { role: 'user', content: 'weather in Paris?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_w', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      { role: 'tool', tool_call_id: 'call_w', content: '18C' },
+    ]);
+    const answer = events(encode([chunk({ content: 'It is ' }), chunk({ content: '18C.' }), chunk({}, 'stop')]));
+    expect(checkOrder(answer)).toEqual([{ type: 'text', body: 'It is 18C.', deltas: 2 }]);
+    expect(answer.at(-2)).toMatchObject({ delta: { stop_reason: 'end_turn' } });
   });
 
   test('tool calls under a plain stop still end with tool_use', () => {
