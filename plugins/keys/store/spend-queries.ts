@@ -42,9 +42,28 @@ function check(row: SpendRow): void {
   }
 }
 
+/** The INSERT of `rows` spend rows. Texts are kept: building 200 × 27 placeholders per flush showed in profiles. */
+const insertTexts = new Map<number, string>();
+function insertText(rows: number): string {
+  let text = insertTexts.get(rows);
+  if (text === undefined) {
+    const values = Array.from({ length: rows }, () => `(${marks(SPEND_COLUMNS.length)})`).join(', ');
+    text = `INSERT INTO spend_logs (${SPEND_COLUMNS.join(', ')}) VALUES ${values} ON CONFLICT (request_id) DO NOTHING RETURNING request_id`;
+    // PostgreSQL remainders have any length up to 200: bounded all the same.
+    if (insertTexts.size < 256) insertTexts.set(rows, text);
+  }
+  return text;
+}
+
+const DAY_MS = 86_400_000;
+/** The last day formatted, by its number since the epoch: a batch's rows mostly share one day. */
+let lastDay = { n: Number.NaN, text: '' };
+
 /** `YYYY-MM-DD` of a time, in UTC. */
 export function utcDay(at: number): string {
-  return new Date(at).toISOString().slice(0, 10);
+  const n = Math.floor(at / DAY_MS);
+  if (n !== lastDay.n) lastDay = { n, text: new Date(n * DAY_MS).toISOString().slice(0, 10) };
+  return lastDay.text;
 }
 
 /**
@@ -59,11 +78,7 @@ export async function insertSpend(tx: SqlRunner, rows: readonly SpendRow[], lock
   let i = 0;
   for (const size of insertSizes(unique.length, dialect)) {
     const chunk = unique.slice(i, (i += size));
-    const values = chunk.map(() => `(${marks(SPEND_COLUMNS.length)})`).join(', ');
-    const done = await tx.all(
-      `INSERT INTO spend_logs (${SPEND_COLUMNS.join(', ')}) VALUES ${values} ON CONFLICT (request_id) DO NOTHING RETURNING request_id`,
-      chunk.flatMap(spendParams),
-    );
+    const done = await tx.all(insertText(size), chunk.flatMap(spendParams));
     for (const d of done) inserted.add(String(d.request_id));
   }
   const fresh = unique.filter((r) => inserted.has(r.request_id)).sort((a, b) => a.startTime - b.startTime);
