@@ -3,6 +3,7 @@ import type { CountTokensRequest } from './count/types.ts';
 import type { ForwardOperation } from './forward/operations.ts';
 import type { NativeRequest } from './forward/native.ts';
 import type { ForwardRequest } from './forward/read.ts';
+import type { ForwardUnits } from './forward/units.ts';
 import type { Logger } from './log.ts';
 import type { CanonicalRequest, FinalResult, Operation, Usage } from './openai/types.ts';
 import type { JsonBody } from './result.ts';
@@ -133,6 +134,11 @@ export class RequestContext {
    */
   forward: ForwardRequest | undefined;
   /**
+   * What a forwarded call used in the units it is priced by (images, characters, seconds of audio,
+   * searches, requests), set once its answer has passed; undefined for other calls and failures.
+   */
+  units: ForwardUnits | undefined;
+  /**
    * A token-count call's request (`operation` `count_tokens`): the client's body and its chat
    * translation, which is also `request`. Undefined for other calls.
    */
@@ -171,6 +177,7 @@ export class RequestContext {
     this.hideUsageChunk = false;
     this.encoder = undefined;
     this.forward = undefined;
+    this.units = undefined;
     this.countTokens = undefined;
     this.native = undefined;
     this.#rootLog = init.rootLog;

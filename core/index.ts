@@ -78,6 +78,8 @@ export { ProviderRegistry, type ModelInfo, type ProviderAdapter } from './provid
 export { forwardOperations, forwardRoutes, isForwardOperation, type ForwardOperation, type ForwardRoute, type NativeOperation } from './forward/operations.ts';
 export type { ForwardBody, ForwardPayload } from './forward/body.ts';
 export type { ForwardRequest } from './forward/read.ts';
+export { documentsPerSearch, requestUnits, type ForwardUnits } from './forward/units.ts';
+export { ForwardMeter } from './forward/meter.ts';
 export { providerError, retryAfterSeconds, scrubSecrets, upstreamBodyOf, type ProviderErrorInfo } from './providers/upstream-errors.ts';
 export {
   encodeEmbeddings,

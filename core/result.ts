@@ -1,3 +1,4 @@
+import type { ForwardUnits } from './forward/units.ts';
 import type { GatewayError } from './errors.ts';
 import type { FinalResult, StreamChunk, Usage } from './openai/types.ts';
 
@@ -95,6 +96,8 @@ export interface AnswerObserver {
    * relayed stream), for the log stage; undefined when it reported none.
    */
   failure?(): GatewayError | undefined;
+  /** Once the answer has ended: a forwarded call's units (images, characters, seconds…), for its price. */
+  units?(): ForwardUnits | undefined;
 }
 
 /**

@@ -10,6 +10,8 @@ export interface PriceFamily {
   readonly source: string;
   /** False when the figures could not be matched to the provider's own page. */
   readonly verified: boolean;
+  /** The day this family was checked, when not `pricesAsOf`. */
+  readonly asOf?: string;
   readonly prices: Readonly<Record<string, Price>>;
 }
 
@@ -116,6 +118,53 @@ export const priceFamilies: readonly PriceFamily[] = Object.freeze<PriceFamily[]
       'embed-v4.0': { input: 0.12, output: 0 },
       'embed-english-v3.0': { input: 0.1, output: 0 },
       'embed-multilingual-v3.0': { input: 0.1, output: 0 },
+    },
+  },
+  {
+    family: 'openai-images',
+    source:
+      'developers.openai.com/api/docs/pricing ("Image generation"), through LiteLLM\'s model_prices_and_context_window.json (BerriAI/litellm; per-pixel figures × pixels give these per-image prices to the cent). dall-e-3: size alone = standard quality, `hd/size` = HD; dall-e-2 has one quality. gpt-image-1 is billed by tokens (text input 5, cached 1.25, image input 10, image output 40 per M; from memory of the same page, UNVERIFIED against a stored copy): priced from the answer\'s `usage`, never per image.',
+    verified: false,
+    asOf: '2026-12-05',
+    prices: {
+      'dall-e-3': { perImage: { '1024x1024': 0.04, '1024x1792': 0.08, '1792x1024': 0.08, 'hd/1024x1024': 0.08, 'hd/1024x1792': 0.12, 'hd/1792x1024': 0.12 } },
+      'dall-e-2': { perImage: { '1024x1024': 0.02, '512x512': 0.018, '256x256': 0.016 } },
+      'gpt-image-1': { input: 5, cachedInput: 1.25, imageInput: 10, output: 40 },
+    },
+  },
+  {
+    family: 'openai-audio',
+    source:
+      'developers.openai.com/api/docs/models/tts-1 (stored copy: "Speech generation, Cost / 1M characters $15.00", TTS-1 HD $30.00); whisper-1 $0.006 per minute, billed by the second (openrouter.ai/openai/whisper-1 quoting OpenAI; LiteLLM: 0.0001 per second). gpt-4o-mini-tts (billed by audio output tokens, which a speech answer does not report) and gpt-4o-transcribe / gpt-4o-mini-transcribe (token-billed) are not priced here.',
+    verified: true,
+    asOf: '2026-12-05',
+    prices: {
+      'tts-1': { perMillionCharacters: 15 },
+      'tts-1-hd': { perMillionCharacters: 30 },
+      'whisper-1': { perMinute: 0.006 }, // UNVERIFIED on OpenAI's own page (the figure every copy quotes)
+    },
+  },
+  {
+    family: 'openai-moderation',
+    source:
+      'UNVERIFIED against a stored copy: developers.openai.com/api/docs/guides/moderation says the moderation endpoint is free to use. $0 here is a real price, not an unknown one.',
+    verified: false,
+    asOf: '2026-12-05',
+    prices: {
+      'omni-moderation': { perRequest: 0 },
+      'text-moderation': { perRequest: 0 },
+    },
+  },
+  {
+    family: 'cohere-rerank',
+    source:
+      'cohere.com/pricing: Rerank $2.00 per 1,000 searches (a search: one query over up to 100 documents), through LiteLLM\'s table (rerank-v3.5, rerank-english-v3.0, rerank-multilingual-v3.0: 0.002 per query). UNVERIFIED on Cohere\'s page itself; older rerank v2 models are left out.',
+    verified: false,
+    asOf: '2026-12-05',
+    prices: {
+      'rerank-v3.5': { perSearch: 0.002 },
+      'rerank-english-v3.0': { perSearch: 0.002 },
+      'rerank-multilingual-v3.0': { perSearch: 0.002 },
     },
   },
   {

@@ -1,6 +1,7 @@
 import type { RequestContext } from '../context.ts';
 import { GatewayError, internalError } from '../errors.ts';
 import type { ForwardOperation, NativeOperation } from '../forward/operations.ts';
+import { ForwardMeter } from '../forward/meter.ts';
 import { forwardOperationNames } from '../forward/operations.ts';
 import { forwardResult, type ForwardResult } from '../result.ts';
 import type { Deployment } from '../routing/types.ts';
@@ -36,6 +37,9 @@ export async function forwardCall(def: ProviderDefinition, ctx: RequestContext, 
     body.failed(err);
     throw err;
   }
-  const type = sent.response.headers['content-type'];
-  return forwardResult(forwardedBody(def, sent), contentLength(sent), typeof type === 'string' ? type : undefined);
+  const header = sent.response.headers['content-type'];
+  const type = typeof header === 'string' ? header : undefined;
+  // Measured as it passes, for its price: JSON answers are read at both ends, audio is not.
+  const meter = new ForwardMeter(route.operation, forward.request, type === undefined || /json/i.test(type), route.body === 'multipart');
+  return forwardResult(forwardedBody(def, sent), contentLength(sent), type, meter);
 }

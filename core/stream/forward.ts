@@ -37,6 +37,7 @@ export async function writeForwarded(ctx: RequestContext, res: ServerResponse, r
     res.end();
     if (observer === undefined) return undefined;
     ctx.usage = observer.usage();
+    ctx.units = observer.units?.();
     // Relayed to the client as it came; the log stage still learns that the answer failed.
     return observer.failure?.();
   } catch (err) {

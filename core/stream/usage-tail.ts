@@ -20,6 +20,11 @@ export class BodyTail {
     this.#tail = joined.length > usageTailBytes ? joined.subarray(joined.length - usageTailBytes) : joined;
   }
 
+  /** The tail as text (a multi-byte character cut at its start is replaced, which no reader needs). */
+  text(): string {
+    return this.#tail.toString('utf8');
+  }
+
   /** The `usage` object at the end of an OpenAI answer (chat, completions, embeddings), if any. */
   usage(): Usage | undefined {
     return usageFromTail(this.#tail.toString('utf8'));

@@ -1,6 +1,6 @@
 import { tokenParts, type Attempt, type Deployment, type Outcome, type PriceBook, type RequestContext } from 'switchyard';
 import { keyCallOf, refusalOf } from '../keys/key-call.ts';
-import { costNanoUsd } from '../keys/spend/cost.ts';
+import { answerCostNanoUsd } from '../keys/spend/unit-cost.ts';
 import type { LabelResolver } from './labels.ts';
 import type { ModelSeries, Series } from './series.ts';
 
@@ -81,6 +81,10 @@ function recordRouting(s: ModelSeries, ctx: RequestContext, attempts: readonly A
 }
 
 function recordUsage(deps: RecorderDeps, s: ModelSeries, ctx: RequestContext, target: Deployment, model: string, team: string): void {
+  // Unpriced: not added (an unknown price is never $0); the keys plugin's spend log says so.
+  // Forwarded calls (images, audio, rerank) are priced in their units, with or without tokens.
+  const nanoUsd = answerCostNanoUsd(ctx, deps.prices.of(target));
+  if (nanoUsd !== null && nanoUsd !== undefined && nanoUsd > 0) deps.series.spend(model, target.provider, team).inc(nanoUsd / 1e9);
   const usage = ctx.usage;
   if (usage === undefined) return;
   s.inputTokens.observe(usage.prompt_tokens);
@@ -91,7 +95,4 @@ function recordUsage(deps: RecorderDeps, s: ModelSeries, ctx: RequestContext, ta
   if (parts.cacheRead > 0) s.tokens.cacheRead.inc(parts.cacheRead);
   if (parts.cacheWrite > 0) s.tokens.cacheWrite.inc(parts.cacheWrite);
   if (parts.reasoning > 0) s.tokens.reasoning.inc(parts.reasoning);
-  // Unpriced: not added (an unknown price is never $0); the keys plugin's spend log says so.
-  const nanoUsd = costNanoUsd(usage, deps.prices.of(target));
-  if (nanoUsd !== null && nanoUsd > 0) deps.series.spend(model, target.provider, team).inc(nanoUsd / 1e9);
 }

@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 import { cutEcho, type Attempt, type GatewayError, type Outcome, type PriceBook, type RequestContext } from 'switchyard';
-import { costNanoUsd } from '../keys/spend/cost.ts';
+import { answerCostNanoUsd } from '../keys/spend/unit-cost.ts';
 import { attemptAttributes, genAiOperation, responseAttributes, usageAttributes } from './attributes.ts';
 import { epochTime } from './clock.ts';
 import { contentAttribute, inputMessages, outputMessages } from './content.ts';
@@ -83,11 +83,9 @@ function serverAttributes(ctx: RequestContext, outcome: Outcome, operation: stri
 
 /** The answer on the attempt that gave it: usage, cost, id, model, finish reasons, a late failure. */
 function describeAnswer(settings: SpanSettings, span: Span, ctx: RequestContext, outcome: Outcome, attempt: Attempt): void {
-  if (ctx.usage !== undefined) {
-    span.setAttributes(usageAttributes(ctx.usage));
-    const cost = costNanoUsd(ctx.usage, settings.prices.of(attempt.deployment));
-    if (cost !== null) span.setAttribute('switchyard.cost_usd', cost / 1e9);
-  }
+  if (ctx.usage !== undefined) span.setAttributes(usageAttributes(ctx.usage));
+  const cost = answerCostNanoUsd(ctx, settings.prices.of(attempt.deployment));
+  if (cost !== null && cost !== undefined) span.setAttribute('switchyard.cost_usd', cost / 1e9);
   if (outcome.result !== undefined) {
     span.setAttributes(responseAttributes(outcome.result));
     const output = settings.captureContent ? outputMessages(ctx.operation, outcome.result) : undefined;

@@ -7,16 +7,17 @@ const tokensPerMillion = 1_000_000n;
  * A price in USD per million tokens as integer nano-USD per million tokens (USD/M × 1e9), the
  * one rounding a price gets: a table figure has at most 9 decimals, so this is exact
  * (0.075 → 75_000_000, where 0.075 × 1e9 is 75_000_000.00000001 as a float). Undefined for a
- * negative or non-finite figure (a price built in code, past the config schema).
+ * negative or non-finite figure (a price built in code, past the config schema), and for none.
  */
-function nanoPerMillion(usdPerMillion: number): bigint | undefined {
-  if (!Number.isFinite(usdPerMillion) || usdPerMillion < 0) return undefined;
+export function nanoPerMillion(usdPerMillion: number | undefined): bigint | undefined {
+  if (usdPerMillion === undefined || !Number.isFinite(usdPerMillion) || usdPerMillion < 0) return undefined;
   return BigInt(Math.round(usdPerMillion * 1e9));
 }
 
 /**
  * The cost of one call in integer nano-USD (1e-9 USD), or `null` when the price is unknown (an
- * unknown model is never $0: the spend row says so, and the roll-ups count it apart):
+ * unknown model is never $0: the spend row says so, and the roll-ups count it apart; so is a
+ * price without token figures, such as `dall-e-3`'s per-image one):
  *
  *   uncached input × input + cache reads × (cachedInput ?? input) + cache writes × (cacheWrite ?? input)
  *   + (completion − reasoning) × output + reasoning × (reasoning ?? output)

@@ -1,6 +1,7 @@
 import { isForwardOperation, tokenParts, type Outcome, type Price, type RequestContext } from 'switchyard';
 import type { EpochMs, JsonObject, SpendRow, SpendStatus } from '../store/types.ts';
 import { costNanoUsd } from './cost.ts';
+import { forwardCostNanoUsd } from './unit-cost.ts';
 
 /**
  * LiteLLM's `call_type` for each operation (its `CallTypes`: the async names its proxy logs), so
@@ -47,7 +48,8 @@ export interface ClockPair {
 }
 
 export interface SpendRowInput {
-  readonly ctx: Partial<Pick<RequestContext, 'inbound'>> & Pick<RequestContext, 'id' | 'operation' | 'model' | 'deployment' | 'attempts' | 'timings' | 'usage' | 'cacheStatus'>;
+  readonly ctx: Partial<Pick<RequestContext, 'inbound'>> & Pick<RequestContext, 'id' | 'operation' | 'model' | 'deployment' | 'attempts' | 'timings' | 'usage' | 'cacheStatus'> &
+    Partial<Pick<RequestContext, 'units'>>;
   readonly outcome: Pick<Outcome, 'status' | 'error'>;
   readonly caller: SpendCaller;
   /** The price of the deployment that answered (`PriceBook.of`); undefined when unknown. */
@@ -73,8 +75,9 @@ function spendStatus(outcome: SpendRowInput['outcome']): SpendStatus {
  *   `custom_llm_provider` its provider.
  * - Tokens follow `tokenParts` (OpenAI's meaning); `total_tokens` = prompt + completion.
  * - `spend`: nano-USD; 0 when nothing was used (no usage, or a cache hit); null when tokens
- *   were used on a model without a price, and for every served forwarded call (images, audio,
- *   moderations, rerank: priced per unit, which is not tracked).
+ *   were used on a model without a price. A served forwarded call (images, audio, moderations,
+ *   rerank) is priced in its units (`forwardCostNanoUsd`: per image, character, second of audio,
+ *   search, request), null when its price or its units are unknown; a failed one used nothing.
  * - `error_type` is the error's OpenAI `type` (its `code`, if any, is in `metadata.error_code`).
  *
  * @example
@@ -93,9 +96,10 @@ export function buildSpendRow(input: SpendRowInput): SpendRow {
   const prompt = parts === undefined ? 0 : parts.input + parts.cacheRead + parts.cacheWrite;
   const completion = parts === undefined ? 0 : parts.output + parts.reasoning;
   const billable = usage !== undefined && ctx.cacheStatus !== 'hit' && prompt + completion > 0;
-  // Images, audio, moderations and rerank are priced per image, second or search, not per token:
-  // a served one costs an unknown amount (null), never $0.
-  const unpriced = isForwardOperation(ctx.operation) && !billable && outcome.error === undefined;
+  const op = ctx.operation;
+  // Images, audio, moderations and rerank are priced in their own units (or their answer's
+  // tokens): a served one costs what its price and units say, null when either is unknown.
+  const forwarded = isForwardOperation(op) && outcome.error === undefined;
   const code = outcome.error?.extra.code;
   return {
     request_id: ctx.id,
@@ -118,7 +122,7 @@ export function buildSpendRow(input: SpendRowInput): SpendRow {
     cache_read_input_tokens: parts?.cacheRead ?? 0,
     cache_creation_input_tokens: parts?.cacheWrite ?? 0,
     reasoning_tokens: parts?.reasoning ?? 0,
-    spend: unpriced ? null : billable ? costNanoUsd(usage, input.price) : 0,
+    spend: forwarded ? forwardCostNanoUsd(op, usage, ctx.units, input.price) : billable ? costNanoUsd(usage, input.price) : 0,
     cache_hit: ctx.cacheStatus === 'hit',
     status: spendStatus(outcome),
     status_code: outcome.status,

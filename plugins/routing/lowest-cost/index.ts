@@ -50,7 +50,8 @@ export function lowestCostStrategy(settings: LowestCostSettings = {}): RoutingSt
       const outputTokens = requestedOutputTokens(input.request) ?? expected;
       return byScore(candidates, (c) => {
         const p = price(c);
-        return p === undefined ? Infinity : (promptTokens * p.input + outputTokens * p.output) / 1e6;
+        // A price without token figures (per image, per minute) prices no chat call: unknown, last.
+        return p?.input === undefined || p.output === undefined ? Infinity : (promptTokens * p.input + outputTokens * p.output) / 1e6;
       }, random);
     },
   };

@@ -21,8 +21,8 @@ test('every Claude entry prices cache writes above input and cache reads below i
   const anthropic = priceFamilies.find((f) => f.family === 'anthropic');
   expect(Object.keys(anthropic?.prices ?? {}).length).toBeGreaterThan(5);
   for (const [name, p] of Object.entries(anthropic?.prices ?? {})) {
-    expect(p.cacheWrite, name).toBeGreaterThan(p.input);
-    expect(p.cachedInput, name).toBeLessThan(p.input);
+    expect(p.cacheWrite, name).toBeGreaterThan(p.input as number);
+    expect(p.cachedInput, name).toBeLessThan(p.input as number);
   }
 });
 

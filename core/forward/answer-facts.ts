@@ -1,0 +1,106 @@
+import type { Usage } from '../openai/types.ts';
+
+/** The `usage` object an images or audio answer carries, in OpenAI's own shapes for those APIs. */
+interface ForwardUsageObject {
+  readonly type?: unknown;
+  readonly seconds?: unknown;
+  readonly prompt_tokens?: unknown;
+  readonly input_tokens?: unknown;
+  readonly output_tokens?: unknown;
+  readonly input_tokens_details?: { readonly image_tokens?: unknown; readonly cached_tokens?: unknown } | null;
+}
+
+/** What an answer's tail and head say about its usage (see `ForwardMeter`). */
+export interface AnswerFacts {
+  /** Token usage in OpenAI's chat meaning (`prompt_tokens`, `completion_tokens`). */
+  readonly usage?: Usage;
+  readonly imageInputTokens?: number;
+  readonly seconds?: number;
+  readonly searches?: number;
+  readonly size?: string;
+  readonly quality?: string;
+}
+
+const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
+
+/**
+ * The last `"key": {…}` object in `text`, parsed; undefined when absent or cut. The objects read
+ * here (`usage`, `billed_units`) nest one level and hold no strings with braces.
+ */
+export function lastObject(text: string, key: string): Record<string, unknown> | undefined {
+  const at = text.lastIndexOf(`"${key}"`);
+  if (at === -1) return undefined;
+  const open = text.indexOf('{', at);
+  if (open === -1 || text.slice(at + key.length + 2, open).trim() !== ':') return undefined;
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b) depth++;
+    else if (c === 0x7d && --depth === 0) {
+      try {
+        const value = JSON.parse(text.slice(open, i + 1)) as unknown;
+        return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A top-level-looking `"key": <number>` (not inside a string: no backslash before the quote). */
+function numberField(text: string, key: string): number | undefined {
+  const match = new RegExp(`(?<!\\\\)"${key}"\\s*:\\s*(\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)`).exec(text);
+  return match === null ? undefined : count(Number(match[1]));
+}
+
+/** The last `"key": "<value>"` string (the images answer names its `size` and `quality` at its end). */
+function lastStringField(text: string, key: string): string | undefined {
+  const re = new RegExp(`(?<!\\\\)"${key}"\\s*:\\s*"([^"\\\\]{1,40})"`, 'g');
+  let last: string | undefined;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) last = m[1];
+  return last;
+}
+
+/**
+ * Reads an images, audio or rerank answer's usage from its first and last bytes:
+ * - `usage` with `prompt_tokens` (OpenAI chat shape) as it is; with `input_tokens` (gpt-image-1,
+ *   gpt-4o-transcribe) turned into the chat shape, its image tokens kept apart;
+ * - `usage: {type: 'duration', seconds}` (whisper-1 json), else verbose_json's `duration` (first
+ *   bytes), as seconds of audio;
+ * - Cohere's `meta.billed_units.search_units` as searches;
+ * - the images answer's own `size` and `quality` (gpt-image-1 names them).
+ */
+export function answerFacts(head: string, tail: string): AnswerFacts {
+  const facts: { -readonly [K in keyof AnswerFacts]: AnswerFacts[K] } = {};
+  const usage = lastObject(tail, 'usage') as ForwardUsageObject | undefined;
+  if (usage !== undefined) {
+    if (usage.type === 'duration') facts.seconds = count(usage.seconds);
+    else if (count(usage.prompt_tokens) !== undefined) facts.usage = usage as unknown as Usage;
+    else {
+      const input = count(usage.input_tokens);
+      const output = count(usage.output_tokens) ?? 0;
+      if (input !== undefined) {
+        const cached = count(usage.input_tokens_details?.cached_tokens);
+        facts.usage = {
+          prompt_tokens: input,
+          completion_tokens: output,
+          total_tokens: input + output,
+          ...(cached === undefined ? {} : { prompt_tokens_details: { cached_tokens: cached } }),
+        };
+        const images = count(usage.input_tokens_details?.image_tokens);
+        if (images !== undefined) facts.imageInputTokens = images;
+      }
+    }
+  }
+  facts.seconds ??= numberField(head, 'duration');
+  const billed = lastObject(tail, 'billed_units');
+  const searches = count(billed?.search_units);
+  if (searches !== undefined && searches > 0) facts.searches = searches;
+  const size = lastStringField(tail, 'size');
+  if (size !== undefined) facts.size = size;
+  const quality = lastStringField(tail, 'quality');
+  if (quality !== undefined) facts.quality = quality;
+  for (const key of Object.keys(facts) as (keyof AnswerFacts)[]) if (facts[key] === undefined) delete facts[key];
+  return facts;
+}
