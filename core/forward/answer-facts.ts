@@ -7,7 +7,7 @@ interface ForwardUsageObject {
   readonly prompt_tokens?: unknown;
   readonly input_tokens?: unknown;
   readonly output_tokens?: unknown;
-  readonly input_tokens_details?: { readonly image_tokens?: unknown; readonly cached_tokens?: unknown } | null;
+  readonly input_tokens_details?: { readonly image_tokens?: unknown; readonly audio_tokens?: unknown; readonly cached_tokens?: unknown } | null;
 }
 
 /** What an answer's tail and head say about its usage (see `ForwardMeter`). */
@@ -15,6 +15,7 @@ export interface AnswerFacts {
   /** Token usage in OpenAI's chat meaning (`prompt_tokens`, `completion_tokens`). */
   readonly usage?: Usage;
   readonly imageInputTokens?: number;
+  readonly audioInputTokens?: number;
   readonly seconds?: number;
   readonly searches?: number;
   readonly size?: string;
@@ -65,7 +66,7 @@ function lastStringField(text: string, key: string): string | undefined {
 /**
  * Reads an images, audio or rerank answer's usage from its first and last bytes:
  * - `usage` with `prompt_tokens` (OpenAI chat shape) as it is; with `input_tokens` (gpt-image-1,
- *   gpt-4o-transcribe) turned into the chat shape, its image tokens kept apart;
+ *   gpt-4o-transcribe) turned into the chat shape, its image and audio tokens kept apart;
  * - `usage: {type: 'duration', seconds}` (whisper-1 json), else verbose_json's `duration` (first
  *   bytes), as seconds of audio;
  * - Cohere's `meta.billed_units.search_units` as searches;
@@ -88,8 +89,8 @@ export function answerFacts(head: string, tail: string): AnswerFacts {
           total_tokens: input + output,
           ...(cached === undefined ? {} : { prompt_tokens_details: { cached_tokens: cached } }),
         };
-        const images = count(usage.input_tokens_details?.image_tokens);
-        if (images !== undefined) facts.imageInputTokens = images;
+        facts.imageInputTokens = count(usage.input_tokens_details?.image_tokens);
+        facts.audioInputTokens = count(usage.input_tokens_details?.audio_tokens);
       }
     }
   }

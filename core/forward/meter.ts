@@ -27,11 +27,8 @@ export class ForwardMeter implements AnswerObserver {
   readonly #tail = new BodyTail();
   #facts: AnswerFacts | undefined;
   #images = 0;
-  /** The previous chunk's last bytes, and the absolute offset of their first byte. */
+  /** The stream's last `overlap` bytes so far. */
   #carry = Buffer.alloc(0);
-  #offset = 0;
-  /** Per key, matches that start before this offset were counted already (in the overlap). */
-  readonly #countedTo = [0, 0];
 
   constructor(operation: ForwardOperation, request: Readonly<Record<string, unknown>>, json: boolean, multipart: boolean) {
     this.#operation = operation;
@@ -58,7 +55,8 @@ export class ForwardMeter implements AnswerObserver {
     if (this.#images > 0) units.images = this.#images;
     units.size ??= facts.size;
     units.quality ??= facts.quality;
-    if (facts.imageInputTokens !== undefined) units.imageInputTokens = facts.imageInputTokens;
+    units.imageInputTokens = facts.imageInputTokens;
+    units.audioInputTokens = facts.audioInputTokens;
     if (facts.seconds !== undefined) units.seconds = facts.seconds;
     if (facts.searches !== undefined) units.searches = facts.searches;
     for (const key of Object.keys(units) as (keyof ForwardUnits)[]) if (units[key] === undefined) delete units[key];
@@ -71,28 +69,22 @@ export class ForwardMeter implements AnswerObserver {
     return this.#facts;
   }
 
-  /** Counts `"b64_json"` and `"url"` keys (not `\"url\"` inside a string) across chunk boundaries. */
+  /**
+   * Counts `"b64_json"` and `"url"` keys (not `\"url\"` inside a string) across chunk boundaries:
+   * each chunk is scanned after the stream's previous `overlap` bytes, and a key that lies wholly
+   * in those bytes was decided with the chunk before.
+   */
   #countImages(chunk: Buffer): void {
-    const joined = this.#carry.length === 0 ? chunk : Buffer.concat([this.#carry, chunk.subarray(0, overlap)]);
-    const base = this.#offset - this.#carry.length;
-    this.#scan(joined, base);
-    if (joined !== chunk) this.#scan(chunk, this.#offset);
-    this.#offset += chunk.length;
-    this.#carry = Buffer.from(chunk.subarray(Math.max(0, chunk.length - overlap)));
-  }
-
-  #scan(bytes: Buffer, base: number): void {
-    for (let k = 0; k < imageKeys.length; k++) {
-      const key = imageKeys[k] as Buffer;
-      for (let at = bytes.indexOf(key); at !== -1; at = bytes.indexOf(key, at + 1)) {
-        const absolute = base + at;
-        if (absolute < (this.#countedTo[k] as number)) continue;
-        if (at > 0 && bytes[at - 1] === 0x5c) continue;
-        if (!followedByColon(bytes, at + key.length)) continue;
-        this.#images++;
-        this.#countedTo[k] = absolute + key.length;
+    const carried = this.#carry.length;
+    const window = carried === 0 ? chunk : Buffer.concat([this.#carry, chunk]);
+    for (const key of imageKeys) {
+      for (let at = window.indexOf(key); at !== -1; at = window.indexOf(key, at + 1)) {
+        if (at + key.length <= carried) continue;
+        if (at > 0 && window[at - 1] === 0x5c) continue;
+        if (followedByColon(window, at + key.length)) this.#images++;
       }
     }
+    this.#carry = Buffer.from(window.subarray(Math.max(0, window.length - overlap)));
   }
 }
 

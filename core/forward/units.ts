@@ -15,6 +15,8 @@ export interface ForwardUnits {
   readonly quality?: string;
   /** Of the usage's prompt tokens, those that were images (gpt-image-1 edits). */
   readonly imageInputTokens?: number;
+  /** Of the usage's prompt tokens, those that were audio (gpt-4o-transcribe). */
+  readonly audioInputTokens?: number;
   /** Characters of the text to speak (`input`), as Unicode code points. */
   readonly characters?: number;
   /** Seconds of audio, from the answer: `usage: {type: 'duration', seconds}` or verbose_json's `duration`. */

@@ -130,6 +130,8 @@ export const priceFamilies: readonly PriceFamily[] = Object.freeze<PriceFamily[]
       'dall-e-3': { perImage: { '1024x1024': 0.04, '1024x1792': 0.08, '1792x1024': 0.08, 'hd/1024x1024': 0.08, 'hd/1024x1792': 0.12, 'hd/1792x1024': 0.12 } },
       'dall-e-2': { perImage: { '1024x1024': 0.02, '512x512': 0.018, '256x256': 0.016 } },
       'gpt-image-1': { input: 5, cachedInput: 1.25, imageInput: 10, output: 40 },
+      // UNVERIFIED (from memory: "80% cheaper"); its own key, else the name would match gpt-image-1's price.
+      'gpt-image-1-mini': { input: 2, cachedInput: 0.2, imageInput: 2.5, output: 8 },
     },
   },
   {

@@ -17,7 +17,12 @@ export const PriceSchema = Type.Object(
     cachedInput: Type.Optional(usdPerMillion('prompt tokens read from the cache (default: input)')),
     cacheWrite: Type.Optional(usdPerMillion('prompt tokens written to the cache (default: input)')),
     reasoning: Type.Optional(usdPerMillion('reasoning tokens (default: output)')),
-    imageInput: Type.Optional(usdPerMillion('image prompt tokens of an image call, gpt-image-1 (default: input)')),
+    imageInput: Type.Optional(
+      usdPerMillion('image prompt tokens of an image call (gpt-image-1); set on an image model priced by tokens, whose usage is priced only then'),
+    ),
+    audioInput: Type.Optional(
+      usdPerMillion('audio prompt tokens of a transcription (gpt-4o-transcribe); set on a transcription model priced by tokens, whose usage is priced only then'),
+    ),
     perImage: Type.Optional(
       Type.Union([usd('per image'), Type.Record(Type.String({ minLength: 1 }), usd('per image'))], {
         description: "USD per image: one figure, or by `quality/size` and `size` (`'hd/1024x1792'`, `'1024x1024'`), most specific first",
@@ -28,13 +33,21 @@ export const PriceSchema = Type.Object(
     perSearch: Type.Optional(usd('per search (rerank: one query over up to 100 documents)')),
     perRequest: Type.Optional(usd('per request (moderations: 0, free)')),
   },
-  { additionalProperties: false, description: 'USD per million tokens, or per image, character, minute of audio, search or request' },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    // A token price is a pair: `input` alone is a typo'd or half-written entry, not a free output.
+    dependencies: { input: ['output'], output: ['input'] },
+    description: 'USD per million tokens, or per image, character, minute of audio, search or request',
+  },
 );
 
 /**
  * A model's price. Tokens: `cachedInput` and `cacheWrite` default to `input`, `reasoning` to
  * `output`, which is what a provider that does not price them apart charges; a token price
- * without `input` or `output` prices no tokens. Units: see `PriceSchema`.
+ * without `input` or `output` prices no tokens. An image or transcription call is priced by its
+ * answer's tokens only when its price has `imageInput` or `audioInput` (so `gpt-4o-transcribe`
+ * is not priced as `gpt-4o`'s chat tokens by a name match). Units: see `PriceSchema`.
  */
 export type Price = Readonly<Static<typeof PriceSchema>>;
 

@@ -25,17 +25,20 @@ export function perImageUsd(price: Price, size: string | undefined, quality: str
   return (quality === undefined ? undefined : pick(`${quality}/${s}`)) ?? pick(s);
 }
 
-/** Tokens priced as `costNanoUsd` does, image prompt tokens at `imageInput` (gpt-image-1 edits). */
-function tokenCost(usage: Usage, units: ForwardUnits, price: Price): NanoUsd | null {
+/**
+ * Tokens priced as `costNanoUsd` does, the image or audio prompt tokens at their own rate
+ * (`imageInput`, `audioInput`): gpt-image-1 edits, gpt-4o-transcribe's audio.
+ */
+function tokenCost(usage: Usage, mediaTokens: number | undefined, mediaRate: number | undefined, price: Price): NanoUsd | null {
   const base = costNanoUsd(usage, price);
-  const images = units.imageInputTokens ?? 0;
-  if (base === null || images <= 0 || price.imageInput === undefined) return base;
+  const media = mediaTokens ?? 0;
+  if (base === null || media <= 0) return base;
   const input = nanoPerMillion(price.input) as bigint;
-  const imageInput = nanoPerMillion(price.imageInput);
-  if (imageInput === undefined) return null;
-  // Image tokens were priced as plain input above; only uncached ones are moved to the image rate.
-  const moved = BigInt(Math.min(images, tokenParts(usage).input));
-  const delta = moved * (imageInput - input);
+  const rate = nanoPerMillion(mediaRate);
+  if (rate === undefined) return null;
+  // Media tokens were priced as plain input above; only uncached ones are moved to their rate.
+  const moved = BigInt(Math.min(media, tokenParts(usage).input));
+  const delta = moved * (rate - input);
   return base + Number((delta + (delta >= 0n ? tokensPerMillion / 2n : -tokensPerMillion / 2n)) / tokensPerMillion);
 }
 
@@ -44,10 +47,11 @@ function tokenCost(usage: Usage, units: ForwardUnits, price: Price): NanoUsd | n
  * price, or the unit the price needs was not measured). Never a guessed $0: moderations cost 0
  * because their price says so.
  *
- * - images: the answer's token `usage` when the price has token figures (gpt-image-1), else
- *   images × `perImage` (by quality and size);
+ * - images: the answer's token `usage` when the price is an image model's token price (has
+ *   `imageInput`: gpt-image-1), else images × `perImage` (by quality and size);
  * - speech: characters × `perMillionCharacters` / 1M;
- * - transcriptions and translations: the answer's token usage when priced by tokens, else its
+ * - transcriptions and translations: the answer's token usage when priced by tokens (the price
+ *   has `audioInput`), else its
  *   seconds × `perMinute` / 60 (whisper-1's `usage.seconds` or verbose_json's `duration`; a
  *   `text`, `srt` or `vtt` answer says neither, so its cost is unknown);
  * - rerank: searches × `perSearch`;
@@ -63,7 +67,7 @@ export function forwardCostNanoUsd(operation: ForwardOperation, usage: Usage | u
   const tokenPriced = usage !== undefined && price.input !== undefined && price.output !== undefined;
   switch (operation) {
     case 'images': {
-      if (tokenPriced) return tokenCost(usage, u, price);
+      if (tokenPriced && price.imageInput !== undefined) return tokenCost(usage, u.imageInputTokens, price.imageInput, price);
       const each = nano(perImageUsd(price, u.size, u.quality));
       return each === undefined || u.images === undefined ? null : times(u.images, each);
     }
@@ -72,7 +76,7 @@ export function forwardCostNanoUsd(operation: ForwardOperation, usage: Usage | u
       return perMillion === undefined || u.characters === undefined ? null : times(u.characters, perMillion, 1_000_000);
     }
     case 'transcriptions': {
-      if (tokenPriced) return tokenCost(usage, u, price);
+      if (tokenPriced && price.audioInput !== undefined) return tokenCost(usage, u.audioInputTokens, price.audioInput, price);
       const perMinute = nano(price.perMinute);
       return perMinute === undefined || u.seconds === undefined ? null : times(u.seconds, perMinute, 60);
     }

@@ -26,10 +26,17 @@ const ctx = (over: Partial<Ctx> = {}): Ctx => ({
 const ok = { status: 200, error: undefined };
 
 describe('buildSpendRow', () => {
-  test('a forwarded call (images, audio, rerank): 0 tokens and spend null when served, 0 when it failed', () => {
+  test('a forwarded call (images, audio, rerank): priced by its units when served, null without a price or units, 0 when it failed', () => {
     const dalle: Deployment = { id: 'openai/dall-e-3', group: 'dall-e-3', provider: 'openai', model: 'dall-e-3' };
-    const served = buildSpendRow({ ctx: ctx({ operation: 'images', model: 'dall-e-3', deployment: dalle, attempts: [attempt(dalle, 'ok', 200)] }), outcome: ok, caller, price: undefined, now });
-    expect(served).toMatchObject({ call_type: 'aimage_generation', model: 'dall-e-3', total_tokens: 0, spend: null, status: 'success' });
+    const images = { operation: 'images' as const, model: 'dall-e-3', deployment: dalle, attempts: [attempt(dalle, 'ok', 200)] };
+    const served = buildSpendRow({ ctx: ctx({ ...images, units: { images: 2, size: '1792x1024', quality: 'hd' } }), outcome: ok, caller, price: shippedPrices['dall-e-3'], now });
+    expect(served).toMatchObject({ call_type: 'aimage_generation', model: 'dall-e-3', total_tokens: 0, spend: 240_000_000, status: 'success' });
+    const unpriced = buildSpendRow({ ctx: ctx({ ...images, units: { images: 1 } }), outcome: ok, caller, price: undefined, now });
+    expect(unpriced.spend).toBeNull();
+    const unmeasured = buildSpendRow({ ctx: ctx({ ...images, operation: 'transcriptions', units: {} }), outcome: ok, caller, price: shippedPrices['whisper-1'], now });
+    expect(unmeasured).toMatchObject({ call_type: 'atranscription', spend: null });
+    const moderation = buildSpendRow({ ctx: ctx({ ...images, operation: 'moderations', units: { requests: 1 } }), outcome: ok, caller, price: shippedPrices['omni-moderation'], now });
+    expect(moderation.spend).toBe(0);
     const failed = buildSpendRow({
       ctx: ctx({ operation: 'rerank', model: 'rerank-v3.5', deployment: undefined, attempts: [attempt(dalle, 'error', 502)] }),
       outcome: { status: 502, error: upstreamTimeout('cohere', 1000) },
