@@ -1,13 +1,25 @@
-import type { Deployment, RequestContext } from 'switchyard';
+import { forwardOperations, type Deployment, type RequestContext } from 'switchyard';
 
 /** The label of a model name the gateway does not serve: one series for all of them. */
 export const otherModel = 'other';
 
-/** Model calls: the operations that run every stage, the log stage included. */
-export const modelCalls: ReadonlySet<RequestContext['operation']> = new Set(['chat', 'completions', 'embeddings']);
+/**
+ * Model calls: the operations whose route and log stages run (so the in-flight gauge taken in the
+ * route stage is given back in the log stage), forwarded ones (images, audio, moderations,
+ * rerank) included: they are counted, timed and priced as the others.
+ */
+export const modelCalls: ReadonlySet<RequestContext['operation']> = new Set(['chat', 'completions', 'embeddings', ...forwardOperations]);
 
-/** OTel GenAI `gen_ai.operation.name` of each model call. */
-const operationNames: Readonly<Record<string, string>> = { chat: 'chat', completions: 'text_completion', embeddings: 'embeddings' };
+/**
+ * OTel GenAI `gen_ai.operation.name` of each model call; forwarded operations, which OTel does
+ * not name, by their own name (five bounded values).
+ */
+const operationNames: Readonly<Record<string, string>> = {
+  chat: 'chat',
+  completions: 'text_completion',
+  embeddings: 'embeddings',
+  ...Object.fromEntries(forwardOperations.map((op) => [op, op])),
+};
 /** The canonical path of each model call, whichever spelling the client used (`/chat/completions`…). */
 const operationRoutes: Readonly<Record<string, string>> = { chat: '/v1/chat/completions', completions: '/v1/completions', embeddings: '/v1/embeddings' };
 
@@ -55,6 +67,9 @@ export class LabelResolver {
   /** The route label: the canonical path of the call, or of its inbound format (`/v1/messages`). */
   route(ctx: RequestContext): string {
     const inbound = ctx.inbound?.name;
+    // A forwarded call: its upstream path under /v1 (`/v1/audio/translations`), one per route.
+    const forward = ctx.forward?.route;
+    if (forward !== undefined) return `/v1${forward.upstreamPath}`;
     if (inbound === undefined) return operationRoutes[ctx.operation] ?? '';
     let route = this.#inboundRoutes.get(inbound);
     if (route === undefined) {

@@ -253,7 +253,8 @@ describe('refusals', () => {
       rows = ((await res.json()) as { data: typeof rows }).data.filter((r) => r.status === 'success');
     }
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ call_type: 'aimage_generation', model: 'dall-e-3', total_tokens: 0, spend: null });
+    // dall-e-3 at its default size and quality: $0.04 an image (the shipped table).
+    expect(rows[0]).toMatchObject({ call_type: 'aimage_generation', model: 'dall-e-3', total_tokens: 0, spend: 0.04 });
   });
 
   test('an upload over the body limit: 413, from its content-length, nothing sent', async () => {
