@@ -1,5 +1,6 @@
-import type { Price } from 'switchyard';
+import type { ForwardOperation, ForwardUnits, Price } from 'switchyard';
 import { costNanoUsd } from './spend/cost.ts';
+import { forwardCostNanoUsd } from './spend/unit-cost.ts';
 
 /** A request's expected tokens, as tpm reserves them: prompt chars / 4, and `max_tokens` or 256. */
 export interface TokenEstimate {
@@ -23,6 +24,24 @@ export function reservedCost(tokens: TokenEstimate, prices: readonly (Price | un
   let most = 0;
   for (const price of prices) {
     const cost = costNanoUsd(usage, price);
+    if (cost !== null && cost > most) most = cost;
+  }
+  return most;
+}
+
+/**
+ * What `budgetMode: 'reserve'` holds for a forwarded call: the units its request names (images
+ * × n, characters to speak, rerank searches) at the dearest deployment that may answer. 0 when
+ * the request names no unit (a transcription's seconds are only known from its answer, an
+ * upload's image count likewise) or no deployment prices it.
+ *
+ * @example
+ * reservedForwardCost('images', { images: 2 }, [{ perImage: 0.04 }]); // 80_000_000
+ */
+export function reservedForwardCost(operation: ForwardOperation, units: ForwardUnits, prices: readonly (Price | undefined)[]): number {
+  let most = 0;
+  for (const price of prices) {
+    const cost = forwardCostNanoUsd(operation, undefined, units, price);
     if (cost !== null && cost > most) most = cost;
   }
   return most;

@@ -1,4 +1,5 @@
-import type { GatewayApi, ModelGroup, Price, PriceBook } from 'switchyard';
+import { isForwardOperation, type GatewayApi, type ModelGroup, type Price, type PriceBook } from 'switchyard';
+import { pricesOperation } from './spend/unit-cost.ts';
 
 /** Most distinct requested names remembered (clients choose `provider/model` names freely). */
 const maxRemembered = 1000;
@@ -64,7 +65,11 @@ export class ModelPrices {
   }
 }
 
-/** True when some deployment that may answer has no price, or none is known: its cost could not be counted. */
-export function hasUnpriced(prices: readonly (Price | undefined)[]): boolean {
-  return prices.length === 0 || prices.some((p) => p === undefined);
+/**
+ * True when some deployment that may answer has no price, or none is known: its cost could not be
+ * counted. For a forwarded operation, a price without a figure for its unit counts as none.
+ */
+export function hasUnpriced(prices: readonly (Price | undefined)[], operation?: string): boolean {
+  const forward = operation !== undefined && isForwardOperation(operation) ? operation : undefined;
+  return prices.length === 0 || prices.some((p) => p === undefined || (forward !== undefined && !pricesOperation(p, forward)));
 }

@@ -7,6 +7,7 @@ import {
   GatewayError,
   Order,
   requestedOutputTokens,
+  requestUnits,
   type GatewayApi,
   type Principal,
   PriceBook,
@@ -20,7 +21,7 @@ import { DEFAULT_REDIS_PREFIX, invalidationChannel, localBus, redisBus, type Inv
 import { AdmissionStoreError, MemoryAdmission, RedisAdmission, rateLimitHeaders, type Admission } from './limits/index.ts';
 import { keyAllowsModel } from './model-access.ts';
 import { hasUnpriced, ModelPrices } from './model-prices.ts';
-import { reservedCost, type TokenEstimate } from './cost-estimate.ts';
+import { reservedCost, reservedForwardCost, type TokenEstimate } from './cost-estimate.ts';
 import { RecordCache } from './record-cache.ts';
 import { refusalError, type BudgetStatus } from './refusals.ts';
 import { scopesFor } from './scopes.ts';
@@ -233,12 +234,20 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
     const budgeted = !counting && scopes.some((s) => s.budget !== undefined);
     const prices = budgeted && (deny || reserve) ? modelPrices.of(ctx.model) : undefined;
     // Refused before admission, so it debits nothing.
-    if (deny && prices !== undefined && hasUnpriced(prices)) throw unpricedModel();
+    if (deny && prices !== undefined && hasUnpriced(prices, ctx.operation)) throw unpricedModel();
     // The estimate walks the whole prompt: only worth it when a tpm limit or a cost reservation needs it.
     const needTpm = !counting && scopes.some((s) => s.tpm !== undefined);
     const estimate = needTpm || (reserve && prices !== undefined) ? estimateTokens(ctx) : undefined;
     const tokens = needTpm && estimate !== undefined ? countedTokens(estimate, tokenCount) : 0;
-    const costNanoUsd = reserve && prices !== undefined && estimate !== undefined ? reservedCost(estimate, prices) : 0;
+    const forward = ctx.forward;
+    const costNanoUsd =
+      !reserve || prices === undefined
+        ? 0
+        : forward !== undefined
+          ? reservedForwardCost(forward.route.operation, requestUnits(forward.route.operation, forward.request, forward.route.body === 'multipart'), prices)
+          : estimate !== undefined
+            ? reservedCost(estimate, prices)
+            : 0;
     try {
       for (const scope of scopes) {
         if (scope.budget === undefined) continue;

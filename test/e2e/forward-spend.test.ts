@@ -147,3 +147,54 @@ describe('spend of forwarded calls', () => {
     expect(rows.find((r) => r.call_type === 'aspeech')).toMatchObject({ model: 'tts-1', spend: 0.001 });
   });
 });
+
+describe("budgetMode 'reserve': a forwarded call reserves the cost its request names", () => {
+  let strict: RunningGateway;
+  let strictDir: string;
+
+  beforeAll(async () => {
+    strictDir = mkdtempSync(join(tmpdir(), 'sy-forward-reserve-'));
+    strict = await startTestGateway(
+      defineConfig({
+        plugins: [
+          openai({ apiKey: mockOpenAIKey, baseURL: `${upstream.url}/v1` }),
+          keys({ masterKey: master, dataDir: strictDir, budgetMode: 'reserve' }),
+          modelRouting({}),
+          orderedFallback({}),
+        ],
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await strict.close(1000);
+    rmSync(strictDir, { recursive: true, force: true });
+  });
+
+  test('images that would pass the budget are refused with 402 before anything is sent; what fits is charged', async () => {
+    const made = await fetch(`${strict.url}/key/generate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${master}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ key_alias: 'strict', max_budget: 0.2 }),
+    });
+    const key = ((await made.json()) as { key: string }).key;
+    const client = new OpenAI({ baseURL: `${strict.url}/v1`, apiKey: key, maxRetries: 0 });
+    const hd = { model: 'dall-e-3', prompt: 'p', size: '1024x1792', quality: 'hd' } as const;
+    const before = upstream.requests.length;
+    // Two HD images: $0.24 > $0.20.
+    await expect(client.images.generate({ ...hd, n: 2 })).rejects.toMatchObject({ status: 402 });
+    expect(upstream.requests.length).toBe(before);
+    await client.images.generate({ ...hd, n: 1 });
+    // $0.12 spent: another $0.12 would pass $0.20.
+    await expect(client.images.generate({ ...hd, n: 1 })).rejects.toMatchObject({ status: 402 });
+    expect(upstream.requests.length).toBe(before + 1);
+    // The key's record is updated when the spend writer flushes.
+    let spend = 0;
+    for (let i = 0; i < 50 && spend === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const own = await fetch(`${strict.url}/key/info`, { headers: { authorization: `Bearer ${key}` } });
+      spend = ((await own.json()) as { info: { spend: number } }).info.spend;
+    }
+    expect(spend).toBeCloseTo(0.12, 12);
+  });
+});

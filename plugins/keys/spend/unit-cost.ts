@@ -106,3 +106,22 @@ export function answerCostNanoUsd(
   if (isForwardOperation(ctx.operation)) return ctx.units === undefined ? undefined : forwardCostNanoUsd(ctx.operation, ctx.usage, ctx.units, price);
   return ctx.usage === undefined ? undefined : costNanoUsd(ctx.usage, price);
 }
+
+/**
+ * Whether a price has a figure for a forwarded operation's unit (a name match may find a chat
+ * price for `gpt-4o-mini-tts`, which prices no speech): `pricing: 'deny'` refuses the rest.
+ */
+export function pricesOperation(price: Price, operation: ForwardOperation): boolean {
+  switch (operation) {
+    case 'images':
+      return price.perImage !== undefined || (price.imageInput !== undefined && price.input !== undefined && price.output !== undefined);
+    case 'speech':
+      return price.perMillionCharacters !== undefined;
+    case 'transcriptions':
+      return price.perMinute !== undefined || (price.audioInput !== undefined && price.input !== undefined && price.output !== undefined);
+    case 'rerank':
+      return price.perSearch !== undefined;
+    case 'moderations':
+      return price.perRequest !== undefined;
+  }
+}
