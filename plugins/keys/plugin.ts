@@ -16,6 +16,7 @@ import {
 } from 'switchyard';
 import { keyCallOf, keySlot, type KeySlotted } from './key-call.ts';
 import { tapSpend } from './spend-taps.ts';
+import { SoftBudgets } from './soft-budget.ts';
 import { SpendWriter } from './spend/writer.ts';
 import { DEFAULT_REDIS_PREFIX, invalidationChannel, localBus, redisBus, type Invalidation, type InvalidationBus } from './invalidation.ts';
 import { AdmissionStoreError, MemoryAdmission, RedisAdmission, rateLimitHeaders, type Admission } from './limits/index.ts';
@@ -78,6 +79,7 @@ export interface KeysRuntime {
   readonly bus: InvalidationBus;
   readonly prices: PriceBook;
   readonly writer: SpendWriter;
+  readonly softBudgets: SoftBudgets;
 }
 
 /**
@@ -135,7 +137,8 @@ async function openRuntime(gateway: GatewayApi, options: KeysOptions): Promise<K
   };
   if (options.redisUrl === undefined || options.redisUrl === '') {
     if (location.kind === 'sqlite') gateway.log.debug('keys: embedded store, counters in memory (one instance)');
-    return { store, admission: new MemoryAdmission(), keys, teams, bus: localBus(apply), prices, writer };
+    const admission = new MemoryAdmission();
+    return { store, admission, keys, teams, bus: localBus(apply), prices, writer, softBudgets: new SoftBudgets(admission) };
   }
   if (location.kind === 'sqlite') {
     gateway.log.warn('keys: REDIS_URL is set without DATABASE_URL: keys live in this instance\'s SQLite file and are not shared');
@@ -155,7 +158,7 @@ async function openRuntime(gateway: GatewayApi, options: KeysOptions): Promise<K
     await admission.close();
     connection.disconnect();
   });
-  return { store, admission, keys, teams, bus, prices, writer };
+  return { store, admission, keys, teams, bus, prices, writer, softBudgets: new SoftBudgets(admission) };
 }
 
 /** Retention: spend rows older than `days` are deleted once a day (roll-ups stay); 0 keeps them. */

@@ -1,6 +1,6 @@
 import { budgetWindow } from './budget-window.ts';
 import { parseDuration } from './duration.ts';
-import type { BudgetLimit, ScopeLimits } from './limits/index.ts';
+import type { BudgetLimit, BudgetWindow as LimitWindow, ScopeLimits } from './limits/index.ts';
 import type { KeyRow, TeamRow } from './store/index.ts';
 
 /** A budget with no `budget_duration` never resets: one window to the end of time. */
@@ -9,11 +9,19 @@ const forever = Object.freeze({ id: 'all', endsAt: Date.UTC(9999, 0, 1) });
 /** The budget window of a record at `now`, as admission counts it. */
 export function budgetLimit(record: Pick<KeyRow, 'max_budget' | 'budget_duration' | 'budget_reset_at' | 'created_at'>, now: number): BudgetLimit | undefined {
   if (record.max_budget === null) return undefined;
+  return { maxNanoUsd: record.max_budget, window: spendWindow(record, now) };
+}
+
+/**
+ * The window a record's spend counts in at `now` (its `budget_duration`'s): shared by `max_budget`
+ * and `soft_budget`, so both read the same counter.
+ */
+export function spendWindow(record: Pick<KeyRow, 'budget_duration' | 'budget_reset_at' | 'created_at'>, now: number): LimitWindow {
   const duration = record.budget_duration === null ? undefined : parseDuration(record.budget_duration);
-  if (duration === undefined) return { maxNanoUsd: record.max_budget, window: forever };
+  if (duration === undefined) return forever;
   // Rolling windows (s/m/h) run on the grid through the record's last reset; calendar ones align in UTC.
   const w = budgetWindow(duration, now, record.budget_reset_at ?? record.created_at);
-  return { maxNanoUsd: record.max_budget, window: { id: String(w.start), endsAt: w.end } };
+  return { id: String(w.start), endsAt: w.end };
 }
 
 /**

@@ -1,10 +1,11 @@
 import { forwardOperations, isForwardOperation, Order, PriceBook, type GatewayApi, type Price, type RequestContext } from 'switchyard';
 import { keyCallOf } from './key-call.ts';
-import type { Admission } from './limits/index.ts';
+import type { Admission, Lease } from './limits/index.ts';
 import { costNanoUsd } from './spend/cost.ts';
 import { buildSpendRow } from './spend/row.ts';
 import type { SpendWriter } from './spend/writer.ts';
 import { nanoToUsd } from './money.ts';
+import type { SoftBudgets } from './soft-budget.ts';
 
 /** Operations that are model calls (and so have a spend row); `models` and plugin routes are not. */
 const billed = new Set<string>(['chat', 'completions', 'embeddings', ...forwardOperations]);
@@ -13,6 +14,7 @@ export interface SpendTapDeps {
   readonly prices: PriceBook;
   readonly writer: SpendWriter;
   readonly admission: Admission;
+  readonly softBudgets: SoftBudgets;
 }
 
 /** The price of the deployment that answered (or was last tried). */
@@ -28,7 +30,7 @@ export function priceOfCall(prices: PriceBook, ctx: RequestContext): Price | und
  * cost is `null` in its row and a warning in the log, never $0.
  */
 export function tapSpend(gateway: GatewayApi, deps: SpendTapDeps): void {
-  const { prices, writer, admission } = deps;
+  const { prices, writer, admission, softBudgets } = deps;
   // Only answers the core holds whole have a header left to set; forwarded ones skip this tap.
   gateway.hooks.transform.response.tapPromise({ name: 'keys-cost', onlyHeldAnswers: true }, async (result, ctx) => {
     const usage = (result as { usage?: Parameters<typeof costNanoUsd>[0] }).usage;
@@ -54,18 +56,18 @@ export function tapSpend(gateway: GatewayApi, deps: SpendTapDeps): void {
     });
     if (row.spend === null && !isForwardOperation(ctx.operation)) ctx.log.warn({ model: row.model, provider: row.custom_llm_provider }, 'keys: no price for this model; its cost is unknown');
     writer.add(row);
-    const lease = call?.lease;
-    // The real cost replaces what admission reserved (budgetMode 'reserve'): the difference is
-    // charged or refunded, all of it when nothing was used (a failure, an abort before any token).
-    // An unknown cost (`null`: the model that answered has no price) keeps the reservation, the
-    // best figure there is.
-    if (lease !== undefined && row.spend !== null && (row.spend > 0 || lease.nanoUsd > 0)) {
-      try {
-        await admission.settleSpend(lease, row.spend);
-      } catch (err) {
-        ctx.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'keys: charging the budget counters failed');
-      }
+    const settled = settleBudgets(ctx, admission, call?.lease, row.spend);
+    // A call that cost nothing (refused, failed, a cache hit) cannot reach a soft budget.
+    if (call === undefined || row.spend === null || row.spend === 0 || call.key.soft_budget === null) {
+      await settled;
+      return;
     }
+    // Set before this tap's first await, so the metrics plugin's log tap (later, synchronous)
+    // finds it. After the budgets are charged, so the soft budget reads this call's cost.
+    const spend = row.spend;
+    const soft = settled.then(() => softBudgets.afterCall(call, spend, ctx.log));
+    call.softBudget = soft;
+    await soft;
   });
 }
 
@@ -73,4 +75,19 @@ export function tapSpend(gateway: GatewayApi, deps: SpendTapDeps): void {
 function userOf(ctx: RequestContext): string | null {
   const user = (ctx.request as { user?: unknown } | undefined)?.user;
   return typeof user === 'string' && user !== '' ? user.slice(0, 256) : null;
+}
+
+/**
+ * The real cost replaces what admission reserved (budgetMode 'reserve'): the difference is
+ * charged or refunded, all of it when nothing was used (a failure, an abort before any token).
+ * An unknown cost (`null`: the model that answered has no price) keeps the reservation, the best
+ * figure there is. Never rejects.
+ */
+async function settleBudgets(ctx: RequestContext, admission: Admission, lease: Lease | undefined, spend: number | null): Promise<void> {
+  if (lease === undefined || spend === null || (spend === 0 && lease.nanoUsd === 0)) return;
+  try {
+    await admission.settleSpend(lease, spend);
+  } catch (err) {
+    ctx.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'keys: charging the budget counters failed');
+  }
 }

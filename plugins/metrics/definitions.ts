@@ -23,6 +23,8 @@ export interface Metrics {
   readonly spend: CounterFamily<'model' | 'provider' | 'team_id'>;
   readonly rateLimited: CounterFamily<'scope' | 'limit'>;
   readonly budgetExceeded: CounterFamily<'scope'>;
+  /** Ours beyond §7: soft budgets only log and count (operator.md §4), this is the count. */
+  readonly softBudgetReached: CounterFamily<'scope'>;
   readonly overhead: HistogramFamily<'route'>;
   readonly inflight: GaugeFamily<'route'>;
   readonly deploymentState: Gauge<'provider' | 'model' | 'deployment'>;
@@ -94,6 +96,12 @@ export function defineMetrics(registry: Registry, collectDeploymentState: () => 
     budgetExceeded: new CounterFamily({
       name: 'switchyard_budget_exceeded_total',
       help: 'Calls refused by a budget, by the budget owner (key, team, key-model)',
+      labelNames: ['scope'],
+      registers,
+    }),
+    softBudgetReached: new CounterFamily({
+      name: 'switchyard_soft_budget_reached_total',
+      help: 'Soft budgets reached (nothing refused), by owner (key); once per budget window and instance',
       labelNames: ['scope'],
       registers,
     }),

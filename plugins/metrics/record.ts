@@ -1,5 +1,5 @@
 import { tokenParts, type Attempt, type Deployment, type Outcome, type PriceBook, type RequestContext } from 'switchyard';
-import { keyCallOf, refusalOf } from '../keys/key-call.ts';
+import { keyCallOf, refusalOf, softBudgetOf } from '../keys/key-call.ts';
 import { answerCostNanoUsd } from '../keys/spend/unit-cost.ts';
 import type { LabelResolver } from './labels.ts';
 import type { ModelSeries, Series } from './series.ts';
@@ -45,6 +45,8 @@ export function recordCall(deps: RecorderDeps, ctx: RequestContext, outcome: Out
     if (refusal.limit === 'budget') series.budgetExceeded(refusal.scope).inc();
     else series.rateLimited(refusal.scope, refusal.limit).inc();
   }
+  // Counted when the keys plugin's check ends (it reads the counters; never rejects).
+  void softBudgetOf(ctx)?.then((scope) => scope !== undefined && series.softBudgetReached(scope).inc());
 
   if (ctx.cacheStatus === 'hit') {
     series.model(operation, model, '', '').cacheHits.inc();

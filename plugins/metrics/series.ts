@@ -61,6 +61,7 @@ export class Series {
   readonly #route = new Children<RouteSeries>();
   readonly #rateLimited = new Children<CounterChild>();
   readonly #budget = new Children<CounterChild>();
+  readonly #softBudget = new Children<CounterChild>();
 
   constructor(metrics: Metrics) {
     this.#m = metrics;
@@ -104,6 +105,10 @@ export class Series {
 
   budgetExceeded(scope: string): CounterChild {
     return this.#budget.get(scope) ?? this.#budget.add(scope, this.#m.budgetExceeded.labels(scope));
+  }
+
+  softBudgetReached(scope: string): CounterChild {
+    return this.#softBudget.get(scope) ?? this.#softBudget.add(scope, this.#m.softBudgetReached.labels(scope));
   }
 
   #modelSeries(operation: string, model: string, provider: string, response: string): ModelSeries {

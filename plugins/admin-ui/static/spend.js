@@ -16,16 +16,6 @@ const TOP = 8;
 const DAY_MS = 86_400_000;
 const dayOf = (seconds) => utcDay(seconds * 1000);
 
-/**
- * A legend label that no other series shares: a key regenerated and then deleted leaves two old
- * hashes with the same alias, told apart by the start of their hash (never of the key itself).
- */
-function distinct(labels, i, id) {
-  const label = labels[i];
-  const shared = labels.some((other, j) => j !== i && other === label);
-  return shared && id ? `${label} · ${String(id).slice(0, 6)}` : label;
-}
-
 export function SpendView() {
   const [days, setDays] = useState(30);
   const end = utcDay(Date.now());
@@ -53,12 +43,9 @@ function SpendChart({ by, title, start, end }) {
   const chart = useMemo(() => {
     if (!data) return null;
     const xs = data.days.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000);
-    const labels = data.series.map((s) => s.label);
-    // A group that cost nothing (calls refused before a model was read) is a flat line at $0:
-    // left out of the chart, still counted in the header's requests.
-    const series = data.series
-      .map((s, i) => ({ label: distinct(labels, i, s.id), values: s.spend, total: s.total_spend }))
-      .filter((s) => s.total > 0);
+    // The route's labels are distinct, and its series only groups that cost something: those
+    // that cost nothing are in `others`, counted in the header's requests, never a line at $0.
+    const series = data.series.map((s) => ({ label: s.label, values: s.spend, total: s.total_spend }));
     if (data.others && data.others.total_spend > 0) {
       series.push({ label: `others (${data.others.groups})`, values: data.others.spend, total: data.others.total_spend, colour: OTHERS_COLOUR });
     }

@@ -1,4 +1,5 @@
 import { invalidParam } from 'switchyard';
+import { keyRef } from '../key-label.ts';
 import { nanoToUsd } from '../money.ts';
 import type { DailySpendRow, KeysStore } from '../store/index.ts';
 import { queryValue } from './query.ts';
@@ -20,7 +21,11 @@ const GROUPS: readonly DailyGroupBy[] = ['key', 'team', 'model'];
 export interface DailySeries {
   /** The key's hash, the team id or the model; null for the master key's calls (key) or calls without a team (team). */
   readonly id: string | null;
-  /** What a chart's legend shows: the key's alias or `sk-...abcd`, the team's alias, the model. */
+  /**
+   * What a chart's legend shows: the key's alias or `sk-...abcd`, the team's alias, the model.
+   * Distinct within an answer: a label two series would share gets ` · ` and the start of the
+   * key's hash (`KEY_REF_LENGTH` hex), or the team id.
+   */
   readonly label: string;
   /** USD per day. */
   readonly spend: readonly number[];
@@ -32,7 +37,7 @@ export interface DailySeries {
   readonly unpriced_requests: number;
 }
 
-/** The groups past the top ones, summed, so the totals stay whole. */
+/** Every group not in `series` (past the top ones, or that cost nothing), summed, so the totals stay whole. */
 export interface DailyOthers extends Omit<DailySeries, 'id' | 'label'> {
   /** How many groups were folded in. */
   readonly groups: number;
@@ -44,7 +49,7 @@ export interface DailySpendAnswer {
   readonly end_date: string;
   /** Every day of the range (`YYYY-MM-DD`, UTC), days without spend included. */
   readonly days: readonly string[];
-  /** The `top` groups by spend (then requests), largest first. */
+  /** The `top` groups by spend (then requests), largest first; only groups that cost something. */
   readonly series: readonly DailySeries[];
   /** Everything else, or null when every group is in `series`. */
   readonly others: DailyOthers | null;
@@ -117,15 +122,20 @@ export function dailySpendRoute(ctx: AdminContext): AdminRoute {
         acc.totalRequests += row.requests;
       }
       const ranked = [...groups.values()].sort((a, b) => b.totalSpend - a.totalSpend || b.totalRequests - a.totalRequests || String(a.id).localeCompare(String(b.id)));
-      const shown = ranked.slice(0, top);
-      const rest = ranked.slice(top);
-      const labels = await labelsOf(ctx.store, by, shown.map((g) => g.id));
+      // A group that cost nothing (calls refused before a model was read, or only unpriced ones)
+      // would be a flat line at $0: it goes to `others`, where its requests still count.
+      const costly = ranked.filter((g) => g.totalSpend > 0);
+      const shown = costly.slice(0, top);
+      const inSeries = new Set(shown);
+      const rest = ranked.filter((g) => !inSeries.has(g));
+      const names = await labelsOf(ctx.store, by, shown.map((g) => g.id));
+      const labels = distinctLabels(by, shown.map((g) => ({ id: g.id, label: names.get(g.id) ?? String(g.id) })));
       return {
         group_by: by,
         start_date: days[0] as string,
         end_date: days[count - 1] as string,
         days,
-        series: shown.map((g) => ({ id: g.id, label: labels.get(g.id) ?? String(g.id), ...totals([g], count) })),
+        series: shown.map((g, i) => ({ id: g.id, label: labels[i] as string, ...totals([g], count) })),
         others: rest.length === 0 ? null : { groups: rest.length, ...totals(rest, count) },
       };
     },
@@ -155,6 +165,21 @@ function totals(groups: readonly Accumulator[], count: number): Omit<DailySeries
     total_tokens: tokens,
     unpriced_requests: unpriced,
   };
+}
+
+/**
+ * The labels, each one told apart from any other series' with the same text: a key regenerated
+ * then deleted leaves two old hashes with one alias; two teams may share an alias, or one's alias
+ * be another's id. Keys get the start of their hash (never of the key), teams their id; a null
+ * id (the master key, no team) keeps its label, the others sharing it are the ones marked.
+ */
+function distinctLabels(by: DailyGroupBy, groups: readonly { id: string | null; label: string }[]): string[] {
+  const uses = new Map<string, number>();
+  for (const g of groups) uses.set(g.label, (uses.get(g.label) ?? 0) + 1);
+  return groups.map((g) => {
+    if ((uses.get(g.label) ?? 0) < 2 || g.id === null) return g.label;
+    return `${g.label} · ${by === 'key' ? keyRef(g.id) : g.id}`;
+  });
 }
 
 /** Legend names for the shown groups only (one read for keys, one per team): never the whole table. */

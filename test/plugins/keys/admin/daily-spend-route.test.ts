@@ -84,6 +84,54 @@ forEachStore((fresh) => {
     expect(a.others?.spend[29]).toBe(0.003);
   });
 
+  test('labels are distinct: two old hashes with one alias get the start of their hash, teams sharing a name their id', async () => {
+    const h = await fresh();
+    const first = await h.call<{ key: string; token_id: string }>('/key/generate', { body: { key_alias: 'ci-bot' } });
+    const second = await h.call<{ key: string; token_id: string }>('/key/regenerate', { body: { key: first.token_id } });
+    const current = await h.call<{ key: string; token_id: string }>('/key/regenerate', { body: { key: second.token_id } });
+    await h.call('/team/new', { body: { team_id: 'red', team_alias: 'ops' } });
+    await h.store.recordSpend([
+      row({ api_key: first.token_id, key_alias: 'ci-bot', team_id: 'ops', spend: 3_000_000 }),
+      row({ api_key: second.token_id, key_alias: 'ci-bot', team_id: 'red', spend: 2_000_000 }),
+      row({ api_key: current.token_id, key_alias: 'ci-bot', spend: 1_000_000 }),
+    ]);
+    const byKey = await h.call<Answer>('/spend/daily', { query: { group_by: 'key', start_date: '2026-03-18', end_date: '2026-03-18' } });
+    expect(byKey.series.map((s) => [s.id, s.label])).toEqual([
+      [first.token_id, `ci-bot (old key) · ${first.token_id.slice(0, 6)}`],
+      [second.token_id, `ci-bot (old key) · ${second.token_id.slice(0, 6)}`],
+      [current.token_id, 'ci-bot'],
+    ]);
+    for (const k of [first, second, current]) expect(JSON.stringify(byKey)).not.toContain(k.key);
+    // Team `ops` has no record (its id is its label) and team `red`'s alias is `ops`.
+    const byTeam = await h.call<Answer>('/spend/daily', { query: { group_by: 'team', start_date: '2026-03-18', end_date: '2026-03-18' } });
+    expect(byTeam.series.map((s) => [s.id, s.label])).toEqual([
+      ['ops', 'ops · ops'],
+      ['red', 'ops · red'],
+      [null, 'no team'],
+    ]);
+  });
+
+  test('groups that cost nothing are left out of the series; their requests still count in others', async () => {
+    const h = await fresh();
+    await h.store.recordSpend([
+      row({ model: 'gpt-4o-mini', spend: 4_000_000 }),
+      // A call refused before its body was read: no model, no cost.
+      row({ model: '', spend: 0, status: 'failure', status_code: 401, total_tokens: 0 }),
+      row({ model: '', spend: 0, status: 'failure', status_code: 401, total_tokens: 0 }),
+      // A model without a price: its cost is unknown, never a $0 line.
+      row({ model: 'mystery', spend: null }),
+    ]);
+    const a = await h.call<Answer>('/spend/daily', { query: { start_date: '2026-03-18', end_date: '2026-03-18' } });
+    expect(a.series.map((s) => [s.id, s.label, s.total_spend, s.total_requests])).toEqual([['gpt-4o-mini', 'gpt-4o-mini', 0.004, 1]]);
+    expect(a.others).toEqual({ groups: 2, spend: [0], requests: [3], total_spend: 0, total_requests: 3, total_tokens: 120, unpriced_requests: 1 });
+    // Past `top`, a group with spend comes before one without: the zero ones never take a place.
+    const top1 = await h.call<Answer>('/spend/daily', { query: { start_date: '2026-03-18', end_date: '2026-03-18', top: '1' } });
+    expect(top1.series.map((s) => s.id)).toEqual(['gpt-4o-mini']);
+    // Nothing with spend: no series at all, everything in others.
+    const before = await h.call<Answer>('/spend/daily', { query: { start_date: '2026-03-17', end_date: '2026-03-17' } });
+    expect([before.series, before.others]).toEqual([[], null]);
+  });
+
   test('refusals name the parameter', async () => {
     const h = await fresh();
     await h.fail('/spend/daily', { query: { group_by: 'user' } }, 400, 'invalid_value', 'group_by');
