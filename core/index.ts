@@ -99,6 +99,7 @@ export type { Logger } from './log.ts';
 export type * from './openai/types.ts';
 export { estimatePromptTokens, requestedOutputTokens } from './openai/estimate.ts';
 export { tokenParts, type TokenParts } from './openai/usage.ts';
+export { anthropicUsage, type AnthropicTokens } from './openai/anthropic-usage.ts';
 export { PriceSchema, type Price, type PriceTable } from './pricing/types.ts';
 export { priceFamilies, pricesAsOf, shippedPrices, type PriceFamily } from './pricing/table.ts';
 export { PriceBook, priceOf } from './pricing/lookup.ts';

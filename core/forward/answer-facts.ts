@@ -1,4 +1,5 @@
 import type { Usage } from '../openai/types.ts';
+import { lastObject } from '../stream/usage-tail.ts';
 
 /** The `usage` object an images or audio answer carries, in OpenAI's own shapes for those APIs. */
 interface ForwardUsageObject {
@@ -24,30 +25,6 @@ export interface AnswerFacts {
 
 const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
 
-/**
- * The last `"key": {…}` object in `text`, parsed; undefined when absent or cut. The objects read
- * here (`usage`, `billed_units`) nest one level and hold no strings with braces.
- */
-export function lastObject(text: string, key: string): Record<string, unknown> | undefined {
-  const at = text.lastIndexOf(`"${key}"`);
-  if (at === -1) return undefined;
-  const open = text.indexOf('{', at);
-  if (open === -1 || text.slice(at + key.length + 2, open).trim() !== ':') return undefined;
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x7b) depth++;
-    else if (c === 0x7d && --depth === 0) {
-      try {
-        const value = JSON.parse(text.slice(open, i + 1)) as unknown;
-        return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
 
 /** A top-level-looking `"key": <number>` (not inside a string: no backslash before the quote). */
 function numberField(text: string, key: string): number | undefined {

@@ -33,19 +33,27 @@ export class BodyTail {
 
 /** Finds the last `"usage":{…}` in `text` and parses it; undefined if it is absent or cut. */
 export function usageFromTail(text: string): Usage | undefined {
-  const at = text.lastIndexOf('"usage"');
+  const usage = lastObject(text, 'usage') as Partial<Usage> | undefined;
+  return typeof usage?.prompt_tokens === 'number' ? (usage as Usage) : undefined;
+}
+
+/**
+ * The last `"key": {…}` object in `text`, parsed; undefined when absent or cut. The objects read
+ * from answer tails (`usage`, `billed_units`) nest one level and hold no strings with braces.
+ */
+export function lastObject(text: string, key: string): Record<string, unknown> | undefined {
+  const at = text.lastIndexOf(`"${key}"`);
   if (at === -1) return undefined;
   const open = text.indexOf('{', at);
-  if (open === -1) return undefined;
-  // Usage objects nest one level (`prompt_tokens_details`) and hold no strings with braces.
+  if (open === -1 || text.slice(at + key.length + 2, open).trim() !== ':') return undefined;
   let depth = 0;
   for (let i = open; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x7b) depth++;
     else if (c === 0x7d && --depth === 0) {
       try {
-        const usage = JSON.parse(text.slice(open, i + 1)) as Usage;
-        return typeof usage === 'object' && usage !== null && typeof usage.prompt_tokens === 'number' ? usage : undefined;
+        const value = JSON.parse(text.slice(open, i + 1)) as unknown;
+        return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
       } catch {
         return undefined;
       }

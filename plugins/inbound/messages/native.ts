@@ -1,41 +1,7 @@
-import { GatewayError, SseDecoder, TopLevelFields, type AnswerObserver, type NativeFormat, type Usage } from 'switchyard';
+import { anthropicUsage, GatewayError, SseDecoder, TopLevelFields, type AnthropicTokens, type AnswerObserver, type NativeFormat, type Usage } from 'switchyard';
 
-/** Token counts as Anthropic reports them, in a Message's `usage` or a stream's events. */
-interface AnthropicTokens {
-  input_tokens?: number | null;
-  output_tokens?: number | null;
-  cache_read_input_tokens?: number | null;
-  cache_creation_input_tokens?: number | null;
-  output_tokens_details?: { thinking_tokens?: number | null } | null;
-}
-
-const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0);
-
-/**
- * Anthropic's usage in OpenAI's meaning, as the Anthropic provider reads it for chat (its
- * `toUsage`): `input_tokens` leaves out cache reads and writes, so `prompt_tokens` adds them back,
- * with the read part in `cached_tokens` and the written part in `cache_creation_tokens`.
- * `output_tokens` already counts thinking. The inverse of `anthropicUsage`.
- *
- * @example
- * openAIUsage({ input_tokens: 10, cache_read_input_tokens: 100, output_tokens: 5 })
- * // → { prompt_tokens: 110, completion_tokens: 5, total_tokens: 115, prompt_tokens_details: { cached_tokens: 100 } }
- */
-export function openAIUsage(u: AnthropicTokens): Usage {
-  const cacheRead = count(u.cache_read_input_tokens);
-  const cacheWrite = count(u.cache_creation_input_tokens);
-  const prompt = count(u.input_tokens) + cacheRead + cacheWrite;
-  const completion = count(u.output_tokens);
-  const usage: Usage = {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
-    prompt_tokens_details: cacheWrite > 0 ? { cached_tokens: cacheRead, cache_creation_tokens: cacheWrite } : { cached_tokens: cacheRead },
-  };
-  const thinking = u.output_tokens_details?.thinking_tokens;
-  if (typeof thinking === 'number') usage.completion_tokens_details = { reasoning_tokens: thinking };
-  return usage;
-}
+/** Anthropic's usage in OpenAI's meaning (the core's conversion, as the Anthropic provider uses it). */
+export const openAIUsage = anthropicUsage;
 
 /** A relayed Message (JSON): its top-level `usage`, read as the bytes pass. */
 export class MessageUsageReader implements AnswerObserver {

@@ -1,5 +1,5 @@
 import type { Message, StopReason } from '@anthropic-ai/sdk/resources/messages';
-import { singleChoiceCompletion, type ChatCompletion, type ChatCompletionMessageToolCall, type ChatRequest, type Usage } from 'switchyard';
+import { anthropicUsage, singleChoiceCompletion, type AnthropicTokens, type ChatCompletion, type ChatCompletionMessageToolCall, type ChatRequest, type Usage } from 'switchyard';
 import { jsonModeOf, type JsonMode } from './tools.ts';
 
 export type FinishReason = ChatCompletion['choices'][number]['finish_reason'];
@@ -27,37 +27,8 @@ export function finishReasonOf(reason: StopReason | null, answeredWithJson: bool
   }
 }
 
-/** The token counts both Message.usage and the stream's message_delta carry. */
-export interface AnthropicTokens {
-  input_tokens?: number | null;
-  output_tokens?: number | null;
-  cache_read_input_tokens?: number | null;
-  cache_creation_input_tokens?: number | null;
-  output_tokens_details?: { thinking_tokens: number } | null;
-}
-
-/**
- * Anthropic's usage in OpenAI's meaning. `input_tokens` excludes both cache reads and cache
- * writes, so `prompt_tokens` adds them back: the whole prompt, with the read part in
- * `cached_tokens` and the written part in `cache_creation_tokens` (when there is one), each
- * priced apart. `output_tokens` already includes thinking; `output_tokens_details` only breaks
- * it down.
- */
-export function toUsage(u: AnthropicTokens): Usage {
-  const cacheRead = u.cache_read_input_tokens ?? 0;
-  const cacheWrite = u.cache_creation_input_tokens ?? 0;
-  const prompt = (u.input_tokens ?? 0) + cacheRead + cacheWrite;
-  const completion = u.output_tokens ?? 0;
-  const usage: Usage = {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
-    prompt_tokens_details: cacheWrite > 0 ? { cached_tokens: cacheRead, cache_creation_tokens: cacheWrite } : { cached_tokens: cacheRead },
-  };
-  const thinking = u.output_tokens_details?.thinking_tokens;
-  if (thinking !== undefined) usage.completion_tokens_details = { reasoning_tokens: thinking };
-  return usage;
-}
+/** Anthropic's usage in OpenAI's meaning: the core's conversion, shared with the Messages API's native relay. */
+export { anthropicUsage as toUsage, type AnthropicTokens };
 
 /** The JSON-mode tool's input as the `content` string the client asked for. */
 export function jsonAnswer(input: unknown, json: JsonMode): string {
@@ -88,6 +59,6 @@ export function toChatCompletion(msg: Message, req: ChatRequest): ChatCompletion
     msg.model,
     { content, reasoning, toolCalls },
     finishReasonOf(msg.stop_reason, answer !== undefined && toolCalls.length === 0),
-    toUsage(msg.usage),
+    anthropicUsage(msg.usage),
   );
 }
