@@ -90,6 +90,8 @@ const maxRemembered = 1000;
 export class PriceBook {
   readonly #table: PriceTable;
   readonly #seen = new Map<string, Price | undefined>();
+  /** By deployment object (deployments live as long as the config): no key string per call. */
+  readonly #byDeployment = new WeakMap<object, { price: Price | undefined }>();
 
   constructor(overrides: PriceTable = {}, shipped: PriceTable = shippedPrices) {
     this.#table = Object.freeze({ ...shipped, ...overrides });
@@ -98,6 +100,14 @@ export class PriceBook {
   /** The price of a call to this deployment, or undefined when no table knows its model. */
   of(deployment: Pick<Deployment, 'provider' | 'model' | 'price'>): Price | undefined {
     if (deployment.price !== undefined) return deployment.price;
+    const known = this.#byDeployment.get(deployment);
+    if (known !== undefined) return known.price;
+    const price = this.#lookup(deployment);
+    this.#byDeployment.set(deployment, { price });
+    return price;
+  }
+
+  #lookup(deployment: Pick<Deployment, 'provider' | 'model'>): Price | undefined {
     const key = `${deployment.provider}\u0000${deployment.model}`;
     if (this.#seen.has(key)) return this.#seen.get(key);
     const price = priceOf(this.#table, deployment.provider, deployment.model);

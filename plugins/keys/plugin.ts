@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import {
   definePlugin,
@@ -19,13 +19,13 @@ import { tapSpend } from './spend-taps.ts';
 import { SoftBudgets } from './soft-budget.ts';
 import { SpendWriter } from './spend/writer.ts';
 import { DEFAULT_REDIS_PREFIX, invalidationChannel, localBus, redisBus, type Invalidation, type InvalidationBus } from './invalidation.ts';
-import { AdmissionStoreError, MemoryAdmission, RedisAdmission, rateLimitHeaders, type Admission } from './limits/index.ts';
+import { AdmissionStoreError, MemoryAdmission, RedisAdmission, setRateLimitHeaders, type Admission } from './limits/index.ts';
 import { keyAllowsModel } from './model-access.ts';
 import { hasUnpriced, ModelPrices } from './model-prices.ts';
 import { reservedCost, reservedForwardCost, type TokenEstimate } from './cost-estimate.ts';
 import { RecordCache } from './record-cache.ts';
 import { refusalError, type BudgetStatus } from './refusals.ts';
-import { scopesFor } from './scopes.ts';
+import { ScopeMemo } from './scopes.ts';
 import { windowSpend } from './budget-window.ts';
 import { adminRoutes, type AdminCaller } from './admin/index.ts';
 import { openKeysStore, type KeyRow, type KeysStore, type StoreLocation, type TeamRow } from './store/index.ts';
@@ -68,7 +68,8 @@ export const KeysOptions = Type.Object(
 export type KeysOptions = Static<typeof KeysOptions>;
 
 const admin: Principal = Object.freeze({ id: 'master-key', role: 'admin' });
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+// One-shot (Node ≥ 20.12): no Hash object per request. SHA-256 of the key string, as LiteLLM hashes.
+const digest = (value: string): Buffer => hash('sha256', value, 'buffer');
 
 /** What the plugin's parts share once set up. */
 export interface KeysRuntime {
@@ -177,24 +178,41 @@ function pruneDaily(gateway: GatewayApi, store: KeysStore, days: number): void {
 
 function tapAuth(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions): void {
   const master = options.masterKey === undefined ? undefined : digest(options.masterKey);
+  const principals = new PrincipalMemo();
   gateway.hooks.auth.tapPromise({ name: 'keys', stage: Order.early }, async (ctx) => {
     const given = ctx.apiKey;
     if (given === undefined) throw missingKey();
     const hashed = digest(given);
     if (master !== undefined && timingSafeEqual(hashed, master)) return admin;
     const token = hashed.toString('hex');
-    const key = await rt.keys.get(token);
+    // A cached record comes back as a value: awaiting it would still cost a turn of the loop.
+    const cached = rt.keys.get(token);
+    const key = cached instanceof Promise ? await cached : cached;
     if (key === undefined) throw invalidKey();
     const now = Date.now();
     if (key.expires !== null && key.expires <= now) {
       throw new GatewayError(401, 'authentication_error', 'this API key has expired', { code: 'key_expired' });
     }
     if (key.blocked) throw forbidden('this API key is blocked', 'key_blocked');
-    const team = key.team_id === null ? undefined : await rt.teams.get(key.team_id);
+    const teamRead = key.team_id === null ? undefined : rt.teams.get(key.team_id);
+    const team = teamRead instanceof Promise ? await teamRead : teamRead;
     if (team?.blocked === true) throw forbidden("this API key's team is blocked", 'key_blocked');
     (ctx.state as KeySlotted)[keySlot] = { key, team, lease: undefined, refusal: undefined };
-    return principalOf(key, team);
+    return principals.of(key, team);
   });
+}
+
+/** One principal per key record (and team record): the same for every call until either changes. */
+class PrincipalMemo {
+  readonly #byKey = new WeakMap<KeyRow, { readonly team: TeamRow | undefined; readonly principal: Principal }>();
+
+  of(key: KeyRow, team: TeamRow | undefined): Principal {
+    const hit = this.#byKey.get(key);
+    if (hit !== undefined && hit.team === team) return hit.principal;
+    const principal = Object.freeze(principalOf(key, team));
+    this.#byKey.set(key, { team, principal });
+    return principal;
+  }
 }
 
 /**
@@ -219,8 +237,13 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
   const reserve = options.budgetMode === 'reserve';
   const deny = options.pricing === 'deny';
   const modelPrices = new ModelPrices(rt.prices, gateway);
-  /** `(scope, window)` pairs this instance has seeded from the store (see Admission.seedSpend). */
-  const seeded = new Set<string>();
+  const memo = new ScopeMemo();
+  /**
+   * Budgets this instance has seeded from the store (see Admission.seedSpend), by the memo's
+   * budget object: one per scope and window while the record is cached. A reloaded record seeds
+   * once more, which the seed's set-if-absent makes harmless.
+   */
+  const seeded = new WeakSet<object>();
   // The first route tap: passes (undefined) after admitting, so routing goes on as without keys.
   gateway.hooks.route.tapPromise({ name: 'keys', stage: Order.first }, async (ctx) => {
     const call = keyCallOf(ctx);
@@ -230,16 +253,17 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
       throw new GatewayError(403, 'permission_error', 'this API key may not use the requested model', { code: 'model_not_allowed', param: 'model' });
     }
     const now = Date.now();
-    const scopes = scopesFor(key, team, ctx.model, now);
+    const memoized = memo.get(key, team, ctx.model, now);
+    const scopes = memoized.scopes;
     if (scopes.length === 0) return undefined;
     // A token count costs nothing and uses no tokens (inbound.md §2: it counts toward rpm, not tpm).
     const counting = ctx.operation === 'count_tokens';
-    const budgeted = !counting && scopes.some((s) => s.budget !== undefined);
+    const budgeted = !counting && memoized.hasBudget;
     const prices = budgeted && (deny || reserve) ? modelPrices.of(ctx.model) : undefined;
     // Refused before admission, so it debits nothing.
     if (deny && prices !== undefined && hasUnpriced(prices, ctx.operation)) throw unpricedModel();
     // The estimate walks the whole prompt: only worth it when a tpm limit or a cost reservation needs it.
-    const needTpm = !counting && scopes.some((s) => s.tpm !== undefined);
+    const needTpm = !counting && memoized.hasTpm;
     const estimate = needTpm || (reserve && prices !== undefined) ? estimateTokens(ctx) : undefined;
     const tokens = needTpm && estimate !== undefined ? countedTokens(estimate, tokenCount) : 0;
     const forward = ctx.forward;
@@ -252,21 +276,20 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
             ? reservedCost(estimate, prices)
             : 0;
     try {
-      for (const scope of scopes) {
-        if (scope.budget === undefined) continue;
-        const seedKey = `${scope.id}\u0000${scope.budget.window.id}`;
-        if (seeded.has(seedKey)) continue;
-        const row = scope.kind === 'team' ? team : key;
-        if (row !== undefined) await rt.admission.seedSpend(scope.id, scope.budget.window, windowSpend(row, now));
-        if (seeded.size > 100_000) seeded.clear();
-        seeded.add(seedKey);
+      if (memoized.hasBudget) {
+        for (const scope of scopes) {
+          if (scope.budget === undefined || seeded.has(scope.budget)) continue;
+          const row = scope.kind === 'team' ? team : key;
+          if (row !== undefined) await rt.admission.seedSpend(scope.id, scope.budget.window, windowSpend(row, now));
+          seeded.add(scope.budget);
+        }
       }
       const result = await rt.admission.admit({ scopes, tokens, costNanoUsd });
       if (!result.admitted) {
         call.refusal = { scope: result.scope.kind, limit: result.limit };
         throw refusalError(result, ctx.responseHeaders, budgetStatus);
       }
-      Object.assign(ctx.responseHeaders, rateLimitHeaders(result));
+      setRateLimitHeaders(ctx.responseHeaders, result);
       call.lease = result.lease;
     } catch (err) {
       if (err instanceof AdmissionStoreError) {

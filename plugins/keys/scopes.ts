@@ -61,3 +61,50 @@ function limitsOf(
     ...(budget === undefined ? {} : { budget }),
   };
 }
+
+/** The scopes of one call, with what admission asks of them, remembered until a budget window ends. */
+export interface CallScopes {
+  readonly scopes: readonly ScopeLimits[];
+  readonly hasBudget: boolean;
+  readonly hasTpm: boolean;
+  /** Epoch ms when the earliest budget window among them ends: the entry is stale from then on. */
+  readonly until: number;
+  readonly team: TeamRow | undefined;
+}
+
+/** Most models remembered per key record (an unrestricted key may be called with any name). */
+const MODELS_PER_KEY = 64;
+
+/**
+ * `scopesFor`, remembered per key record and model: building them parses the budget duration and
+ * computes the window, the same answer for every call until the window ends. Keyed weakly by the
+ * record object, which the record cache replaces on every change, so an updated key is never
+ * served an old entry; a different team record (its own update) recomputes too.
+ */
+export class ScopeMemo {
+  readonly #byKey = new WeakMap<KeyRow, Map<string, CallScopes>>();
+
+  get(key: KeyRow, team: TeamRow | undefined, model: string, now: number): CallScopes {
+    let byModel = this.#byKey.get(key);
+    const hit = byModel?.get(model);
+    if (hit !== undefined && hit.team === team && now < hit.until) return hit;
+    const scopes = Object.freeze(scopesFor(key, team, model, now));
+    let until = Number.POSITIVE_INFINITY;
+    for (const s of scopes) if (s.budget !== undefined && s.budget.window.endsAt < until) until = s.budget.window.endsAt;
+    const entry: CallScopes = {
+      scopes,
+      hasBudget: scopes.some((s) => s.budget !== undefined),
+      hasTpm: scopes.some((s) => s.tpm !== undefined),
+      until,
+      team,
+    };
+    if (byModel === undefined) {
+      byModel = new Map();
+      this.#byKey.set(key, byModel);
+    } else if (byModel.size >= MODELS_PER_KEY) {
+      byModel.clear();
+    }
+    byModel.set(model, entry);
+    return entry;
+  }
+}

@@ -21,8 +21,14 @@ export function formatResetDuration(ms: number): string {
 }
 
 /** OpenAI's rate-limit headers: the `-requests` three when an rpm limit applies, the `-tokens` three for tpm. */
-export function rateLimitHeaders(result: { readonly requests: RateHeadroom | undefined; readonly tokens: RateHeadroom | undefined }): Record<string, string> {
+export function rateLimitHeaders(result: RateHeadrooms): Record<string, string> {
   const headers: Record<string, string> = {};
+  setRateLimitHeaders(headers, result);
+  return headers;
+}
+
+/** `rateLimitHeaders`, written straight into a response's headers (no object per request). */
+export function setRateLimitHeaders(headers: Record<string, string>, result: RateHeadrooms): void {
   const { requests, tokens } = result;
   if (requests !== undefined) {
     headers['x-ratelimit-limit-requests'] = String(requests.limit);
@@ -34,7 +40,11 @@ export function rateLimitHeaders(result: { readonly requests: RateHeadroom | und
     headers['x-ratelimit-remaining-tokens'] = String(tokens.remaining);
     headers['x-ratelimit-reset-tokens'] = formatResetDuration(tokens.resetMs);
   }
-  return headers;
+}
+
+interface RateHeadrooms {
+  readonly requests: RateHeadroom | undefined;
+  readonly tokens: RateHeadroom | undefined;
 }
 
 /**

@@ -16,4 +16,4 @@ export { Lease, type BudgetHold } from './lease.ts';
 export { AdmissionStoreError } from './errors.ts';
 export { MemoryAdmission, type MemoryAdmissionOptions } from './memory.ts';
 export { RedisAdmission, type RedisAdmissionOptions } from './redis.ts';
-export { formatResetDuration, rateLimitHeaders, retryAfterHeaders } from './headers.ts';
+export { formatResetDuration, rateLimitHeaders, retryAfterHeaders, setRateLimitHeaders } from './headers.ts';

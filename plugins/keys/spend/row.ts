@@ -60,6 +60,9 @@ export interface SpendRowInput {
   readonly now?: ClockPair;
 }
 
+/** Shared by every row without metadata (most of them). */
+const noMetadata: JsonObject = Object.freeze({});
+
 /** The status the log stage reports: 499 is a client that went away. */
 function spendStatus(outcome: SpendRowInput['outcome']): SpendStatus {
   if (outcome.status === 499) return 'aborted';
@@ -128,6 +131,6 @@ export function buildSpendRow(input: SpendRowInput): SpendRow {
     status_code: outcome.status,
     error_type: outcome.error?.type ?? null,
     attempts: ctx.attempts.length,
-    metadata: code === undefined ? (input.metadata ?? {}) : { ...input.metadata, error_code: code },
+    metadata: code === undefined ? (input.metadata ?? noMetadata) : { ...input.metadata, error_code: code },
   };
 }

@@ -93,13 +93,26 @@ export const SPEND_COLUMNS = [
 ] as const;
 
 export function spendParams(s: SpendRow): (string | number | null)[] {
-  return [
+  const params: (string | number | null)[] = [];
+  pushSpendParams(params, s);
+  return params;
+}
+
+/** `spendParams`, appended to a batch's parameter list (no array per row). */
+export function pushSpendParams(params: (string | number | null)[], s: SpendRow): void {
+  params.push(
     s.request_id, s.call_type, s.api_key, s.key_alias, s.team_id, s.user, s.model, s.model_group,
     s.custom_llm_provider, s.model_id, s.startTime, s.endTime, s.completionStartTime, s.request_duration_ms,
     s.prompt_tokens, s.completion_tokens, s.total_tokens, s.cache_read_input_tokens, s.cache_creation_input_tokens,
     s.reasoning_tokens, s.spend, s.cache_hit ? 1 : 0, s.status, s.status_code, s.error_type, s.attempts,
-    JSON.stringify(s.metadata),
-  ];
+    metadataText(s.metadata),
+  );
+}
+
+/** Most rows carry no metadata: their text is a constant, not a serialisation per row. */
+function metadataText(metadata: JsonObject): string {
+  for (const _ in metadata) return JSON.stringify(metadata);
+  return '{}';
 }
 
 export function toDailyRow(r: SqlRow): DailySpendRow {
