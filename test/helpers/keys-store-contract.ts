@@ -23,6 +23,7 @@ let seq = 0;
 function spendRow(fields: Partial<SpendRow> = {}): SpendRow {
   seq += 1;
   return {
+    log_id: fields.log_id ?? fields.request_id ?? `log-${seq}`,
     request_id: `req-${seq}-${Math.random().toString(36).slice(2)}`,
     call_type: 'acompletion',
     api_key: null,
@@ -266,6 +267,18 @@ export function keysStoreContract(open: OpenStore): void {
       expect(await s.getKey(k.token)).toMatchObject({ spend: 3500, last_active: T0 + 800, version: 1 });
       expect(await s.getTeam('eng')).toMatchObject({ spend: 3500, version: 1 });
       expect(await s.recordSpend([])).toEqual({ inserted: 0, duplicates: 0 });
+    });
+
+    test('two requests with the same x-request-id are two rows, both counted (rows are keyed by log_id)', async () => {
+      const { s } = await fresh();
+      const k = await s.createKey(newKey());
+      const first = spendRow({ api_key: k.token, request_id: 'client-reused-id', log_id: 'log-a', spend: 1000 });
+      const second = spendRow({ api_key: k.token, request_id: 'client-reused-id', log_id: 'log-b', spend: 2000 });
+      expect(await s.recordSpend([first])).toEqual({ inserted: 1, duplicates: 0 });
+      expect(await s.recordSpend([second, first])).toEqual({ inserted: 1, duplicates: 1 });
+      expect(await s.getKey(k.token)).toMatchObject({ spend: 3000 });
+      const page = await s.spendLogs({ api_key: k.token }, { page: 1, size: 10 });
+      expect(page.rows.map((r) => [r.log_id, r.request_id]).sort()).toEqual([['log-a', 'client-reused-id'], ['log-b', 'client-reused-id']]);
     });
 
     test('spend goes to the window the request started in; a new window starts from zero', async () => {

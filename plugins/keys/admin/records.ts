@@ -61,7 +61,7 @@ export interface TeamRecord {
 }
 
 /** A spend row as /spend/logs/v2 answers it: spend in USD (null when unpriced), ISO times. */
-export interface SpendRecord extends Omit<SpendRow, 'spend' | 'startTime' | 'endTime' | 'completionStartTime'> {
+export interface SpendRecord extends Omit<SpendRow, 'log_id' | 'spend' | 'startTime' | 'endTime' | 'completionStartTime'> {
   readonly spend: number | null;
   readonly startTime: string;
   readonly endTime: string;
@@ -139,10 +139,11 @@ export function teamRecord(row: TeamRow, now: number): TeamRecord {
   };
 }
 
-/** A spend row as /spend/logs/v2 shows it. */
+/** A spend row as /spend/logs/v2 shows it: LiteLLM's fields (the store's own `log_id` is not one). */
 export function spendRecord(row: SpendRow): SpendRecord {
+  const { log_id: _storeId, ...fields } = row;
   return {
-    ...row,
+    ...fields,
     spend: row.spend === null ? null : nanoToUsd(row.spend),
     startTime: iso(row.startTime),
     endTime: iso(row.endTime),

@@ -2,6 +2,7 @@ import { isForwardOperation, tokenParts, type Outcome, type Price, type RequestC
 import type { EpochMs, JsonObject, SpendRow, SpendStatus } from '../store/types.ts';
 import { costNanoUsd } from './cost.ts';
 import { forwardCostNanoUsd } from './unit-cost.ts';
+import { newLogId } from './log-id.ts';
 
 /**
  * LiteLLM's `call_type` for each operation (its `CallTypes`: the async names its proxy logs), so
@@ -105,6 +106,7 @@ export function buildSpendRow(input: SpendRowInput): SpendRow {
   const forwarded = isForwardOperation(op) && outcome.error === undefined;
   const code = outcome.error?.extra.code;
   return {
+    log_id: newLogId(now.epochMs),
     request_id: ctx.id,
     call_type: callTypeOf(ctx.inbound?.name ?? ctx.operation),
     api_key: input.caller.apiKeyHash,

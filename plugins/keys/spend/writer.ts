@@ -23,7 +23,7 @@ export interface SpendWriterOptions {
 export interface SpendWriterStats {
   /** Rows waiting to be written. */
   readonly queued: number;
-  /** Rows the store accepted (a repeated `request_id` included: the store skips it). */
+  /** Rows the store accepted (a repeated `log_id` included: the store skips it). */
   readonly written: number;
   /** Rows given up: dropped from a full queue, refused by the store as invalid, or left at close. */
   readonly dropped: number;
@@ -38,7 +38,7 @@ const isPermanent = (err: unknown): boolean => err instanceof StoreError && err.
  * Writes spend rows in batches, off the request path. `add` only queues (it never throws and
  * never waits); a write starts when a batch is full or the oldest row has waited
  * `flushIntervalMs`, one write at a time, in order. A failed write keeps its rows at the head of
- * the queue and is retried with exponential backoff (the store skips a `request_id` it already
+ * the queue and is retried with exponential backoff (the store skips a `log_id` it already
  * has, so a write that succeeded unseen is not counted twice). The queue is bounded: when full,
  * the oldest rows are dropped, counted in `stats().dropped` and logged. A row the store refuses
  * as invalid is dropped alone (the batch is retried row by row), never retried forever.

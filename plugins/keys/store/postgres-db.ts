@@ -27,7 +27,7 @@ const CONSTRAINTS: Readonly<Record<string, string>> = {
   keys_pkey: 'keys.token',
   keys_key_alias_key: 'keys.key_alias',
   teams_pkey: 'teams.team_id',
-  spend_logs_pkey: 'spend_logs.request_id',
+  spend_logs_pkey: 'spend_logs.log_id',
 };
 
 /** Distinguishes our lock from other applications' advisory locks on the same server. */

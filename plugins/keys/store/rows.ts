@@ -54,6 +54,7 @@ export function toTeamRow(r: SqlRow): TeamRow {
 
 export function toSpendRow(r: SqlRow): SpendRow {
   return {
+    log_id: String(r.log_id),
     request_id: String(r.request_id),
     call_type: String(r.call_type),
     api_key: toStrOrNull(r.api_key),
@@ -86,7 +87,7 @@ export function toSpendRow(r: SqlRow): SpendRow {
 
 /** Column order of spend_logs inserts, matched by spendParams. */
 export const SPEND_COLUMNS = [
-  'request_id', 'call_type', 'api_key', 'key_alias', 'team_id', 'end_user', 'model', 'model_group',
+  'log_id', 'request_id', 'call_type', 'api_key', 'key_alias', 'team_id', 'end_user', 'model', 'model_group',
   'custom_llm_provider', 'model_id', 'start_time', 'end_time', 'completion_start_time', 'request_duration_ms',
   'prompt_tokens', 'completion_tokens', 'total_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens',
   'reasoning_tokens', 'spend', 'cache_hit', 'status', 'status_code', 'error_type', 'attempts', 'metadata',
@@ -101,7 +102,7 @@ export function spendParams(s: SpendRow): (string | number | null)[] {
 /** `spendParams`, appended to a batch's parameter list (no array per row). */
 export function pushSpendParams(params: (string | number | null)[], s: SpendRow): void {
   params.push(
-    s.request_id, s.call_type, s.api_key, s.key_alias, s.team_id, s.user, s.model, s.model_group,
+    s.log_id, s.request_id, s.call_type, s.api_key, s.key_alias, s.team_id, s.user, s.model, s.model_group,
     s.custom_llm_provider, s.model_id, s.startTime, s.endTime, s.completionStartTime, s.request_duration_ms,
     s.prompt_tokens, s.completion_tokens, s.total_tokens, s.cache_read_input_tokens, s.cache_creation_input_tokens,
     s.reasoning_tokens, s.spend, s.cache_hit ? 1 : 0, s.status, s.status_code, s.error_type, s.attempts,

@@ -5,7 +5,7 @@ import { accrue, type BudgetState } from './spend-accrual.ts';
 import { marks, toInt, toIntOrNull, toStrOrNull, type SqlParam, type SqlRunner } from './sql.ts';
 import type { DailySpendFilter, DailySpendRow, Page, PageQuery, RecordSpendResult, SpendFilter, SpendRow } from './types.ts';
 
-/** Most rows per INSERT: 27 parameters each stays far below both dialects' parameter limits. */
+/** Most rows per INSERT: 28 parameters each stays far below both dialects' parameter limits. */
 const CHUNK = 200;
 
 /**
@@ -48,7 +48,7 @@ function insertText(rows: number): string {
   let text = insertTexts.get(rows);
   if (text === undefined) {
     const values = Array.from({ length: rows }, () => `(${marks(SPEND_COLUMNS.length)})`).join(', ');
-    text = `INSERT INTO spend_logs (${SPEND_COLUMNS.join(', ')}) VALUES ${values} ON CONFLICT (request_id) DO NOTHING RETURNING request_id`;
+    text = `INSERT INTO spend_logs (${SPEND_COLUMNS.join(', ')}) VALUES ${values} ON CONFLICT (log_id) DO NOTHING RETURNING log_id`;
     // PostgreSQL remainders have any length up to 200: bounded all the same.
     if (insertTexts.size < 256) insertTexts.set(rows, text);
   }
@@ -67,12 +67,12 @@ export function utcDay(at: number): string {
 }
 
 /**
- * One batch in one transaction: the rows (a request_id seen before is skipped, so a retried batch
+ * One batch in one transaction: the rows (a log_id seen before is skipped, so a retried batch
  * is not counted twice), then window spend and last_active per key and per team, then the
  * roll-ups. Keys and teams are updated in sorted order so two instances' batches cannot deadlock.
  */
 export async function insertSpend(tx: SqlRunner, rows: readonly SpendRow[], lock: string, dialect: 'sqlite' | 'postgres'): Promise<RecordSpendResult> {
-  const unique = [...new Map(rows.map((r) => [r.request_id, r])).values()];
+  const unique = [...new Map(rows.map((r) => [r.log_id, r])).values()];
   unique.forEach(check);
   const inserted = new Set<string>();
   let i = 0;
@@ -80,9 +80,9 @@ export async function insertSpend(tx: SqlRunner, rows: readonly SpendRow[], lock
     const params: SqlParam[] = [];
     for (const end = i + size; i < end; i++) pushSpendParams(params, unique[i] as SpendRow);
     const done = await tx.all(insertText(size), params);
-    for (const d of done) inserted.add(String(d.request_id));
+    for (const d of done) inserted.add(String(d.log_id));
   }
-  const fresh = unique.filter((r) => inserted.has(r.request_id)).sort((a, b) => a.startTime - b.startTime);
+  const fresh = unique.filter((r) => inserted.has(r.log_id)).sort((a, b) => a.startTime - b.startTime);
   await accrueAll(tx, 'keys', 'token', group(fresh, (r) => r.api_key), lock);
   await accrueAll(tx, 'teams', 'team_id', group(fresh, (r) => r.team_id), lock);
   await rollUp(tx, fresh);
@@ -188,7 +188,7 @@ export async function pageSpend(r: SqlRunner, f: SpendFilter, q: PageQuery): Pro
   const { clause, params } = spendWhere(f);
   const [count] = await r.all(`SELECT COUNT(*) AS n FROM spend_logs ${clause}`, params);
   const rows = await r.all(
-    `SELECT * FROM spend_logs ${clause} ORDER BY start_time DESC, request_id DESC LIMIT ? OFFSET ?`,
+    `SELECT * FROM spend_logs ${clause} ORDER BY start_time DESC, log_id DESC LIMIT ? OFFSET ?`,
     [...params, q.size, (q.page - 1) * q.size],
   );
   return pageOf(rows.map(toSpendRow), toInt(count?.n), q);

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
 import { UniqueViolation } from './errors.ts';
 import { runMigrations, type MigrationRunner } from './migrate.ts';
+import { Checkpointer } from './sqlite-checkpointer.ts';
 import { sqliteMigrations } from './migrations/sqlite.ts';
 import type { SqlDb, SqlParam, SqlRow, SqlRunner } from './sql.ts';
 
@@ -24,7 +25,7 @@ export async function openSqliteDb(file: string, now: () => number = Date.now): 
   db.pragma('busy_timeout = 5000');
   // WAL + NORMAL: a power cut may lose the last commits, never corrupt the file.
   db.pragma('synchronous = NORMAL');
-  return new SqliteAdapter(db, now);
+  return new SqliteAdapter(db, file, now);
 }
 
 class SqliteAdapter implements SqliteDb {
@@ -33,14 +34,18 @@ class SqliteAdapter implements SqliteDb {
   readonly #now: () => number;
   readonly #statements = new Map<string, Statement>();
   readonly #direct: MigrationRunner;
+  readonly #file: string;
+  /** Started with the first write: a store only read (a CLI listing keys) needs no thread. */
+  #checkpointer: Checkpointer | undefined;
   /**
    * better-sqlite3 is synchronous, but a transaction's callback awaits between statements: every
    * call goes through this queue, so no other call can land inside an open transaction.
    */
   #tail: Promise<unknown> = Promise.resolve();
 
-  constructor(db: Database, now: () => number) {
+  constructor(db: Database, file: string, now: () => number) {
     this.#db = db;
+    this.#file = file;
     this.#now = now;
     this.#direct = {
       all: async (sql, params) => this.#guard(() => this.#prepare(sql).all(...(params ?? [])) as SqlRow[]),
@@ -61,6 +66,7 @@ class SqliteAdapter implements SqliteDb {
 
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
     return this.#exclusive(async () => {
+      if (this.#checkpointer === undefined) this.#startCheckpointer();
       this.#db.exec('BEGIN IMMEDIATE');
       try {
         const result = await fn(this.#direct);
@@ -78,7 +84,22 @@ class SqliteAdapter implements SqliteDb {
   }
 
   async close(): Promise<void> {
-    await this.#exclusive(async () => this.#db.close());
+    await this.#exclusive(async () => {
+      await this.#checkpointer?.close();
+      // The last connection to close checkpoints what is left and removes the WAL.
+      this.#db.close();
+    });
+  }
+
+  #startCheckpointer(): void {
+    this.#db.pragma('wal_autocheckpoint = 0');
+    this.#checkpointer = new Checkpointer({
+      file: this.#file,
+      // Without the worker, SQLite's own checkpoints on this connection keep the WAL bounded.
+      onFailure: () => {
+        if (this.#db.open) this.#db.pragma('wal_autocheckpoint = 1000');
+      },
+    });
   }
 
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {

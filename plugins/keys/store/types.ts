@@ -95,6 +95,12 @@ export interface NewTeam extends TeamPatch {
 
 /** One request's spend row, with LiteLLM's field names so `/spend/logs/v2` readers work. */
 export interface SpendRow {
+  /**
+   * The gateway's own id of this row (`newLogId`: time-ordered, unique across instances). A batch
+   * retried after an ambiguous failure is recognised by it, never by `request_id`, which is the
+   * client's `x-request-id` when it sent one and may repeat.
+   */
+  readonly log_id: string;
   readonly request_id: string;
   readonly call_type: string;
   /** Token hash of the key, or null for the master key. */

@@ -107,7 +107,7 @@ async function seedHistory(): Promise<void> {
       const usd = (used.base + Math.sin((day + k * 4) / 4)) * busy;
       const start = today - day * 86_400_000 + 60_000 * (k + 1);
       rows.push({
-        request_id: `hist-${day}-${k}`, call_type: 'acompletion', api_key: tokens[k] as string, key_alias: used.alias,
+        log_id: `hist-${day}-${k}`, request_id: `hist-${day}-${k}`, call_type: 'acompletion', api_key: tokens[k] as string, key_alias: used.alias,
         team_id: used.team, user: null, model: used.model, model_group: used.model, custom_llm_provider: used.provider, model_id: null,
         startTime: start, endTime: start + 900, completionStartTime: start + 300, request_duration_ms: 900, prompt_tokens: 1000,
         completion_tokens: 200, total_tokens: 1200, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, reasoning_tokens: 0,

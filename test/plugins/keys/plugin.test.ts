@@ -182,4 +182,20 @@ describe('keys plugin: virtual keys through the real gateway', () => {
     expect(rows[0]?.total_tokens).toBeGreaterThan(0);
     expect(rows[0]?.spend).toBeGreaterThan(0);
   });
+
+  test('a client that sends the same x-request-id twice gets two spend rows, and the key is charged for both', async () => {
+    const key = await generate({ key_alias: 'same-request-id' });
+    const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0, defaultHeaders: { 'x-request-id': 'client-fixed-id' } });
+    for (let i = 0; i < 2; i++) await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: `call ${i}` }] });
+    let rows: { request_id: string; spend: number }[] = [];
+    for (let i = 0; i < 50 && rows.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      rows = (await admin('/spend/logs/v2?key_alias=same-request-id', undefined, 'GET')).json.data as typeof rows;
+    }
+    expect(rows.map((r) => r.request_id)).toEqual(['client-fixed-id', 'client-fixed-id']);
+    // The key's own record (self-service /key/info): both rows' cost accrued, none skipped.
+    const info = (await (await fetch(`${gw.url}/key/info`, { headers: { authorization: `Bearer ${key}` } })).json()) as { info: { spend: number } };
+    expect(rows.every((r) => r.spend > 0)).toBe(true);
+    expect(info.info.spend).toBeCloseTo(rows.reduce((sum, r) => sum + r.spend, 0), 12);
+  });
 });

@@ -114,4 +114,17 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_object_idx ON audit_log (object_type, object_id, id);
 `,
   },
+  {
+    version: 2,
+    // See the SQLite migration of the same number: rows keyed by the gateway's log_id, since
+    // the client's x-request-id may repeat.
+    name: "spend_logs keyed by the gateway's log_id, request_id may repeat",
+    sql: `
+ALTER TABLE spend_logs DROP CONSTRAINT spend_logs_pkey;
+ALTER TABLE spend_logs ADD COLUMN log_id TEXT;
+UPDATE spend_logs SET log_id = request_id;
+ALTER TABLE spend_logs ALTER COLUMN log_id SET NOT NULL;
+ALTER TABLE spend_logs ADD CONSTRAINT spend_logs_pkey PRIMARY KEY (log_id);
+`,
+  },
 ];

@@ -114,4 +114,50 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_object_idx ON audit_log (object_type, object_id, id);
 `,
   },
+  {
+    version: 2,
+    // The client's x-request-id may repeat (a retrying client, or one that always sends the
+    // same): keyed by it, a second request's row was skipped and its spend never accrued. Rows
+    // are now keyed by the gateway's own time-ordered id, which also appends to the index
+    // instead of writing a random page of it per row (a random UUID key made inserts ~2x dearer).
+    name: 'spend_logs keyed by the gateway\'s log_id, request_id may repeat',
+    sql: `
+CREATE TABLE spend_logs_next (
+  log_id TEXT PRIMARY KEY,
+  request_id TEXT NOT NULL,
+  call_type TEXT NOT NULL,
+  api_key TEXT,
+  key_alias TEXT,
+  team_id TEXT,
+  end_user TEXT,
+  model TEXT NOT NULL,
+  model_group TEXT,
+  custom_llm_provider TEXT,
+  model_id TEXT,
+  start_time INTEGER NOT NULL,
+  end_time INTEGER NOT NULL,
+  completion_start_time INTEGER,
+  request_duration_ms INTEGER NOT NULL,
+  prompt_tokens INTEGER NOT NULL,
+  completion_tokens INTEGER NOT NULL,
+  total_tokens INTEGER NOT NULL,
+  cache_read_input_tokens INTEGER NOT NULL,
+  cache_creation_input_tokens INTEGER NOT NULL,
+  reasoning_tokens INTEGER NOT NULL,
+  spend INTEGER,
+  cache_hit INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  status_code INTEGER,
+  error_type TEXT,
+  attempts INTEGER NOT NULL,
+  metadata TEXT NOT NULL DEFAULT '{}'
+);
+INSERT INTO spend_logs_next (log_id, request_id, call_type, api_key, key_alias, team_id, end_user, model, model_group, custom_llm_provider, model_id, start_time, end_time, completion_start_time, request_duration_ms, prompt_tokens, completion_tokens, total_tokens, cache_read_input_tokens, cache_creation_input_tokens, reasoning_tokens, spend, cache_hit, status, status_code, error_type, attempts, metadata) SELECT request_id, request_id, call_type, api_key, key_alias, team_id, end_user, model, model_group, custom_llm_provider, model_id, start_time, end_time, completion_start_time, request_duration_ms, prompt_tokens, completion_tokens, total_tokens, cache_read_input_tokens, cache_creation_input_tokens, reasoning_tokens, spend, cache_hit, status, status_code, error_type, attempts, metadata FROM spend_logs;
+DROP TABLE spend_logs;
+ALTER TABLE spend_logs_next RENAME TO spend_logs;
+CREATE INDEX spend_logs_time_idx ON spend_logs (start_time);
+CREATE INDEX spend_logs_key_idx ON spend_logs (api_key, start_time);
+CREATE INDEX spend_logs_team_idx ON spend_logs (team_id, start_time);
+`,
+  },
 ];

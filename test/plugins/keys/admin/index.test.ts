@@ -68,7 +68,7 @@ forEachStore((fresh) => {
     await h.call('/key/import', { body: { key: plaintexts.at(-1) } });
     await h.call('/team/info', { query: { team_id: 'eng' } });
     await h.store.recordSpend([{
-      request_id: 'r1', call_type: 'acompletion', api_key: a.token_id, key_alias: 'alpha', team_id: 'eng', user: null, model: 'm',
+      log_id: 'r1', request_id: 'r1', call_type: 'acompletion', api_key: a.token_id, key_alias: 'alpha', team_id: 'eng', user: null, model: 'm',
       model_group: null, custom_llm_provider: null, model_id: null, startTime: T0, endTime: T0, completionStartTime: null,
       request_duration_ms: 1, prompt_tokens: 1, completion_tokens: 1, total_tokens: 2, cache_read_input_tokens: 0,
       cache_creation_input_tokens: 0, reasoning_tokens: 0, spend: 5, cache_hit: false, status: 'success', status_code: 200,

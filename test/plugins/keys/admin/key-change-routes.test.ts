@@ -169,7 +169,7 @@ let seq = 0;
 function spendRow(apiKey: string, spend: number) {
   seq += 1;
   return {
-    request_id: `req-change-${seq}-${Math.random().toString(36).slice(2)}`, call_type: 'acompletion', api_key: apiKey,
+    log_id: `log-change-${seq}-${Math.random().toString(36).slice(2)}`, request_id: `req-change-${seq}`, call_type: 'acompletion', api_key: apiKey,
     key_alias: null, team_id: null, user: null, model: 'gpt-4o-mini', model_group: null, custom_llm_provider: 'openai',
     model_id: null, startTime: T0, endTime: T0 + 10, completionStartTime: null, request_duration_ms: 10, prompt_tokens: 1,
     completion_tokens: 1, total_tokens: 2, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, reasoning_tokens: 0,

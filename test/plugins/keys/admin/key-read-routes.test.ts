@@ -9,7 +9,7 @@ const generate = (h: AdminHarness, body: Rec = {}) => h.call<Generated>('/key/ge
 
 function spendRow(apiKey: string, spend: number, startTime: number) {
   return {
-    request_id: `req-read-${Math.random().toString(36).slice(2)}`, call_type: 'acompletion', api_key: apiKey,
+    log_id: `log-read-${Math.random().toString(36).slice(2)}`, request_id: "req-read", call_type: 'acompletion', api_key: apiKey,
     key_alias: null, team_id: null, user: null, model: 'gpt-4o-mini', model_group: null, custom_llm_provider: 'openai',
     model_id: null, startTime, endTime: startTime + 10, completionStartTime: null, request_duration_ms: 10, prompt_tokens: 1,
     completion_tokens: 1, total_tokens: 2, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, reasoning_tokens: 0,

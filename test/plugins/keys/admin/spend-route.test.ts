@@ -9,7 +9,7 @@ let seq = 0;
 function row(fields: Partial<SpendRow>): SpendRow {
   seq += 1;
   return {
-    request_id: `req-spend-${seq}`, call_type: 'acompletion', api_key: null, key_alias: null, team_id: null, user: null,
+    log_id: fields.log_id ?? fields.request_id ?? `log-spend-${seq}`, request_id: `req-spend-${seq}`, call_type: 'acompletion', api_key: null, key_alias: null, team_id: null, user: null,
     model: 'gpt-4o-mini', model_group: 'gpt-4o-mini', custom_llm_provider: 'openai', model_id: null, startTime: T0,
     endTime: T0 + 800, completionStartTime: T0 + 300, request_duration_ms: 800, prompt_tokens: 100, completion_tokens: 20,
     total_tokens: 120, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, reasoning_tokens: 0, spend: 27_000,

@@ -51,6 +51,7 @@ describe('buildSpendRow', () => {
     const usage = anthropicUsage({ input_tokens: 12, cache_read_input_tokens: 3000, cache_creation_input_tokens: 1000, output_tokens: 40, output_tokens_details: { thinking_tokens: 25 } });
     const row = buildSpendRow({ ctx: ctx({ usage }), outcome: ok, caller, price: shippedPrices['claude-sonnet-4'], now, metadata: { tags: ['ci'] } });
     expect(row).toEqual({
+      log_id: expect.stringMatching(/^[0-9a-f]{32}$/),
       request_id: 'req-1',
       call_type: 'acompletion',
       api_key: 'a'.repeat(64),

@@ -11,6 +11,7 @@ const T0 = Date.UTC(2026, 0, 15, 12);
 
 function row(n: number, fields: Partial<SpendRow> = {}): SpendRow {
   return {
+    log_id: fields.log_id ?? fields.request_id ?? `log-${n}`,
     request_id: `req-${n}`,
     call_type: 'acompletion',
     api_key: null,

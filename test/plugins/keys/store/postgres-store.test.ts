@@ -42,6 +42,27 @@ describe.skipIf(!databaseUrl)('PostgreSQL keys store', () => {
     expect(postgresMigrations.map((m) => m.version)).toEqual(sqliteMigrations.map((m) => m.version));
   });
 
+  test('a version-1 schema keeps its spend rows through version 2 (keyed by their request_id), and a repeated request_id is then a new row', async () => {
+    const schema = await newSchema('upgrade');
+    await queryIn(schema, 'CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+    await queryIn(schema, postgresMigrations[0]?.sql ?? '');
+    await queryIn(schema, "INSERT INTO schema_migrations VALUES (1, 'v1', 0)");
+    await queryIn(schema, `INSERT INTO spend_logs (request_id, call_type, model, start_time, end_time, request_duration_ms, prompt_tokens, completion_tokens,
+      total_tokens, cache_read_input_tokens, cache_creation_input_tokens, reasoning_tokens, spend, cache_hit, status, attempts)
+      VALUES ('req-old', 'acompletion', 'gpt-4o-mini', 1, 2, 1, 10, 5, 15, 0, 0, 0, 700, 0, 'success', 1)`);
+    const { store, migrated } = await openKeysStore({ kind: 'postgres', url, schema });
+    try {
+      expect(migrated).toBe(postgresMigrations.length - 1);
+      const before = await store.spendLogs({}, { page: 1, size: 10 });
+      expect(before.rows.map((r) => [r.log_id, r.request_id, r.spend])).toEqual([['req-old', 'req-old', 700]]);
+      const again = { ...(before.rows[0] as (typeof before.rows)[number]), log_id: 'log-new', startTime: 3, endTime: 4 };
+      expect(await store.recordSpend([again])).toEqual({ inserted: 1, duplicates: 0 });
+      expect((await store.spendLogs({}, { page: 1, size: 10 })).total).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('migrating twice in a row: the second run is a no-op', async () => {
     const schema = await newSchema('twice');
     const first = await openKeysStore({ kind: 'postgres', url, schema });
@@ -50,7 +71,7 @@ describe.skipIf(!databaseUrl)('PostgreSQL keys store', () => {
     const second = await openKeysStore({ kind: 'postgres', url, schema });
     expect(second.migrated).toBe(0);
     await second.store.close();
-    expect(await queryIn(schema, 'SELECT version FROM schema_migrations')).toEqual([{ version: '1' }]);
+    expect(await queryIn(schema, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual(postgresMigrations.map((m) => ({ version: String(m.version) })));
   });
 
   test('two processes migrating one fresh schema at once: both start, the schema is migrated once', async () => {
@@ -61,7 +82,7 @@ describe.skipIf(!databaseUrl)('PostgreSQL keys store', () => {
     expect([a?.code, b?.code]).toEqual([0, 0]);
     const applied = [a, b].map((r) => (JSON.parse(r?.out ?? '') as { migrated: number }).migrated).sort();
     expect(applied).toEqual([0, postgresMigrations.length]);
-    expect(await queryIn(schema, 'SELECT version FROM schema_migrations')).toEqual([{ version: '1' }]);
+    expect(await queryIn(schema, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual(postgresMigrations.map((m) => ({ version: String(m.version) })));
     const tables = await queryIn(schema, `SELECT table_name FROM information_schema.tables WHERE table_schema = '${schema}' ORDER BY table_name`);
     expect(tables.map((t) => t.table_name)).toEqual(['audit_log', 'keys', 'schema_migrations', 'spend_daily', 'spend_logs', 'teams']);
     // Two Node starts under tsx on a shared 2-core machine: generous, and not a timing assertion.
@@ -78,7 +99,7 @@ describe.skipIf(!databaseUrl)('PostgreSQL keys store', () => {
       const t = Date.UTC(2026, 2, 18, 12);
       let n = 0;
       const row = (api_key: string, model: string) => ({
-        request_id: `r${++n}`, call_type: 'acompletion', api_key, key_alias: null, team_id: 'eng', user: null, model,
+        log_id: `r${++n}`, request_id: `r${n}`, call_type: 'acompletion', api_key, key_alias: null, team_id: 'eng', user: null, model,
         model_group: null, custom_llm_provider: null, model_id: null, startTime: t + n, endTime: t + n, completionStartTime: null,
         request_duration_ms: 1, prompt_tokens: 1, completion_tokens: 1, total_tokens: 2, cache_read_input_tokens: 0,
         cache_creation_input_tokens: 0, reasoning_tokens: 0, spend: 10, cache_hit: false, status: 'success' as const,
