@@ -65,10 +65,11 @@ describe('README configs load and serve', () => {
       ANTHROPIC_BASE_URL: anthropicUp.url,
     });
   });
+  // Every snippet's gateway flushes its stores on close: more than the default hook time on a busy machine.
   afterAll(async () => {
     await Promise.all(running.map((g) => g.close(100)));
     await Promise.all([openaiUp.close(), azureUp.close(), anthropicUp.close()]);
-  });
+  }, 60_000);
 
   async function serve(file: string): Promise<RunningGateway> {
     const config = await importConfigFile(join(dir, file));
