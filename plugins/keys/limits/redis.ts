@@ -130,14 +130,15 @@ export class RedisAdmission implements Admission {
   async reconcile(lease: Lease, actualTokens: number): Promise<void> {
     assertCount('actualTokens', actualTokens);
     const delta = lease.settleTokens(actualTokens);
-    if (delta === 0) return;
+    // No tpm limit held: nothing to correct, and no round trip for it.
+    if (delta === 0 || lease.tpmScopes.length === 0) return;
     const argv = lease.tpmScopes.map((id) => `${this.#p}tpm:${id}`);
     argv.push(this.#bucketMs, this.#window, String(lease.bucket), String(delta));
     await this.#script('reconcile', reconcileScript, lease.tpmScopes.length, argv);
   }
 
   async release(lease: Lease): Promise<void> {
-    if (!lease.markReleased()) return;
+    if (!lease.markReleased() || lease.parallelScopes.length === 0) return;
     const argv = lease.parallelScopes.map((id) => `${this.#p}par:${id}`);
     argv.push(lease.id);
     await this.#script('release', releaseScript, lease.parallelScopes.length, argv);
@@ -146,7 +147,7 @@ export class RedisAdmission implements Admission {
   async settleSpend(lease: Lease, actualNanoUsd: number): Promise<void> {
     assertCount('actualNanoUsd', actualNanoUsd);
     const delta = lease.settleSpend(actualNanoUsd);
-    if (delta === 0) return;
+    if (delta === 0 || lease.budgets.length === 0) return;
     const argv: string[] = [];
     for (const b of lease.budgets) argv.push(this.#spendKey(b.scopeId, b.window));
     argv.push(String(delta));

@@ -131,3 +131,21 @@ describe('RedisAdmission while Redis is unreachable', () => {
     conn.disconnect();
   });
 });
+
+describe('RedisAdmission: round trips after the call', () => {
+  const redis = redisAdmissions();
+  afterAll(() => redis.cleanup());
+
+  test('release, reconcile and budget charge cost no round trip for limits the lease does not hold', async () => {
+    const connection = await redis.connect();
+    const admission = await redis.make({ connection });
+    const evalsha = vi.spyOn(connection, 'evalsha');
+    const result = await admission.admit({ scopes: [{ id: id('rpm-only'), kind: 'key', rpm: 100 }], tokens: 50 });
+    expect(result.admitted).toBe(true);
+    const lease = (result as Admitted).lease;
+    expect(evalsha).toHaveBeenCalledTimes(1);
+    await Promise.all([admission.release(lease), admission.reconcile(lease, 80), admission.settleSpend(lease, 1_000)]);
+    expect(evalsha).toHaveBeenCalledTimes(1);
+    evalsha.mockRestore();
+  });
+});
