@@ -54,8 +54,9 @@ export function RequestsView() {
           </thead>
           <tbody>
             ${data?.data.map(
-              (r) => html`
-                <tr key=${r.request_id}>
+              // A client may repeat its x-request-id: the position keeps two such rows apart.
+              (r, i) => html`
+                <tr key=${`${i}:${r.request_id}`}>
                   <td>${dateTime(r.startTime)}</td>
                   <td>${r.key_alias ?? (r.api_key === null ? html`<span class="muted">${callerOf(r)}</span>` : html`<code>${r.api_key.slice(0, 8)}</code>`)}</td>
                   <td>${r.team_id ?? html`<span class="muted">—</span>`}</td>
