@@ -19,7 +19,7 @@ import { tapSpend } from './spend-taps.ts';
 import { SoftBudgets } from './soft-budget.ts';
 import { SpendWriter } from './spend/writer.ts';
 import { DEFAULT_REDIS_PREFIX, invalidationChannel, localBus, redisBus, type Invalidation, type InvalidationBus } from './invalidation.ts';
-import { AdmissionStoreError, MemoryAdmission, RedisAdmission, setRateLimitHeaders, type Admission } from './limits/index.ts';
+import { AdmissionStoreError, MemoryAdmission, RedisAdmission, setRateLimitHeaders, type Admission, type ScopeLimits } from './limits/index.ts';
 import { keyAllowsModel } from './model-access.ts';
 import { hasUnpriced, ModelPrices } from './model-prices.ts';
 import { reservedCost, reservedForwardCost, type TokenEstimate } from './cost-estimate.ts';
@@ -255,10 +255,11 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
     }
     const now = Date.now();
     const memoized = memo.get(key, team, ctx.model, now);
-    const scopes = memoized.scopes;
-    if (scopes.length === 0) return undefined;
-    // A token count costs nothing and uses no tokens (inbound.md §2: it counts toward rpm, not tpm).
+    // A token count costs nothing and uses no tokens (inbound.md §2: it counts toward rpm, not tpm),
+    // so, like GET /v1/models, it is never refused for budget: an over-budget key may still count.
     const counting = ctx.operation === 'count_tokens';
+    const scopes = counting ? withoutBudgets(memoized.scopes) : memoized.scopes;
+    if (scopes.length === 0) return undefined;
     const budgeted = !counting && memoized.hasBudget;
     const prices = budgeted && (deny || reserve) ? modelPrices.of(ctx.model) : undefined;
     // Refused before admission, so it debits nothing.
@@ -277,7 +278,7 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
             ? reservedCost(estimate, prices)
             : 0;
     try {
-      if (memoized.hasBudget) {
+      if (budgeted) {
         for (const scope of scopes) {
           if (scope.budget === undefined || seeded.has(scope.budget)) continue;
           const row = scope.kind === 'team' ? team : key;
@@ -301,6 +302,15 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
     }
     return undefined;
   });
+}
+
+/** The scopes with their rpm, tpm and parallel limits only (a count's admission). */
+function withoutBudgets(scopes: readonly ScopeLimits[]): ScopeLimits[] {
+  const out: ScopeLimits[] = [];
+  for (const { budget: _budget, ...limits } of scopes) {
+    if (limits.rpm !== undefined || limits.tpm !== undefined || limits.maxParallel !== undefined) out.push(limits);
+  }
+  return out;
 }
 
 /** The request's expected tokens: prompt chars / 4, and the requested output (256 when unset; none for embeddings). */

@@ -214,6 +214,21 @@ describe('count_tokens and limits: rpm counts, tpm and spend do not', () => {
     await expect(keyed.messages.countTokens(long)).rejects.toMatchObject({ status: 429, error: { type: 'error', error: { type: 'rate_limit_error' } } });
   });
 
+  test('a key over its budget still counts tokens (a count costs nothing) while its messages are refused with 402', async () => {
+    const key = await generate({ key_alias: 'spent', max_budget: 0.000001 });
+    const keyed = new Anthropic({ baseURL: gw.url, apiKey: key, maxRetries: 0 });
+    // The message that crosses the budget completes; the next one is refused.
+    await keyed.messages.create({ model: 'claude-sonnet', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] });
+    let refused: unknown;
+    for (let i = 0; i < 50 && refused === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      refused = await keyed.messages.create({ model: 'claude-sonnet', max_tokens: 20, messages: [{ role: 'user', content: 'again' }] }).then(() => undefined, (err: unknown) => err);
+    }
+    expect(refused).toMatchObject({ status: 402 });
+    const counted = await keyed.messages.countTokens({ model: 'gpt-model', messages: [{ role: 'user', content: 'how many tokens?' }] });
+    expect(counted.input_tokens).toBeGreaterThan(0);
+  });
+
   test('count calls write no spend row: after counts and one message, the key has exactly the message row', async () => {
     const key = await generate({ key_alias: 'spender' });
     const keyed = new Anthropic({ baseURL: gw.url, apiKey: key, maxRetries: 0 });
