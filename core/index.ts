@@ -69,13 +69,22 @@ export {
   type CompletionsTranslation,
   type DecodedEvent,
   type EmbeddingsTranslation,
+  type ForwardTranslation,
   type ModelsTranslation,
   type Passthrough,
   type ProviderDefinition,
   type UpstreamInit,
 } from './providers/define.ts';
 export { ProviderRegistry, type ModelInfo, type ProviderAdapter } from './providers/registry.ts';
-export { forwardOperations, forwardRoutes, isForwardOperation, type ForwardOperation, type ForwardRoute, type NativeOperation } from './forward/operations.ts';
+export {
+  forwardOperations,
+  forwardRoutes,
+  isForwardOperation,
+  type ForwardOperation,
+  type ForwardRoute,
+  type NativeOperation,
+  type TranslatableForwardPath,
+} from './forward/operations.ts';
 export type { ForwardBody, ForwardPayload } from './forward/body.ts';
 export type { ForwardRequest } from './forward/read.ts';
 export { documentsPerSearch, requestUnits, type ForwardUnits } from './forward/units.ts';

@@ -11,7 +11,7 @@ import {
   unauthorized,
 } from './errors.ts';
 import type { CountTokensFormat } from './count/types.ts';
-import type { ForwardOperation, ForwardRoute } from './forward/operations.ts';
+import type { ForwardRoute } from './forward/operations.ts';
 import { NativeRequest, pinnedPlan, untranslatedStandIn } from './forward/native.ts';
 import { readForwardRequest } from './forward/read.ts';
 import type { Gateway } from './gateway.ts';
@@ -23,7 +23,7 @@ import type { Outcome } from './outcome.ts';
 import { JsonBody, type CallResult } from './result.ts';
 import type { Deployment, RoutePlan } from './routing/types.ts';
 import { tokenCountOf } from './providers/count-tokens.ts';
-import { operationNotOffered } from './providers/forward.ts';
+import { offersRoute, operationNotOffered } from './providers/forward.ts';
 import { readBodyBytes } from './server/body.ts';
 import { parseJsonBody } from './server/parse-body.ts';
 import { requestIdFrom } from './server/request-id.ts';
@@ -179,7 +179,7 @@ export class Pipeline {
         // The stages type `request` as a canonical one; forwarded bodies are read only by field.
         ctx.request = forward.request as unknown as CanonicalRequest;
         ctx.model = forward.model;
-        const plan = this.#offering(await this.#route(ctx), route.operation);
+        const plan = this.#offering(await this.#route(ctx), route);
         ctx.plan = plan;
         outcome = await this.#respond(ctx, res, await this.#call(ctx, plan));
       } catch (err) {
@@ -227,13 +227,13 @@ export class Pipeline {
     }
   }
 
-  /** The plan's deployments whose provider offers the operation; none is a 400 naming the provider. */
-  #offering(plan: RoutePlan, operation: ForwardOperation): RoutePlan {
+  /** The plan's deployments whose provider offers the route; none is a 400 naming the provider. */
+  #offering(plan: RoutePlan, route: ForwardRoute): RoutePlan {
     const providers = this.#gateway.providers;
-    const offers = (d: Deployment): boolean => providers.get(d.provider)?.forwards?.includes(operation) === true;
+    const offers = (d: Deployment): boolean => offersRoute(providers.get(d.provider), route);
     if (plan.deployments.every(offers)) return plan;
     const deployments = plan.deployments.filter(offers);
-    if (deployments.length === 0) throw operationNotOffered((plan.deployments[0] as Deployment).provider, operation);
+    if (deployments.length === 0) throw operationNotOffered((plan.deployments[0] as Deployment).provider, route);
     return { ...plan, deployments };
   }
 

@@ -40,17 +40,25 @@ export interface ForwardRoute {
   readonly body: 'json' | 'multipart';
   /** One line for `/openapi.json` and `/docs`. */
   readonly summary: string;
+  /** What the route offers, when its operation's name says too much (`image edits`): named in a 400. */
+  readonly name?: string;
 }
+
+/**
+ * The upstream paths of the forwarded JSON routes: the ones a provider may serve by translation
+ * (`ProviderDefinition.forwardTranslations`), its body read whole before the call anyway.
+ */
+export type TranslatableForwardPath = '/images/generations' | '/audio/speech' | '/moderations' | '/rerank';
 
 const both = (path: string): readonly string[] => Object.freeze([path, `/v1${path}`]);
 
 /** The forwarded routes (design/inbound.md §3). Files and batches are not among them, on purpose. */
 export const forwardRoutes: readonly ForwardRoute[] = Object.freeze([
   { operation: 'images', paths: both('/images/generations'), upstreamPath: '/images/generations', body: 'json', summary: 'Create images (forwarded to the provider)' },
-  { operation: 'images', paths: both('/images/edits'), upstreamPath: '/images/edits', body: 'multipart', summary: 'Edit images: multipart upload (forwarded)' },
+  { operation: 'images', paths: both('/images/edits'), upstreamPath: '/images/edits', body: 'multipart', summary: 'Edit images: multipart upload (forwarded)', name: 'image edits' },
   { operation: 'speech', paths: both('/audio/speech'), upstreamPath: '/audio/speech', body: 'json', summary: 'Text to speech: audio bytes streamed as they arrive (forwarded)' },
   { operation: 'transcriptions', paths: both('/audio/transcriptions'), upstreamPath: '/audio/transcriptions', body: 'multipart', summary: 'Transcribe audio: multipart upload (forwarded)' },
-  { operation: 'transcriptions', paths: both('/audio/translations'), upstreamPath: '/audio/translations', body: 'multipart', summary: 'Translate audio to English: multipart upload (forwarded)' },
+  { operation: 'transcriptions', paths: both('/audio/translations'), upstreamPath: '/audio/translations', body: 'multipart', summary: 'Translate audio to English: multipart upload (forwarded)', name: 'audio translations' },
   { operation: 'moderations', paths: both('/moderations'), upstreamPath: '/moderations', body: 'json', summary: 'Classify text or images for policy violations (forwarded)' },
   { operation: 'rerank', paths: Object.freeze(['/rerank', '/v1/rerank', '/v2/rerank']), upstreamPath: '/rerank', body: 'json', summary: "Rerank documents for a query, in Cohere's shape (forwarded)" },
 ] satisfies ForwardRoute[]);

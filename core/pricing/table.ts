@@ -170,6 +170,58 @@ export const priceFamilies: readonly PriceFamily[] = Object.freeze<PriceFamily[]
     },
   },
   {
+    family: 'gemini-images',
+    source:
+      'UNVERIFIED against a stored copy: ai.google.dev/gemini-api/docs/pricing (paid tier) as quoted from that page in a discuss.ai.google.dev thread and by third-party pricing guides: Imagen 4 Fast $0.02, Imagen 4 Standard $0.04, Imagen 4 Ultra $0.06, Imagen 3 $0.03 per image, whatever the aspect ratio.',
+    verified: false,
+    asOf: '2026-12-08',
+    prices: {
+      'imagen-4.0-fast-generate': { perImage: 0.02 },
+      'imagen-4.0-generate': { perImage: 0.04 },
+      'imagen-4.0-ultra-generate': { perImage: 0.06 },
+      'imagen-3.0-generate': { perImage: 0.03 },
+    },
+  },
+  {
+    family: 'bedrock-images',
+    source:
+      'UNVERIFIED: aws.amazon.com/bedrock/pricing was stored without its price tables. Nova Canvas from memory of that page ($0.04 standard / $0.06 premium up to 1024x1024, $0.06 / $0.08 up to 2048x2048); Titan Image Generator ($0.008 / $0.01 at 512x512, $0.01 / $0.012 at 1024x1024) as a third-party AWS guide quotes its low end, the rest from memory. Keys are the client\'s words: `hd` asks for `premium`. Sizes not listed cost an unknown amount (null).',
+    verified: false,
+    asOf: '2026-12-08',
+    prices: {
+      'amazon.nova-canvas-v1': {
+        perImage: {
+          '512x512': 0.04,
+          '1024x1024': 0.04,
+          'hd/512x512': 0.06,
+          'hd/1024x1024': 0.06,
+          '1024x1536': 0.06,
+          '1536x1024': 0.06,
+          '1024x1792': 0.06,
+          '1792x1024': 0.06,
+          '2048x2048': 0.06,
+          'hd/1024x1536': 0.08,
+          'hd/1536x1024': 0.08,
+          'hd/1024x1792': 0.08,
+          'hd/1792x1024': 0.08,
+          'hd/2048x2048': 0.08,
+        },
+      },
+      'amazon.titan-image-generator-v1': { perImage: { '512x512': 0.008, 'hd/512x512': 0.01, '1024x1024': 0.01, 'hd/1024x1024': 0.012 } },
+      'amazon.titan-image-generator-v2': { perImage: { '512x512': 0.008, 'hd/512x512': 0.01, '1024x1024': 0.01, 'hd/1024x1024': 0.012 } },
+    },
+  },
+  {
+    family: 'bedrock-rerank',
+    source:
+      'UNVERIFIED on aws.amazon.com/bedrock/pricing (stored without its tables): Cohere Rerank 3.5 on Bedrock at $2.00 per 1,000 queries of up to 100 documents, as AWS users quote it (the same as Cohere\'s own price).',
+    verified: false,
+    asOf: '2026-12-08',
+    prices: {
+      'cohere.rerank-v3-5': { perSearch: 0.002 },
+    },
+  },
+  {
     family: 'bedrock-embeddings',
     source:
       'Amazon Bedrock on-demand, us-east-1. aws.amazon.com/bedrock/pricing was stored without its price tables; titan v1 from pydantic/genai-prices (aws.yml), the others UNVERIFIED.',

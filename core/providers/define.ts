@@ -14,11 +14,12 @@ import type {
   Operation,
 } from '../openai/types.ts';
 import type { CountTokensTranslation } from '../count/types.ts';
-import type { ForwardOperation, NativeOperation } from '../forward/operations.ts';
+import type { ForwardOperation, NativeOperation, TranslatableForwardPath } from '../forward/operations.ts';
 import type { CallResult } from '../result.ts';
 import type { Deployment } from '../routing/types.ts';
 import { countTokensCall } from './count-tokens.ts';
 import { forwardCall, operationNotOffered } from './forward.ts';
+import { translatedForwardCall } from './forward-translated.ts';
 import { nativeCall } from './native.ts';
 import { listModels, passthroughCall } from './passthrough.ts';
 import type { ModelInfo, ProviderAdapter } from './registry.ts';
@@ -36,7 +37,10 @@ export interface UpstreamInit {
 export interface CallInfo {
   readonly operation: Operation | ForwardOperation | NativeOperation | 'models' | 'count_tokens';
   readonly stream: boolean;
-  /** The serialised body, for providers that sign it (Bedrock); undefined for forwarded bodies. */
+  /**
+   * The serialised body, for providers that sign it (Bedrock); undefined for bodies forwarded as
+   * the client sent them (a translated forward's body is set).
+   */
   readonly body: string | undefined;
   /**
    * A forwarded operation's path under the provider's OpenAI-style base (`/images/generations`,
@@ -93,6 +97,22 @@ export interface EmbeddingsTranslation<Req = unknown, Res = unknown> {
   fromResponse(res: Res, target: Deployment, req: EmbeddingRequest): CreateEmbeddingResponse;
 }
 
+/**
+ * A forwarded JSON route served by a provider whose API has an equivalent in its own shape
+ * (Gemini's Imagen `:predict` for images, Cohere Rerank on Bedrock's InvokeModel): the client's
+ * body, read whole, becomes the upstream's, and the upstream's JSON answer becomes the client's
+ * (OpenAI's or Cohere's shape). Pure functions, no I/O, as the chat translations.
+ */
+export interface ForwardTranslation<Req = unknown, Res = unknown> {
+  /**
+   * The upstream body. Throws a GatewayError (400 naming the parameter) for what has no exact
+   * equivalent, so that nothing is sent that would be answered otherwise than asked.
+   */
+  toRequest(request: Readonly<Record<string, unknown>>, target: Deployment): Req;
+  /** The client's answer from the upstream's; may throw (an answer without results is a 502). */
+  fromResponse(response: Res, target: Deployment, request: Readonly<Record<string, unknown>>): unknown;
+}
+
 export interface ModelsTranslation<Res = unknown> {
   fromResponse(res: Res): readonly ModelInfo[];
 }
@@ -122,6 +142,13 @@ export interface ProviderDefinition {
    * `call.operation` set to the format; on other providers it is translated onto chat.
    */
   readonly forwards?: readonly (ForwardOperation | NativeOperation)[];
+  /**
+   * Forwarded JSON routes the provider serves by translation, by their upstream path: only those
+   * routes (not the operation's others: Gemini's `images` has no edits). `request()` gets the
+   * route's operation and path, and the translated body to sign; the stages run as for any
+   * forwarded call, and its units (images, searches) are read from the translated answer.
+   */
+  readonly forwardTranslations?: Readonly<Partial<Record<TranslatableForwardPath, ForwardTranslation>>>;
   /**
    * How the provider counts a request's input tokens (`POST /v1/messages/count_tokens`); `request()`
    * gives the URL for operation `count_tokens`. Without it, the gateway's local estimate answers.
@@ -153,15 +180,19 @@ export interface ProviderDefinition {
 export function defineProvider(def: ProviderDefinition): ProviderAdapter {
   const operations = (['chat', 'completions', 'embeddings'] as const).filter((op) => def[op] !== undefined);
   const forwards = Object.freeze([...(def.forwards ?? [])]);
+  const translations = def.forwardTranslations ?? {};
   const adapter: ProviderAdapter = {
     id: def.id,
     operations,
     forwards,
+    translatedForwards: Object.freeze(Object.keys(translations)),
     invoke(ctx: RequestContext, request: CanonicalRequest, target: Deployment): Promise<CallResult> {
       const forward = ctx.forward;
       if (forward !== undefined) {
-        const op = forward.route.operation;
-        return forwards.includes(op) ? forwardCall(def, ctx, target) : Promise.reject(operationNotOffered(def.id, op));
+        const route = forward.route;
+        const translation = route.body === 'json' ? translations[route.upstreamPath as TranslatableForwardPath] : undefined;
+        if (translation !== undefined) return translatedForwardCall(def, ctx, target, translation);
+        return forwards.includes(route.operation) ? forwardCall(def, ctx, target) : Promise.reject(operationNotOffered(def.id, route));
       }
       if (ctx.countTokens !== undefined) return countTokensCall(def, ctx, target);
       // Each attempt decides: a provider that speaks the client's format gets its body as it is.

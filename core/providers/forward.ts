@@ -2,19 +2,33 @@ import type { RequestContext } from '../context.ts';
 import { GatewayError, internalError } from '../errors.ts';
 import type { ForwardOperation, NativeOperation } from '../forward/operations.ts';
 import { ForwardMeter } from '../forward/meter.ts';
-import { forwardOperationNames } from '../forward/operations.ts';
+import { forwardOperationNames, type ForwardRoute } from '../forward/operations.ts';
 import { forwardResult, type ForwardResult } from '../result.ts';
 import type { Deployment } from '../routing/types.ts';
 import type { CallInfo, ProviderDefinition } from './define.ts';
+import type { ProviderAdapter } from './registry.ts';
 import { contentLength, forwardedBody } from './passthrough.ts';
 import { sendForward, type SentCall } from './transport.ts';
 
-/** A provider asked for a forwarded operation it does not declare: 400 naming both. */
-export function operationNotOffered(provider: string, operation: ForwardOperation | NativeOperation): GatewayError {
-  return new GatewayError(400, 'invalid_request_error', `provider '${provider}' does not offer ${forwardOperationNames[operation]}`, {
+/**
+ * A provider asked for a forwarded operation (or one route of it: `image edits`) it does not
+ * declare: 400 naming both.
+ */
+export function operationNotOffered(provider: string, operation: ForwardOperation | NativeOperation | ForwardRoute): GatewayError {
+  const what = typeof operation === 'string' ? forwardOperationNames[operation] : (operation.name ?? forwardOperationNames[operation.operation]);
+  return new GatewayError(400, 'invalid_request_error', `provider '${provider}' does not offer ${what}`, {
     param: 'model',
     code: 'operation_not_supported',
   });
+}
+
+/**
+ * Whether a provider serves a forwarded route: its operation passed through as it is, or this
+ * route translated (Gemini's images are Imagen's `:predict`; it has no image edits).
+ */
+export function offersRoute(adapter: ProviderAdapter | undefined, route: ForwardRoute): boolean {
+  if (adapter === undefined) return false;
+  return adapter.forwards?.includes(route.operation) === true || adapter.translatedForwards?.includes(route.upstreamPath) === true;
 }
 
 /**

@@ -25,6 +25,11 @@ export interface ProviderAdapter {
    * formats it speaks natively (`messages`, `responses`); none when unset.
    */
   readonly forwards?: readonly (ForwardOperation | NativeOperation)[];
+  /**
+   * Upstream paths of the forwarded JSON routes it serves by translation (`/images/generations`,
+   * `/rerank`): only those routes of their operation; none when unset.
+   */
+  readonly translatedForwards?: readonly string[];
   /** Naming rule for bare model names (`claude-*` → anthropic); used by the default routing. */
   claims?(model: string): boolean;
   /** Sends one request to one deployment. Throws GatewayError; streams are primed (first event read). */

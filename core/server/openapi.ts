@@ -73,7 +73,7 @@ function forwardPaths(): Record<string, object> {
           tags: ['forwarded'],
           security: [{ bearer: [] }],
           requestBody: { required: true, content: { [type]: { schema: { type: 'object', required: ['model'], properties: { model: { type: 'string' } } } } } },
-          responses: { '200': { description: "The provider's answer, passed through as it arrives", content: answer }, ...errorResponses },
+          responses: { '200': { description: "The provider's answer, passed through as it arrives (translated into this route's shape for Gemini's and Bedrock's equivalents)", content: answer }, ...errorResponses },
         },
       };
     }

@@ -13,6 +13,8 @@ import { fromConverse } from './chat-response.ts';
 import { endConverseStream, fromConverseEvent, startConverseStream, type StreamState } from './chat-stream.ts';
 import { bedrockEmbeddings } from './embeddings.ts';
 import { bedrockErrorInfo } from './errors.ts';
+import { bedrockImages } from './images.ts';
+import { bedrockRerank } from './rerank.ts';
 import type { decodeEventStream } from './event-stream.ts';
 import { encodeModelId } from './model-id.ts';
 import type { BedrockSigner } from './signing.ts';
@@ -81,7 +83,8 @@ const chat: ChatTranslation<ConverseWireRequest, ConverseResponse, ConverseStrea
 
 /**
  * AWS Bedrock: chat through Converse and ConverseStream (binary event stream), embeddings
- * through InvokeModel (Titan, Cohere), every call signed with SigV4 (service `bedrock`).
+ * (Titan, Cohere), images (Nova Canvas, Titan Image) and rerank (Cohere Rerank) through
+ * InvokeModel, every call signed with SigV4 (service `bedrock`).
  * Credentials come from the options, else from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
  * AWS_SESSION_TOKEN; the region from the options, AWS_REGION / AWS_DEFAULT_REGION, else us-east-1.
  *
@@ -104,10 +107,12 @@ export default definePlugin(BedrockOptions, (options) => {
   let decode: typeof decodeEventStream | undefined;
 
   async function request(target: Deployment, call: CallInfo): Promise<UpstreamInit> {
-    if (call.operation !== 'chat' && call.operation !== 'embeddings') throw operationNotSupported(target.model, call.operation);
+    // Embeddings, images and rerank all go through InvokeModel, each in its model's own body.
+    const invoke = call.operation === 'embeddings' || call.operation === 'images' || call.operation === 'rerank';
+    if (call.operation !== 'chat' && !invoke) throw operationNotSupported(target.model, call.operation);
     const deploymentRegion = typeof target.options?.region === 'string' ? target.options.region : region;
     const base = (target.baseURL ?? baseURL ?? `https://bedrock-runtime.${deploymentRegion}.amazonaws.com`).replace(/\/+$/, '');
-    const action = call.operation === 'embeddings' ? 'invoke' : call.stream ? 'converse-stream' : 'converse';
+    const action = invoke ? 'invoke' : call.stream ? 'converse-stream' : 'converse';
     const url = new URL(`${base}/model/${encodeModelId(target.model)}/${action}`);
     const headers: Record<string, string> = {
       ...target.headers,
@@ -126,6 +131,7 @@ export default definePlugin(BedrockOptions, (options) => {
     errorInfo: (status, body, headers) => bedrockErrorInfo(status, body, headers, secrets),
     chat,
     embeddings: bedrockEmbeddings,
+    forwardTranslations: { '/images/generations': bedrockImages(id), '/rerank': bedrockRerank(id) },
     streamContentType: 'application/vnd.amazon.eventstream',
     decodeStream: (body) => (decode as typeof decodeEventStream)(body, id),
   });

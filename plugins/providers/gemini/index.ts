@@ -4,6 +4,7 @@ import { geminiChat } from './chat.ts';
 import { geminiCountTokens } from './count-tokens.ts';
 import { embeddings, isBatchBody, modelPath } from './embeddings.ts';
 import { googleErrorInfo } from './errors.ts';
+import { geminiImages } from './images.ts';
 import { models } from './models.ts';
 import type { SafetySetting } from './types.ts';
 
@@ -23,8 +24,8 @@ export const GeminiOptions = Type.Object(
   { additionalProperties: false, title: 'provider-gemini' },
 );
 
-/** Bare model names the default routing sends to Gemini. */
-const claimed = /^(gemini-|text-embedding-004$)/;
+/** Bare model names the default routing sends to Gemini (`imagen-*`: images). */
+const claimed = /^(gemini-|text-embedding-004$|imagen-)/;
 
 /** `https://host` → `https://host/v1beta`; a base that already ends in a version is kept. */
 export function apiRoot(baseURL: string): string {
@@ -34,7 +35,8 @@ export function apiRoot(baseURL: string): string {
 
 /**
  * Google Gemini through the AI Studio API (`generativelanguage.googleapis.com`): chat, streamed
- * chat, embeddings and the model list, translated to and from OpenAI's format.
+ * chat, embeddings, the model list and image generation (Imagen), translated to and from
+ * OpenAI's format.
  *
  * @example
  * plugins: [gemini({ apiKey: process.env.GEMINI_API_KEY })]
@@ -54,6 +56,8 @@ export default definePlugin(GeminiOptions, (options) => {
     if (call.operation === 'models') return { url: `${base}/models?pageSize=1000`, headers, method: 'GET' };
     const model = `${base}/${modelPath(target.model)}`;
     if (call.operation === 'count_tokens') return { url: `${model}:countTokens`, headers };
+    // Imagen answers `images.generate` (the only forwarded route Gemini serves, translated).
+    if (call.operation === 'images') return { url: `${model}:predict`, headers };
     if (call.operation === 'embeddings') return { url: `${model}:${isBatchBody(call.body) ? 'batchEmbedContents' : 'embedContent'}`, headers };
     return { url: call.stream ? `${model}:streamGenerateContent?alt=sse` : `${model}:generateContent`, headers };
   }
@@ -67,6 +71,7 @@ export default definePlugin(GeminiOptions, (options) => {
     embeddings,
     models,
     countTokens: geminiCountTokens(id),
+    forwardTranslations: { '/images/generations': geminiImages(id) },
   });
 
   return {

@@ -1,12 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
 import { answerConverse, validateConverse, ValidationError, type Answer } from './bedrock-converse.ts';
+import { InvokeRejected, invokeRerank, invokeTextImage } from './bedrock-invoke-media.ts';
 import { verifySigV4, type MockAwsCredentials } from './bedrock-sigv4.ts';
 import { startMockServer, type Handler, type MockServer, type RecordedRequest } from './server.ts';
 
 /**
  * A strict mock of Bedrock Runtime: Converse, ConverseStream (real binary event-stream frames)
- * and InvokeModel for Titan and Cohere embeddings. Every request must carry a valid SigV4
+ * and InvokeModel for Titan and Cohere embeddings, Nova Canvas and Titan images, and Cohere
+ * Rerank (see bedrock-invoke-media.ts). Every request must carry a valid SigV4
  * signature made with the known test secret (recomputed here and compared), else 403 with AWS's
  * error type; bodies are validated with Bedrock's rules and wording (400 ValidationException).
  * Errors are `{"message"}` with an `x-amzn-errortype` header, as Bedrock sends them.
@@ -27,6 +29,9 @@ export const mockBedrockModels = [
   'amazon.titan-embed-text-v1',
   'cohere.embed-english-v3',
   'cohere.embed-v4:0',
+  'amazon.nova-canvas-v1:0',
+  'amazon.titan-image-generator-v2:0',
+  'cohere.rerank-v3-5:0',
 ];
 
 export interface MockBedrockOptions {
@@ -172,8 +177,18 @@ export async function startMockBedrock(options: MockBedrockOptions = {}): Promis
     const modelId = decodeURIComponent(route[1] as string).split('/').pop() as string;
     if (!mockBedrockModels.includes(modelId)) return sendBedrockError(res, 400, 'ValidationException', 'The provided model identifier is invalid.');
     const embedding = modelId.includes('embed');
+    const media = /^amazon\.(nova-canvas|titan-image)|^cohere\.rerank/.test(modelId);
     const action = route[2] as string;
     if (rec.json === undefined) return sendBedrockError(res, 400, 'SerializationException', 'Could not parse the request body as JSON.');
+    if (action === 'invoke' && media) {
+      try {
+        return sendJson200(res, modelId.startsWith('cohere.rerank') ? invokeRerank(rec.json) : invokeTextImage(modelId, rec.json));
+      } catch (err) {
+        if (err instanceof InvokeRejected) return sendBedrockError(res, 400, 'ValidationException', err.message);
+        throw err;
+      }
+    }
+    if (media) return sendBedrockError(res, 400, 'ValidationException', "This action doesn't support the model that you provided. Try again with a supported text or chat model.");
     if (action === 'invoke') {
       if (!embedding) return sendBedrockError(res, 400, 'ValidationException', 'This mock serves InvokeModel for embedding models only.');
       try {

@@ -1,12 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { checkGenerate } from './gemini-checks.ts';
 import { geminiCountTokens } from './gemini-count.ts';
+import { imagenPredict, mockImagenModels } from './gemini-predict.ts';
 import { mockVector } from './openai.ts';
 import { sendJson, startMockServer, type MockServer, type RecordedRequest } from './server.ts';
 
 /**
  * A strict mock of the Gemini API (AI Studio, v1beta): generateContent, streamGenerateContent
- * (`alt=sse`), embedContent, batchEmbedContents, countTokens (see gemini-count.ts) and models.list. It rejects what the real API
+ * (`alt=sse`), embedContent, batchEmbedContents, countTokens (see gemini-count.ts), Imagen's
+ * predict (see gemini-predict.ts) and models.list. It rejects what the real API
  * rejects (missing or bad `x-goog-api-key`, unknown fields, roles other than user/model, empty
  * contents or parts, function responses without the call turn, schema keys outside Gemini's
  * OpenAPI subset) with Google's error envelope, and answers with the documented shapes.
@@ -175,16 +177,18 @@ export async function startMockGemini(options: MockGeminiOptions = {}): Promise<
     if (req.method === 'GET' && url.pathname === '/v1beta/models') {
       return sendJson(res, 200, { models: [...models].map((m) => ({ name: `models/${m}`, displayName: m, supportedGenerationMethods: ['generateContent'] })) });
     }
-    const route = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|embedContent|batchEmbedContents|countTokens)$/.exec(url.pathname);
+    const route = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|embedContent|batchEmbedContents|countTokens|predict)$/.exec(url.pathname);
     if (req.method !== 'POST' || route === null) return googleError(res, 404, 'NOT_FOUND', `The requested URL ${url.pathname} was not found on this server.`);
     const [, model, method] = route as unknown as [string, string, string];
-    if (!models.has(model)) {
+    // Imagen models answer only :predict, and only they answer it.
+    if (method === 'predict' ? !mockImagenModels.includes(model) : !models.has(model)) {
       return googleError(res, 404, 'NOT_FOUND', `models/${model} is not found for API version v1beta, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`);
     }
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json') || typeof req.json !== 'object' || req.json === null) {
       return googleError(res, 400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.');
     }
     const body = req.json as Json;
+    if (method === 'predict') return imagenPredict(body, res, (status, message) => googleError(res, 400, status, message));
     if (method === 'countTokens') return geminiCountTokens(body, model, res);
     if (method === 'embedContent' || method === 'batchEmbedContents') {
       const batch = method === 'batchEmbedContents';
