@@ -31,9 +31,18 @@ export function requestLine(ctx: RequestContext, outcome: Outcome): Record<strin
     tokens: usage === undefined ? undefined : { prompt: usage.prompt_tokens, completion: usage.completion_tokens, total: usage.total_tokens },
     cache: ctx.cacheStatus,
     attempts: ctx.attempts.length,
+    // Every attempt once there was more than one, or the only one failed: `status` is what the
+    // gateway made of it (502 for an upstream 500), `upstreamStatus` the provider's own answer.
     trail:
-      ctx.attempts.length > 1
-        ? ctx.attempts.map((a) => ({ deployment: cutEcho(a.deployment.id), outcome: a.outcome, status: a.status, ms: round(a.durationMs), error: a.error }))
+      ctx.attempts.length > 1 || ctx.attempts[0]?.outcome === 'error'
+        ? ctx.attempts.map((a) => ({
+            deployment: cutEcho(a.deployment.id),
+            outcome: a.outcome,
+            status: a.status,
+            upstreamStatus: a.upstreamStatus,
+            ms: round(a.durationMs),
+            error: a.error,
+          }))
         : undefined,
     error: outcome.error === undefined ? undefined : { type: outcome.error.type, code: outcome.error.extra.code, message: outcome.error.message },
   };
