@@ -21,7 +21,13 @@ const operationNames: Readonly<Record<string, string>> = {
   ...Object.fromEntries(forwardOperations.map((op) => [op, op])),
 };
 /** The canonical path of each model call, whichever spelling the client used (`/chat/completions`…). */
-const operationRoutes: Readonly<Record<string, string>> = { chat: '/v1/chat/completions', completions: '/v1/completions', embeddings: '/v1/embeddings' };
+const operationRoutes: Readonly<Record<string, string>> = {
+  chat: '/v1/chat/completions',
+  completions: '/v1/completions',
+  embeddings: '/v1/embeddings',
+  // The one token-count route there is (Anthropic's Messages API).
+  count_tokens: '/v1/messages/count_tokens',
+};
 
 /**
  * Turns what a request carries into bounded label values. Model labels only name models the

@@ -5,7 +5,7 @@ import { defineMetrics, type Metrics } from './definitions.ts';
 import type { GaugeChild } from './families.ts';
 import { configuredDeployments, deploymentStateCollector } from './deployment-state.ts';
 import { LabelResolver, modelCalls } from './labels.ts';
-import { recordCall } from './record.ts';
+import { recordCall, recordCount } from './record.ts';
 import { mountMetricsRoute, serveMetricsPort } from './serve.ts';
 import { Series } from './series.ts';
 
@@ -72,9 +72,10 @@ export default definePlugin(MetricsOptions, (options) => ({
       return undefined;
     });
     gateway.hooks.log.tapPromise({ name: NAME, stage: Order.last }, async (ctx, outcome) => {
-      if (!modelCalls.has(ctx.operation)) return;
+      // Every call the route tap counted in flight, token counts included.
       lowerInflight(ctx);
-      recordCall(deps, ctx, outcome);
+      if (modelCalls.has(ctx.operation)) recordCall(deps, ctx, outcome);
+      else if (ctx.operation === 'count_tokens') recordCount(deps, ctx, outcome);
     });
 
     if (options.port !== undefined) await serveMetricsPort(gateway, registry, options.port, options.host ?? '127.0.0.1');

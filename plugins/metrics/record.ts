@@ -40,11 +40,7 @@ export function recordCall(deps: RecorderDeps, ctx: RequestContext, outcome: Out
   const ownMs = (timings.firstByte ?? end) - timings.start - upstreamMs;
   series.route(route).overhead.observe(ownMs > 0 ? ownMs / 1000 : 0);
 
-  const refusal = refusalOf(ctx);
-  if (refusal !== undefined) {
-    if (refusal.limit === 'budget') series.budgetExceeded(refusal.scope).inc();
-    else series.rateLimited(refusal.scope, refusal.limit).inc();
-  }
+  recordRefusal(series, ctx);
   // Counted when the keys plugin's check ends (it reads the counters; never rejects).
   void softBudgetOf(ctx)?.then((scope) => scope !== undefined && series.softBudgetReached(scope).inc());
 
@@ -59,6 +55,34 @@ export function recordCall(deps: RecorderDeps, ctx: RequestContext, outcome: Out
     s.timeToFirstToken.observe((timings.firstByte - timings.start) / 1000);
   }
   recordUsage(deps, s, ctx, last, model, team);
+}
+
+/**
+ * Records one token count (design/inbound.md §2): a request of its own route, the gateway's own
+ * time, and an admission refusal (counts take rpm). A count uses no tokens and costs nothing,
+ * and has no GenAI operation of its own, so no token, spend or `gen_ai_*` series moves.
+ */
+export function recordCount(deps: RecorderDeps, ctx: RequestContext, outcome: Outcome): void {
+  const { series, labels } = deps;
+  const timings = ctx.timings;
+  const end = timings.end ?? performance.now();
+  const route = labels.route(ctx);
+  const attempts = ctx.attempts;
+  const provider = (ctx.deployment ?? attempts[attempts.length - 1]?.deployment)?.provider ?? '';
+  series.request(route, labels.status(outcome.status), labels.requestModel(ctx), provider, keyCallOf(ctx)?.key.team_id ?? '').inc();
+  let upstreamMs = 0;
+  for (const attempt of attempts) upstreamMs += attempt.durationMs;
+  const ownMs = end - timings.start - upstreamMs;
+  series.route(route).overhead.observe(ownMs > 0 ? ownMs / 1000 : 0);
+  recordRefusal(series, ctx);
+}
+
+/** A refusal by the keys plugin's admission: a rate limit (its scope and limit) or a budget. */
+function recordRefusal(series: Series, ctx: RequestContext): void {
+  const refusal = refusalOf(ctx);
+  if (refusal === undefined) return;
+  if (refusal.limit === 'budget') series.budgetExceeded(refusal.scope).inc();
+  else series.rateLimited(refusal.scope, refusal.limit).inc();
 }
 
 function recordAttempt(deps: RecorderDeps, operation: string, model: string, attempt: Attempt): void {

@@ -93,3 +93,16 @@ test('another API format is counted under its own route', async () => {
   expect(valueOf(samples, 'switchyard_overhead_seconds_count', { route: '/v1/messages' })).toBe(1);
   expect(valueOf(samples, 'switchyard_inflight_requests', { route: '/v1/messages' })).toBe(0);
 });
+
+test('a token count is a request of its own route: counted once, and never left in flight', async () => {
+  const before = await scrapeSettled(5);
+  const route = '/v1/messages/count_tokens';
+  expect(await post(route, { model: 'fast', messages: [{ role: 'user', content: 'how many tokens?' }] })).toBe(200);
+  const samples = await scrapeSettled(6);
+  expect(valueOf(samples, 'switchyard_requests_total', { route, status_code: '200', model: 'fast', provider: 'openai', team_id: '' })).toBe(1);
+  expect(valueOf(samples, 'switchyard_inflight_requests', { route })).toBe(0);
+  // A local estimate calls no upstream and uses no tokens: no token or attempt series move.
+  const count = (s: PromSample[], name: string) => samplesOf(s, name).reduce((n, x) => n + x.value, 0);
+  expect(count(samples, 'gen_ai_client_token_usage_count')).toBe(count(before, 'gen_ai_client_token_usage_count'));
+  expect(count(samples, 'switchyard_tokens_total')).toBe(count(before, 'switchyard_tokens_total'));
+});
