@@ -1,12 +1,16 @@
-import { cutEcho, tokenParts, type Attempt, type FinalResult, type RequestContext, type Usage } from 'switchyard';
+import { cutEcho, isForwardOperation, tokenParts, type Attempt, type FinalResult, type RequestContext, type Usage } from 'switchyard';
 import type { Attributes } from '@opentelemetry/api';
 
 /** OTel GenAI operation names (`gen_ai.operation.name`) of the gateway's operations. */
 const operationNames: Readonly<Record<string, string>> = { chat: 'chat', completions: 'text_completion', embeddings: 'embeddings' };
 
-/** The GenAI name of a model-call operation, or undefined for anything else. */
+/**
+ * The GenAI name of a model-call operation, or undefined for anything else. Forwarded calls
+ * (`images`, `speech`, `transcriptions`, `moderations`, `rerank`) and token counts have no OTel
+ * name: they go by the gateway's own, as the metrics plugin labels them.
+ */
 export function genAiOperation(operation: RequestContext['operation']): string | undefined {
-  return operationNames[operation];
+  return operationNames[operation] ?? (operation === 'count_tokens' || isForwardOperation(operation) ? operation : undefined);
 }
 
 /**

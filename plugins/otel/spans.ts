@@ -18,7 +18,12 @@ export interface SpanSettings {
  * The HTTP route each call is served under, for the SERVER span's name: the API's `/v1` path,
  * whichever of its aliases (`/chat/completions`, `/anthropic/v1/messages`…) the client used.
  */
-const operationRoutes: Readonly<Record<string, string>> = { chat: '/v1/chat/completions', completions: '/v1/completions', embeddings: '/v1/embeddings' };
+const operationRoutes: Readonly<Record<string, string>> = {
+  chat: '/v1/chat/completions',
+  completions: '/v1/completions',
+  embeddings: '/v1/embeddings',
+  count_tokens: '/v1/messages/count_tokens',
+};
 const inboundRoutes: Readonly<Record<string, string>> = { messages: '/v1/messages', responses: '/v1/responses' };
 
 /** A failure's `error.type`: the gateway's error code (`model_not_found`), else its type. */
@@ -34,7 +39,11 @@ const errorType = (error: GatewayError): string => error.extra.code ?? error.typ
 export function recordModelCall(settings: SpanSettings, ctx: RequestContext, outcome: Outcome): void {
   const operation = genAiOperation(ctx.operation);
   if (operation === undefined) return;
-  const route = (ctx.inbound === undefined ? undefined : inboundRoutes[ctx.inbound.name]) ?? operationRoutes[ctx.operation] ?? '';
+  const forward = ctx.forward?.route;
+  const route =
+    forward !== undefined
+      ? `/v1${forward.upstreamPath}`
+      : ((ctx.inbound === undefined ? undefined : inboundRoutes[ctx.inbound.name]) ?? operationRoutes[ctx.operation] ?? '');
   const end = ctx.timings.end ?? performance.now();
   const server = settings.tracer.startSpan(
     `POST ${route}`,
@@ -45,7 +54,11 @@ export function recordModelCall(settings: SpanSettings, ctx: RequestContext, out
   if (!server.isRecording()) return;
   const parent = trace.setSpan(ROOT_CONTEXT, server);
   const last = ctx.attempts.length - 1;
+  // A token count the gateway estimated itself: its answering attempt called no upstream, so no
+  // CLIENT span for it (failed attempts before it, at providers that count, keep theirs).
+  const estimated = ctx.operation === 'count_tokens' && ctx.responseHeaders['x-switchyard-token-count'] === 'estimated';
   ctx.attempts.forEach((attempt, index) => {
+    if (estimated && index === last) return;
     const span = settings.tracer.startSpan(
       `${operation} ${cutEcho(attempt.deployment.model)}`,
       { kind: SpanKind.CLIENT, startTime: epochTime(attempt.startedAt), attributes: attemptAttributes(operation, attempt, index) },

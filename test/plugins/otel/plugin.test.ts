@@ -279,6 +279,42 @@ describe('otel plugin: spans exported over OTLP/HTTP', () => {
     expect(client?.attributes).toMatchObject({ 'gen_ai.operation.name': 'chat', 'gen_ai.response.finish_reasons': ['stop'] });
   });
 
+  test('a forwarded call has its spans too: SERVER `POST /v1/images/generations`, CLIENT `images dall-e-3`', async () => {
+    await start({}, [{ name: 'dall-e-3', deployments: [{ provider: 'openai', model: 'dall-e-3' }] }]);
+    const res = await fetch(`${(gw as RunningGateway).url}/v1/images/generations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${master}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'dall-e-3', prompt: 'a lighthouse', n: 1, size: '1024x1024' }),
+    });
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+    const spans = await flushed();
+    const [server] = byKind(spans, SERVER);
+    const clients = byKind(spans, CLIENT);
+    expect(server?.name).toBe('POST /v1/images/generations');
+    expect(server?.attributes).toMatchObject({ 'http.route': '/v1/images/generations', 'gen_ai.operation.name': 'images', 'http.response.status_code': 200 });
+    expect(clients.map((c) => c.name)).toEqual(['images dall-e-3']);
+    expect(clients[0]?.parentSpanId).toBe(server?.spanId);
+  });
+
+  test('a token count: SERVER span `POST /v1/messages/count_tokens`; a local estimate has no CLIENT span (no upstream call)', async () => {
+    await start();
+    const res = await fetch(`${(gw as RunningGateway).url}/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers: { 'x-api-key': master, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'how many?' }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-switchyard-token-count')).toBe('estimated');
+    await res.arrayBuffer();
+    const spans = await flushed();
+    const [server] = byKind(spans, SERVER);
+    expect(server?.name).toBe('POST /v1/messages/count_tokens');
+    expect(server?.attributes).toMatchObject({ 'gen_ai.operation.name': 'count_tokens', 'gen_ai.request.model': 'gpt-4o-mini' });
+    expect(byKind(spans, CLIENT)).toEqual([]);
+    expect(upstream.requests).toHaveLength(0);
+  });
+
   test('the Responses API runs as chat: SERVER span `POST /v1/responses`', async () => {
     await start();
     const res = await fetch(`${(gw as RunningGateway).url}/v1/responses`, {
