@@ -155,6 +155,41 @@ describe('README configs load and serve', () => {
     expect(openaiUp.requests.at(-1)?.json).toEqual({ model: 'gpt-4o', previous_response_id: first, input: 'And another one?', stream: true });
   });
 
+  /** Runs one of the README's client files against a gateway, as the README says to run it. */
+  function runClient(file: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((done) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', join(dir, file)],
+        { cwd: root, timeout: 30_000, killSignal: 'SIGKILL', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SWITCHYARD_API_KEY: key, ...env } },
+        (err, stdout, stderr) => done({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : null, stdout, stderr }),
+      );
+    });
+  }
+
+  test('responses-tools.ts: an agent on responses.stream with a tool over a Claude model gets complete, valid arguments', async () => {
+    const gw = await serve('gateway.config.ts');
+    anthropicUp.reset();
+    // A dated Claude id: this config lists its own groups, so the preset's undated aliases are not added.
+    const run = await runClient('responses-tools.ts', { SWITCHYARD_URL: `${gw.url}/v1`, MODEL: 'claude-sonnet-4-20250514' });
+    expect(run, run.stderr).toMatchObject({ code: 0 });
+    // The streamed fragments, then the parsed call: both exactly the upstream's arguments.
+    expect(run.stdout).toMatch(/^\{"city":"Paris"\}\nget_weather\(\{"city":"Paris"\}\) call \S+\n$/);
+    // Translated onto Anthropic's Messages API, with the tool.
+    expect(anthropicUp.requests.map((r) => r.url)).toEqual(['/v1/messages']);
+    expect(anthropicUp.requests[0]?.json).toMatchObject({ tools: [{ name: 'get_weather' }] });
+  });
+
+  test('messages-tools.ts: the Anthropic SDK with a tool over a GPT model gets the tool_use input whole', async () => {
+    const gw = await serve('gateway.config.ts');
+    openaiUp.reset();
+    const run = await runClient('messages-tools.ts', { SWITCHYARD_ROOT: gw.url, MODEL: 'gpt-4o-mini' });
+    expect(run, run.stderr).toMatchObject({ code: 0 });
+    expect(run.stdout).toMatch(/^\{"city":"Paris"\}\nget_weather\(\{"city":"Paris"\}\) stop: tool_use\n$/);
+    expect(openaiUp.requests.map((r) => r.url)).toEqual(['/v1/chat/completions']);
+    expect(openaiUp.requests[0]?.json).toMatchObject({ model: 'gpt-4o-mini', tools: [{ type: 'function', function: { name: 'get_weather' } }] });
+  });
+
   test('tenant.config.ts: the in-house plugin, by module specifier, tags the request', async () => {
     const gw = await serve('tenant.config.ts');
     openaiUp.reset();
