@@ -222,11 +222,12 @@ describe.skipIf(redisUrl === undefined || databaseUrl === undefined)('keys acros
       }),
     );
     // The scan is only worth something if the metrics saw these requests: answers, 429s and 402s.
-    for (const text of metrics) {
-      expect(text).toMatch(/^switchyard_requests_total\{[^}]*status_code="200"/m);
-      expect(text).toMatch(/^switchyard_rate_limited_total\{/m);
-      expect(text).toMatch(/^switchyard_budget_exceeded_total\{/m);
-    }
+    // Each instance answered some; which of them refused depends on how the concurrent requests
+    // raced to Redis (all of one instance's may be among the admitted ten), so refusals are
+    // looked for in either.
+    for (const text of metrics) expect(text).toMatch(/^switchyard_requests_total\{[^}]*status_code="200"/m);
+    expect(metrics.some((text) => /^switchyard_rate_limited_total\{/m.test(text)), metrics.join('\n')).toBe(true);
+    expect(metrics.some((text) => /^switchyard_budget_exceeded_total\{/m.test(text)), metrics.join('\n')).toBe(true);
     expect(made.length).toBeGreaterThan(5);
     expect(adminAnswers.length).toBeGreaterThan(made.length);
     expect(a.output()).toContain('"reqId"');
