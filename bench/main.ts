@@ -27,6 +27,7 @@ const allTargets: TargetId[] = [
   'switchyard-messages',
   'switchyard-full',
   'switchyard-keys',
+  'switchyard-team',
   'switchyard-keys-shared',
   'switchyard-metrics',
   'switchyard-metrics-off',

@@ -162,13 +162,16 @@ export async function startAll(options: StartOptions): Promise<Started> {
     }
     // The keys targets: the default preset with a master key (so the keys plugin), called with a
     // virtual key that has rpm, tpm and budget limits high enough never to refuse: every request
-    // is admitted against three limits, reconciled and written as a spend row.
-    const keysTarget = async (id: 'switchyard-keys' | 'switchyard-keys-shared', extra: Record<string, string>): Promise<void> => {
+    // is admitted against three limits, reconciled and written as a spend row. `switchyard-keys`
+    // and `-shared` leave the metrics plugin out (bench/configs/no-metrics.ts), so their line is
+    // the keys plugin's own cost (metrics have theirs); `switchyard-team` is the whole preset.
+    const keysTarget = async (id: 'switchyard-keys' | 'switchyard-team' | 'switchyard-keys-shared', extra: Record<string, string>): Promise<void> => {
       const port = await freePort();
-      const proc = spawnNode(id, [...flags(id), options.entry, '--port', String(port)], {
+      const config = id === 'switchyard-team' ? [] : ['--config', path('bench/configs/no-metrics.ts')];
+      const proc = spawnNode(id, [...flags(id), options.entry, ...config, '--port', String(port)], {
         cpu: pinning.targetCpu,
         stdout: out(id),
-        cwd: mkdtempSync(join(tmpdir(), 'switchyard-bench-')),
+        cwd: config.length === 0 ? mkdtempSync(join(tmpdir(), 'switchyard-bench-')) : path('.'),
         env: { ...gatewayEnv, SWITCHYARD_MASTER_KEY: masterKey, SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-bench-data-')), ...extra },
       });
       procs.push(proc);
@@ -184,6 +187,7 @@ export async function startAll(options: StartOptions): Promise<Started> {
       targets.push({ id, label: targetLabels[id], origin, headers: { authorization: `Bearer ${key}` }, model: 'gpt-4o-mini', pid: proc.pid });
     };
     if (want('switchyard-keys')) pending.push(keysTarget('switchyard-keys', {}));
+    if (want('switchyard-team')) pending.push(keysTarget('switchyard-team', {}));
     // Metrics on and off: the default preset with a master key (keys plugin, metrics, admin page),
     // called with the master key; the second one from bench/configs/no-metrics.ts, the same preset
     // with `metrics: false`. The pair measures what recording the metrics costs.
@@ -228,7 +232,7 @@ export async function startAll(options: StartOptions): Promise<Started> {
       );
     }
     await Promise.all(pending);
-    const order: TargetId[] = ['direct', 'passthrough', 'switchyard', 'switchyard-messages', 'switchyard-full', 'switchyard-keys', 'switchyard-keys-shared', 'switchyard-metrics', 'switchyard-metrics-off', 'portkey'];
+    const order: TargetId[] = ['direct', 'passthrough', 'switchyard', 'switchyard-messages', 'switchyard-full', 'switchyard-keys', 'switchyard-team', 'switchyard-keys-shared', 'switchyard-metrics', 'switchyard-metrics-off', 'portkey'];
     targets.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     return { mock, mockOrigin, targets, procs, stopAll };
   } catch (err) {

@@ -8,6 +8,7 @@ export type TargetId =
   | 'switchyard'
   | 'switchyard-full'
   | 'switchyard-keys'
+  | 'switchyard-team'
   | 'switchyard-keys-shared'
   | 'switchyard-metrics'
   | 'switchyard-metrics-off'
@@ -39,6 +40,7 @@ export const targetLabels: Readonly<Record<TargetId, string>> = {
   switchyard: 'Switchyard (default preset)',
   'switchyard-full': 'Switchyard full',
   'switchyard-keys': 'Switchyard keys (virtual key, limits, budget, spend; SQLite)',
+  'switchyard-team': 'Switchyard team preset (keys + metrics + admin page, virtual key; SQLite)',
   'switchyard-keys-shared': 'Switchyard keys on Redis + PostgreSQL',
   'switchyard-metrics': 'Switchyard default + master key, metrics on',
   'switchyard-metrics-off': 'Switchyard default + master key, metrics off',

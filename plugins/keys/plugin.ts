@@ -1,4 +1,4 @@
-import { hash, timingSafeEqual } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import {
   definePlugin,
@@ -68,8 +68,20 @@ export const KeysOptions = Type.Object(
 export type KeysOptions = Static<typeof KeysOptions>;
 
 const admin: Principal = Object.freeze({ id: 'master-key', role: 'admin' });
-// One-shot (Node ≥ 20.12): no Hash object per request. SHA-256 of the key string, as LiteLLM hashes.
-const digest = (value: string): Buffer => hash('sha256', value, 'buffer');
+// One-shot (Node ≥ 20.12): no Hash object per request. SHA-256 of the key string, as LiteLLM
+// hashes, straight to hex (the store's token): a Buffer output and its hex copy cost 3x as much.
+const digestHex = (value: string): string => hash('sha256', value, 'hex');
+
+/**
+ * Two 64-character hex digests compared without an early exit, so the time taken does not say
+ * how much of the master key's digest a guess matched (and the digest says nothing of the key).
+ */
+function sameDigest(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
 
 /** What the plugin's parts share once set up. */
 export interface KeysRuntime {
@@ -178,14 +190,13 @@ function pruneDaily(gateway: GatewayApi, store: KeysStore, days: number): void {
 }
 
 function tapAuth(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions): void {
-  const master = options.masterKey === undefined ? undefined : digest(options.masterKey);
+  const master = options.masterKey === undefined ? undefined : digestHex(options.masterKey);
   const principals = new PrincipalMemo();
   gateway.hooks.auth.tapPromise({ name: 'keys', stage: Order.early }, async (ctx) => {
     const given = ctx.apiKey;
     if (given === undefined) throw missingKey();
-    const hashed = digest(given);
-    if (master !== undefined && timingSafeEqual(hashed, master)) return admin;
-    const token = hashed.toString('hex');
+    const token = digestHex(given);
+    if (master !== undefined && sameDigest(token, master)) return admin;
     // A cached record comes back as a value: awaiting it would still cost a turn of the loop.
     const cached = rt.keys.get(token);
     const key = cached instanceof Promise ? await cached : cached;

@@ -281,6 +281,20 @@ export function keysStoreContract(open: OpenStore): void {
       expect(page.rows.map((r) => [r.log_id, r.request_id]).sort()).toEqual([['log-a', 'client-reused-id'], ['log-b', 'client-reused-id']]);
     });
 
+    test('a row written before, inside a multi-row insert, is skipped and the rest of the chunk written and charged once', async () => {
+      const { s } = await fresh();
+      const k = await s.createKey(newKey());
+      // 12 rows: one insert of 10 and two of 1 on SQLite, one of 12 on PostgreSQL; the 5th was written before.
+      const rows = Array.from({ length: 12 }, (_, i) => spendRow({ api_key: k.token, log_id: `log-mixed-${String(i).padStart(2, '0')}`, spend: 100 + i }));
+      expect(await s.recordSpend([rows[4] as (typeof rows)[number]])).toEqual({ inserted: 1, duplicates: 0 });
+      expect(await s.recordSpend(rows)).toEqual({ inserted: 11, duplicates: 1 });
+      expect(await s.recordSpend(rows)).toEqual({ inserted: 0, duplicates: 12 });
+      const total = rows.reduce((sum, r) => sum + (r.spend ?? 0), 0);
+      expect(await s.getKey(k.token)).toMatchObject({ spend: total });
+      const page = await s.spendLogs({ api_key: k.token }, { page: 1, size: 50 });
+      expect(page.total).toBe(12);
+    });
+
     test('spend goes to the window the request started in; a new window starts from zero', async () => {
       const { s } = await fresh();
       const k = await s.createKey(newKey({ budget_duration: 'daily', max_budget: USD }));
