@@ -59,8 +59,11 @@ export function recordCall(deps: RecorderDeps, ctx: RequestContext, outcome: Out
 
 /**
  * Records one token count (design/inbound.md §2): a request of its own route, the gateway's own
- * time, and an admission refusal (counts take rpm). A count uses no tokens and costs nothing,
- * and has no GenAI operation of its own, so no token, spend or `gen_ai_*` series moves.
+ * time, one `gen_ai_client_operation_duration` per attempt that called a provider (operation
+ * `count_tokens`: Anthropic and Gemini count exactly), and an admission refusal (counts take rpm).
+ * A count uses no tokens and costs nothing, so no token or spend series moves. An estimate the
+ * gateway made itself (`x-switchyard-token-count: estimated`) called no provider: its attempt is
+ * the gateway's own time, neither an upstream observation nor subtracted from the overhead.
  */
 export function recordCount(deps: RecorderDeps, ctx: RequestContext, outcome: Outcome): void {
   const { series, labels } = deps;
@@ -68,10 +71,17 @@ export function recordCount(deps: RecorderDeps, ctx: RequestContext, outcome: Ou
   const end = timings.end ?? performance.now();
   const route = labels.route(ctx);
   const attempts = ctx.attempts;
+  const model = labels.requestModel(ctx);
   const provider = (ctx.deployment ?? attempts[attempts.length - 1]?.deployment)?.provider ?? '';
-  series.request(route, labels.status(outcome.status), labels.requestModel(ctx), provider, keyCallOf(ctx)?.key.team_id ?? '').inc();
+  series.request(route, labels.status(outcome.status), model, provider, keyCallOf(ctx)?.key.team_id ?? '').inc();
+  const local = ctx.responseHeaders['x-switchyard-token-count'] === 'estimated' ? attempts.length - 1 : -1;
   let upstreamMs = 0;
-  for (const attempt of attempts) upstreamMs += attempt.durationMs;
+  for (let i = 0; i < attempts.length; i++) {
+    if (i === local) continue;
+    const attempt = attempts[i] as Attempt;
+    upstreamMs += attempt.durationMs;
+    recordAttempt(deps, 'count_tokens', model, attempt);
+  }
   const ownMs = end - timings.start - upstreamMs;
   series.route(route).overhead.observe(ownMs > 0 ? ownMs / 1000 : 0);
   recordRefusal(series, ctx);
