@@ -248,7 +248,8 @@ async function deleteKeys(url: string, prefix: string): Promise<void> {
 /** 1,000 req/s for `seconds` against each Switchyard target, RSS sampled at start, every 10 s, end. */
 async function runSoak(targets: Target[], results: Results, seconds: number): Promise<void> {
   const soak: NonNullable<Results['soak']> = { seconds, rate: 1000, targets: {} };
-  for (const t of targets.filter((x) => x.id === 'switchyard' || x.id === 'switchyard-full')) {
+  // The keys target too: a team gateway keeps per-key caches, limit windows and a spend queue.
+  for (const t of targets.filter((x) => x.id === 'switchyard' || x.id === 'switchyard-full' || x.id === 'switchyard-keys')) {
     const samples: number[] = [memory(t.pid).rssMb];
     const timer = setInterval(() => samples.push(memory(t.pid).rssMb), 10_000);
     const res = await openLoop(t, 1000, seconds, { warmupSeconds: 0 });

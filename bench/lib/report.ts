@@ -197,6 +197,11 @@ export function renderResults(results: Results, root: URL): string {
     check(`Peak RSS at saturation, ${label(id)} ≤ 150 MB`, `${f(peakSat)} MB`, peakSat <= 150);
     const peakOpen = perRound(results.openStreams, id, (v) => v.peakRssMb);
     if (Number.isFinite(peakOpen)) check(`Peak RSS with ${plan.openStreams} open streams, ${label(id)} ≤ 300 MB`, `${f(peakOpen)} MB`, peakOpen <= 300);
+    soakLine(id);
+  }
+  // The keys target's soak (spend queue, key caches, limit windows), when it ran.
+  if (results.soak?.targets['switchyard-keys'] !== undefined) soakLine('switchyard-keys');
+  function soakLine(id: TargetId): void {
     const soak = results.soak?.targets[id];
     if (soak !== undefined) {
       // Growth is judged from the warm sample: the step from idle to loaded (young generation,
