@@ -26,17 +26,23 @@ export function callHeaders(ctx: RequestContext, headers: string[]): string[] {
   if (d !== undefined) headers.push('x-switchyard-provider', headerValue(d.provider), 'x-switchyard-model', headerValue(d.model));
   if (ctx.attempts.length > 0) headers.push('x-switchyard-attempts', String(ctx.attempts.length));
   if (ctx.cacheStatus !== undefined) headers.push('x-switchyard-cache', ctx.cacheStatus);
+  // Ours end here. Every name so far is a lower-case literal of this module or its callers.
+  const ours = headers.length;
   for (const name in ctx.responseHeaders) {
-    if (isHeaderName(name)) setHeader(headers, name, headerValue(String(ctx.responseHeaders[name])));
+    if (isHeaderName(name)) setHeader(headers, ours, name, headerValue(String(ctx.responseHeaders[name])));
   }
   return headers;
 }
 
-/** A plugin's header replaces one of ours of the same name (never sent twice). */
-function setHeader(headers: string[], name: string, value: string): void {
+/**
+ * A plugin's header replaces one of ours of the same name (never sent twice). Only ours are
+ * searched, and as they are (lower case): a team gateway's plugins set seven headers a call
+ * (rate limits, cost), and lower-casing every name for each was a measurable part of the call.
+ */
+function setHeader(headers: string[], ours: number, name: string, value: string): void {
   const lower = name.toLowerCase();
-  for (let i = 0; i < headers.length; i += 2) {
-    if ((headers[i] as string).toLowerCase() === lower) {
+  for (let i = 0; i < ours; i += 2) {
+    if (headers[i] === lower) {
       headers[i + 1] = value;
       return;
     }
