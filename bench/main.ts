@@ -55,7 +55,7 @@ const { values } = parseArgs({
 const quick = values.quick === true;
 const plan: Plan = quick
   ? { mode: 'quick', warmupS: 1, satRounds: 2, satS: 2, latRounds: 1, latS: 2, rates: [200, 1000, 3000], streamRounds: 1, streamCount: 40, streamConcurrency: 4, chunks: 20, gapMs: 5, openRounds: 1, openStreams: 1000, openGapMs: 100, openRampMs: 500 }
-  : { mode: 'full', warmupS: 3, satRounds: 5, satS: 5, latRounds: 3, latS: 5, rates: [200, 1000, 3000], streamRounds: 3, streamCount: 120, streamConcurrency: 4, chunks: 20, gapMs: 5, openRounds: 2, openStreams: 1000, openGapMs: 200, openRampMs: 1000 };
+  : { mode: 'full', warmupS: 3, satRounds: 7, satS: 5, latRounds: 3, latS: 5, rates: [200, 1000, 3000], streamRounds: 3, streamCount: 120, streamConcurrency: 4, chunks: 20, gapMs: 5, openRounds: 2, openStreams: 1000, openGapMs: 200, openRampMs: 1000 };
 if (values.rounds !== undefined) {
   const n = Number(values.rounds);
   Object.assign(plan, { satRounds: n, latRounds: n, streamRounds: n, openRounds: n });
