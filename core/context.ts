@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { CountTokensRequest } from './count/types.ts';
+import type { CountTokensRequest, TokenCount } from './count/types.ts';
 import type { ForwardOperation } from './forward/operations.ts';
 import type { NativeRequest } from './forward/native.ts';
 import type { ForwardRequest } from './forward/read.ts';
@@ -144,6 +144,11 @@ export class RequestContext {
    */
   countTokens: CountTokensRequest | undefined;
   /**
+   * The count a token-count call answered, once it has one: `exact: false` when the gateway
+   * estimated it locally, so its last attempt called no upstream (metrics and traces skip it).
+   */
+  tokenCount: TokenCount | undefined;
+  /**
    * A call in a client API format some providers speak natively (Messages, Responses): what a
    * native attempt sends, and what a translated attempt must refuse. Each attempt decides by its
    * deployment's provider. Undefined for other calls.
@@ -179,6 +184,7 @@ export class RequestContext {
     this.forward = undefined;
     this.units = undefined;
     this.countTokens = undefined;
+    this.tokenCount = undefined;
     this.native = undefined;
     this.#rootLog = init.rootLog;
     this.#log = undefined;

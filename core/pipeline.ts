@@ -213,6 +213,7 @@ export class Pipeline {
         const result = await this.#call(ctx, await this.#route(ctx));
         if (result.kind !== 'complete') throw internalError('a token count that is not a complete answer');
         const count = tokenCountOf(result);
+        ctx.tokenCount = count;
         if (!count.exact) ctx.responseHeaders['x-switchyard-token-count'] = 'estimated';
         ctx.timings.firstByte = performance.now();
         writeJson(ctx, res, JSON.stringify(format.encode(count)));

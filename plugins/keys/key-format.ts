@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** The prefix of every generated virtual key (LiteLLM's). */
 export const KEY_PREFIX = 'sk-';
@@ -12,11 +12,12 @@ export function generateKey(): string {
 }
 
 /**
- * The stored `token`: lowercase hex SHA-256 of the exact key string, as LiteLLM's `hash_token`,
- * so rows exported from LiteLLM match the keys their users already hold.
+ * The stored `token`: lowercase hex SHA-256 of the exact key string (UTF-8), as LiteLLM's
+ * `hash_token`, so rows exported from LiteLLM match the keys their users already hold. Run on
+ * every request: one-shot (Node ≥ 20.12), straight to hex, no Hash object or Buffer copy.
  */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 /** A 64-character lowercase hex string, which is what a `token` (hash) looks like. */

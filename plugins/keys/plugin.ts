@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import {
   definePlugin,
@@ -15,6 +14,7 @@ import {
   type RequestContext,
 } from 'switchyard';
 import { keyCallOf, keySlot, type KeySlotted } from './key-call.ts';
+import { hashKey } from './key-format.ts';
 import { tapSpend } from './spend-taps.ts';
 import { SoftBudgets } from './soft-budget.ts';
 import { SpendWriter } from './spend/writer.ts';
@@ -68,9 +68,6 @@ export const KeysOptions = Type.Object(
 export type KeysOptions = Static<typeof KeysOptions>;
 
 const admin: Principal = Object.freeze({ id: 'master-key', role: 'admin' });
-// One-shot (Node ≥ 20.12): no Hash object per request. SHA-256 of the key string, as LiteLLM
-// hashes, straight to hex (the store's token): a Buffer output and its hex copy cost 3x as much.
-const digestHex = (value: string): string => hash('sha256', value, 'hex');
 
 /**
  * Two 64-character hex digests compared without an early exit, so the time taken does not say
@@ -190,12 +187,12 @@ function pruneDaily(gateway: GatewayApi, store: KeysStore, days: number): void {
 }
 
 function tapAuth(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions): void {
-  const master = options.masterKey === undefined ? undefined : digestHex(options.masterKey);
+  const master = options.masterKey === undefined ? undefined : hashKey(options.masterKey);
   const principals = new PrincipalMemo();
   gateway.hooks.auth.tapPromise({ name: 'keys', stage: Order.early }, async (ctx) => {
     const given = ctx.apiKey;
     if (given === undefined) throw missingKey();
-    const token = digestHex(given);
+    const token = hashKey(given);
     if (master !== undefined && sameDigest(token, master)) return admin;
     // A cached record comes back as a value: awaiting it would still cost a turn of the loop.
     const cached = rt.keys.get(token);

@@ -62,7 +62,7 @@ export function recordCall(deps: RecorderDeps, ctx: RequestContext, outcome: Out
  * time, one `gen_ai_client_operation_duration` per attempt that called a provider (operation
  * `count_tokens`: Anthropic and Gemini count exactly), and an admission refusal (counts take rpm).
  * A count uses no tokens and costs nothing, so no token or spend series moves. An estimate the
- * gateway made itself (`x-switchyard-token-count: estimated`) called no provider: its attempt is
+ * gateway made itself (`ctx.tokenCount.exact` false) called no provider: its attempt is
  * the gateway's own time, neither an upstream observation nor subtracted from the overhead.
  */
 export function recordCount(deps: RecorderDeps, ctx: RequestContext, outcome: Outcome): void {
@@ -74,7 +74,7 @@ export function recordCount(deps: RecorderDeps, ctx: RequestContext, outcome: Ou
   const model = labels.requestModel(ctx);
   const provider = (ctx.deployment ?? attempts[attempts.length - 1]?.deployment)?.provider ?? '';
   series.request(route, labels.status(outcome.status), model, provider, keyCallOf(ctx)?.key.team_id ?? '').inc();
-  const local = ctx.responseHeaders['x-switchyard-token-count'] === 'estimated' ? attempts.length - 1 : -1;
+  const local = ctx.tokenCount?.exact === false ? attempts.length - 1 : -1;
   let upstreamMs = 0;
   for (let i = 0; i < attempts.length; i++) {
     if (i === local) continue;

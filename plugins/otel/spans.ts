@@ -56,7 +56,7 @@ export function recordModelCall(settings: SpanSettings, ctx: RequestContext, out
   const last = ctx.attempts.length - 1;
   // A token count the gateway estimated itself: its answering attempt called no upstream, so no
   // CLIENT span for it (failed attempts before it, at providers that count, keep theirs).
-  const estimated = ctx.operation === 'count_tokens' && ctx.responseHeaders['x-switchyard-token-count'] === 'estimated';
+  const estimated = ctx.tokenCount?.exact === false;
   ctx.attempts.forEach((attempt, index) => {
     if (estimated && index === last) return;
     const span = settings.tracer.startSpan(

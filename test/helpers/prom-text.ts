@@ -73,3 +73,19 @@ export function histogramOf(samples: readonly PromSample[], name: string, labels
   }
   return { buckets, sum: valueOf(samples, `${name}_sum`, labels), count: valueOf(samples, `${name}_count`, labels) };
 }
+
+/**
+ * `GET /metrics` of a running gateway, parsed once every call is counted: the log stage runs
+ * after the client has its answer, so it scrapes until `switchyard_requests_total` (of the
+ * series matching `labels`) sums to `calls` and nothing is in flight, or 200 tries have passed.
+ */
+export async function scrapeSettled(origin: string, key: string, calls: number, labels: Readonly<Record<string, string>> = {}): Promise<PromSample[]> {
+  for (let i = 0; ; i++) {
+    const res = await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${key}` } });
+    const { samples } = parsePromText(await res.text());
+    const counted = samplesOf(samples, 'switchyard_requests_total', labels).reduce((n, s) => n + s.value, 0);
+    const inflight = samplesOf(samples, 'switchyard_inflight_requests').reduce((n, s) => n + s.value, 0);
+    if ((counted === calls && inflight === 0) || i === 200) return samples;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

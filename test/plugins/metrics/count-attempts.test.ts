@@ -11,7 +11,7 @@ import { startTestGateway } from '../../helpers/gateway.ts';
 import { anthropicError, mockAnthropicKey, startMockAnthropic } from '../../helpers/mock-upstream/anthropic.ts';
 import { mockOpenAIKey, startMockOpenAI } from '../../helpers/mock-upstream/openai.ts';
 import type { MockServer } from '../../helpers/mock-upstream/server.ts';
-import { parsePromText, samplesOf, valueOf, type PromSample } from '../../helpers/prom-text.ts';
+import { samplesOf, scrapeSettled, valueOf, type PromSample } from '../../helpers/prom-text.ts';
 
 const key = 'sk-master-count-attempts-0123456789';
 const route = '/v1/messages/count_tokens';
@@ -62,16 +62,6 @@ async function count(model: string): Promise<Response> {
   return res;
 }
 
-/** The scrape once `calls` requests of the count route are recorded (the log stage runs after the answer). */
-async function scrapeSettled(calls: number): Promise<PromSample[]> {
-  for (let i = 0; ; i++) {
-    const res = await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${key}` } });
-    const { samples } = parsePromText(await res.text());
-    if (samplesOf(samples, 'switchyard_requests_total', { route }).reduce((n, s) => n + s.value, 0) === calls || i === 200) return samples;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 const attempts = (samples: PromSample[]) =>
   samplesOf(samples, 'gen_ai_client_operation_duration_seconds_count', { gen_ai_operation_name: 'count_tokens' })
     .map((s) => [s.labels.gen_ai_provider_name, s.labels.gen_ai_request_model, s.labels.gen_ai_response_model, s.labels.error_type, s.value])
@@ -84,7 +74,7 @@ test('a count answered by a provider is one upstream attempt of operation count_
   const estimated = await count('gpt');
   expect(estimated.status).toBe(200);
   expect(estimated.headers.get('x-switchyard-token-count')).toBe('estimated');
-  const samples = await scrapeSettled(2);
+  const samples = await scrapeSettled(gw.url, key, 2, { route });
   expect(attempts(samples)).toEqual([['anthropic', 'claude', 'claude-3-5-sonnet-20241022', '', 1]]);
   expect(valueOf(samples, 'switchyard_overhead_seconds_count', { route })).toBe(2);
   // A count uses no tokens and costs nothing.
@@ -97,7 +87,7 @@ test('a provider that fails a count keeps its failed attempt (with its status) w
   const res = await count('claude-then-gpt');
   expect(res.status).toBe(200);
   expect(res.headers.get('x-switchyard-token-count')).toBe('estimated');
-  const samples = await scrapeSettled(3);
+  const samples = await scrapeSettled(gw.url, key, 3, { route });
   expect(attempts(samples)).toEqual([
     ['anthropic', 'claude', 'claude-3-5-sonnet-20241022', '', 1],
     ['anthropic', 'claude-then-gpt', 'claude-3-5-sonnet-20241022', '529', 1],

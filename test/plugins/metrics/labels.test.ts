@@ -9,11 +9,13 @@ import modelRouting from '../../../plugins/routing/models/index.ts';
 import { startTestGateway } from '../../helpers/gateway.ts';
 import { startFixedUsageUpstream } from '../../helpers/mock-upstream/fixed-usage.ts';
 import type { MockServer } from '../../helpers/mock-upstream/server.ts';
-import { parsePromText, samplesOf, valueOf, type PromSample } from '../../helpers/prom-text.ts';
+import { samplesOf, scrapeSettled as scrapeAll, valueOf, type PromSample } from '../../helpers/prom-text.ts';
 
 const key = 'sk-master-labels-0123456789';
 let upstream: MockServer;
 let gw: RunningGateway;
+/** The scrape once `calls` model calls are counted. */
+const scrapeSettled = (calls: number): Promise<PromSample[]> => scrapeAll(gw.url, key, calls);
 
 beforeAll(async () => {
   upstream = await startFixedUsageUpstream();
@@ -42,15 +44,6 @@ const post = async (path: string, body: unknown): Promise<number> => {
   return res.status;
 };
 const chat = (model: string): Promise<number> => post('/v1/chat/completions', { model, messages: [{ role: 'user', content: 'hi' }] });
-
-async function scrapeSettled(calls: number): Promise<PromSample[]> {
-  for (let i = 0; ; i++) {
-    const res = await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${key}` } });
-    const { samples } = parsePromText(await res.text());
-    if (samplesOf(samples, 'switchyard_requests_total').reduce((n, s) => n + s.value, 0) === calls || i === 200) return samples;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 test('provider/model names get a label once a provider answered them, up to maxDynamicModels; the rest are `other`', async () => {
   expect(await chat('openai/broken')).toBe(502);

@@ -12,7 +12,7 @@ import modelRouting from '../../../plugins/routing/models/index.ts';
 import { startTestGateway } from '../../helpers/gateway.ts';
 import { startFixedUsageUpstream } from '../../helpers/mock-upstream/fixed-usage.ts';
 import { faults, type MockServer } from '../../helpers/mock-upstream/server.ts';
-import { histogramOf, parsePromText, samplesOf, seriesKeys, valueOf, type PromSample } from '../../helpers/prom-text.ts';
+import { histogramOf, parsePromText, samplesOf, scrapeSettled, seriesKeys, valueOf, type PromSample } from '../../helpers/prom-text.ts';
 
 const master = 'sk-master-metrics-0123456789';
 const secretUser = 'user-alice-private-42';
@@ -75,17 +75,6 @@ async function scrape(key = master): Promise<{ status: number; type: string | nu
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 }
 
-/** The log stage runs after the client has its answer: scrape until every call is counted. */
-async function scrapeSettled(calls: number): Promise<PromSample[]> {
-  for (let i = 0; ; i++) {
-    const { samples } = parsePromText((await scrape()).text);
-    const counted = samplesOf(samples, 'switchyard_requests_total').reduce((n, s) => n + s.value, 0);
-    const inflight = samplesOf(samples, 'switchyard_inflight_requests').reduce((n, s) => n + s.value, 0);
-    if ((counted === calls && inflight === 0) || i === 200) return samples;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 const le = (bounds: readonly number[]): string[] => [...bounds.map(String), '+Inf'];
 
 describe('metrics plugin through the real gateway', () => {
@@ -125,7 +114,7 @@ describe('metrics plugin through the real gateway', () => {
     await expectStatus(chat(brokeKey, 'fast', 'no money'), 402);
     await expectStatus(chat(master, 'no-such-model', 'who'), 404);
     await expectStatus(chat(undefined, 'fast', 'no key'), 401);
-    samples = await scrapeSettled(calls);
+    samples = await scrapeSettled(gw.url, master, calls);
   });
 
   test('/metrics needs the master key: 401 without a key, 403 for a virtual key; Prometheus text with its content type', async () => {
@@ -298,7 +287,7 @@ describe('metrics plugin through the real gateway', () => {
   });
 
   test('10,000 requests with random unknown model names add no series', async () => {
-    const before = seriesKeys(await scrapeSettled(calls));
+    const before = seriesKeys(await scrapeSettled(gw.url, master, calls));
     let next = 0;
     const statuses = new Map<number, number>();
     const worker = async (): Promise<void> => {
@@ -317,7 +306,7 @@ describe('metrics plugin through the real gateway', () => {
     await Promise.all(Array.from({ length: 50 }, worker));
     expect([...statuses]).toEqual([[404, 10_000]]);
     calls += 10_000;
-    const after = await scrapeSettled(calls);
+    const after = await scrapeSettled(gw.url, master, calls);
     expect(seriesKeys(after)).toEqual(before);
     expect(valueOf(after, 'switchyard_requests_total', { route, status_code: '404', model: 'other', provider: '', team_id: '' })).toBe(10_001);
   }, 240_000);
