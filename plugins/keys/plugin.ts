@@ -13,13 +13,22 @@ import {
   PriceSchema,
   type RequestContext,
 } from 'switchyard';
-import { keyCallOf, keySlot, type KeySlotted } from './key-call.ts';
+import { keyCallOf, keySlot, type KeyCall, type KeySlotted } from './key-call.ts';
 import { hashKey } from './key-format.ts';
 import { tapSpend } from './spend-taps.ts';
 import { SoftBudgets } from './soft-budget.ts';
 import { SpendWriter } from './spend/writer.ts';
 import { DEFAULT_REDIS_PREFIX, invalidationChannel, localBus, redisBus, type Invalidation, type InvalidationBus } from './invalidation.ts';
-import { AdmissionStoreError, MemoryAdmission, RedisAdmission, setRateLimitHeaders, type Admission, type ScopeLimits } from './limits/index.ts';
+import {
+  AdmissionStoreError,
+  MemoryAdmission,
+  RedisAdmission,
+  setRateLimitHeaders,
+  type Admission,
+  type AdmissionRequest,
+  type AdmissionResult,
+  type ScopeLimits,
+} from './limits/index.ts';
 import { keyAllowsModel } from './model-access.ts';
 import { hasUnpriced, ModelPrices } from './model-prices.ts';
 import { reservedCost, reservedForwardCost, type TokenEstimate } from './cost-estimate.ts';
@@ -253,10 +262,36 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
    * once more, which the seed's set-if-absent makes harmless.
    */
   const seeded = new WeakSet<object>();
+  const seedThenAdmit = async (ctx: RequestContext, call: KeyCall, scopes: readonly ScopeLimits[], request: AdmissionRequest, now: number): Promise<undefined> => {
+    try {
+      for (const scope of scopes) {
+        if (scope.budget === undefined || seeded.has(scope.budget)) continue;
+        const row = scope.kind === 'team' ? call.team : call.key;
+        if (row !== undefined) await rt.admission.seedSpend(scope.id, scope.budget.window, windowSpend(row, now));
+        seeded.add(scope.budget);
+      }
+      settle(ctx, call, await rt.admission.admit(request));
+    } catch (err) {
+      throw unreachableStore(ctx, err);
+    }
+    return undefined;
+  };
+  /** The admission's answer: a refusal thrown, or the rate-limit headers set and the lease kept. */
+  const settle = (ctx: RequestContext, call: KeyCall, result: AdmissionResult): undefined => {
+    if (!result.admitted) {
+      call.refusal = { scope: result.scope.kind, limit: result.limit };
+      throw refusalError(result, ctx.responseHeaders, budgetStatus);
+    }
+    setRateLimitHeaders(ctx.responseHeaders, result);
+    call.lease = result.lease;
+    return undefined;
+  };
   // The first route tap: passes (undefined) after admitting, so routing goes on as without keys.
-  gateway.hooks.route.tapPromise({ name: 'keys', stage: Order.first }, async (ctx) => {
+  // Not an async function: in memory, admission answers at once, and the tap returns a promise
+  // that is already settled instead of making one (and a turn of the loop) per request.
+  gateway.hooks.route.tapPromise({ name: 'keys', stage: Order.first }, (ctx) => {
     const call = keyCallOf(ctx);
-    if (call === undefined) return undefined;
+    if (call === undefined) return passed;
     const { key, team } = call;
     if (!keyAllowsModel(key.models, team?.models, ctx.model)) {
       throw new GatewayError(403, 'permission_error', 'this API key may not use the requested model', { code: 'model_not_allowed', param: 'model' });
@@ -267,7 +302,7 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
     // so, like GET /v1/models, it is never refused for budget: an over-budget key may still count.
     const counting = ctx.operation === 'count_tokens';
     const scopes = counting ? withoutBudgets(memoized.scopes) : memoized.scopes;
-    if (scopes.length === 0) return undefined;
+    if (scopes.length === 0) return passed;
     const budgeted = !counting && memoized.hasBudget;
     const prices = budgeted && (deny || reserve) ? modelPrices.of(ctx.model) : undefined;
     // Refused before admission, so it debits nothing.
@@ -285,32 +320,39 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
           : estimate !== undefined
             ? reservedCost(estimate, prices)
             : 0;
-    try {
-      if (budgeted) {
-        for (const scope of scopes) {
-          if (scope.budget === undefined || seeded.has(scope.budget)) continue;
-          const row = scope.kind === 'team' ? team : key;
-          if (row !== undefined) await rt.admission.seedSpend(scope.id, scope.budget.window, windowSpend(row, now));
-          seeded.add(scope.budget);
-        }
-      }
-      const result = await rt.admission.admit({ scopes, tokens, costNanoUsd });
-      if (!result.admitted) {
-        call.refusal = { scope: result.scope.kind, limit: result.limit };
-        throw refusalError(result, ctx.responseHeaders, budgetStatus);
-      }
-      setRateLimitHeaders(ctx.responseHeaders, result);
-      call.lease = result.lease;
-    } catch (err) {
-      if (err instanceof AdmissionStoreError) {
-        ctx.log.error({ err: err.message }, 'keys: limit store unreachable, refusing');
-        throw new GatewayError(503, 'service_unavailable_error', 'rate limits cannot be checked right now; retry shortly', { code: 'limits_unavailable', retryAfterS: 1 });
-      }
-      throw err;
+    const request: AdmissionRequest = { scopes, tokens, costNanoUsd };
+    // A budget this instance has not counted yet starts from the store's figure (once per window).
+    if (budgeted && scopes.some((scope) => scope.budget !== undefined && !seeded.has(scope.budget))) {
+      return seedThenAdmit(ctx, call, scopes, request, now);
     }
-    return undefined;
+    let result: AdmissionResult | Promise<AdmissionResult>;
+    try {
+      result = rt.admission.admit(request);
+    } catch (err) {
+      throw unreachableStore(ctx, err);
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (answer) => settle(ctx, call, answer),
+        (err: unknown) => {
+          throw unreachableStore(ctx, err);
+        },
+      );
+    }
+    settle(ctx, call, result);
+    return passed;
   });
 }
+
+/** An unreachable limit store is a 503 (fail closed); anything else is passed on as it is. */
+function unreachableStore(ctx: RequestContext, err: unknown): unknown {
+  if (!(err instanceof AdmissionStoreError)) return err;
+  ctx.log.error({ err: err.message }, 'keys: limit store unreachable, refusing');
+  return new GatewayError(503, 'service_unavailable_error', 'rate limits cannot be checked right now; retry shortly', { code: 'limits_unavailable', retryAfterS: 1 });
+}
+
+/** What a tap that had nothing to wait for returns: settled once, shared by every call. */
+const passed: Promise<undefined> = Promise.resolve(undefined);
 
 /** The scopes with their rpm, tpm and parallel limits only (a count's admission). */
 function withoutBudgets(scopes: readonly ScopeLimits[]): ScopeLimits[] {
@@ -336,10 +378,10 @@ function countedTokens(e: TokenEstimate, count: 'total' | 'input' | 'output'): n
 
 function tapRelease(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions): void {
   const tokenCount = options.tokenCount ?? 'total';
-  gateway.hooks.log.tapPromise({ name: 'keys', stage: Order.first }, async (ctx) => {
-    const call = keyCallOf(ctx);
-    const lease = call?.lease;
-    if (lease === undefined) return;
+  // Not async, as the admission tap: in memory both calls are done when they return.
+  gateway.hooks.log.tapPromise({ name: 'keys', stage: Order.first }, (ctx) => {
+    const lease = keyCallOf(ctx)?.lease;
+    if (lease === undefined) return passed;
     try {
       const usage = ctx.usage;
       const actual =
@@ -351,12 +393,25 @@ function tapRelease(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions):
               ? usage.completion_tokens
               : usage.total_tokens;
       // Both at once: on Redis they share the connection's pipeline, one round trip instead of two.
-      await Promise.all([rt.admission.release(lease), rt.admission.reconcile(lease, actual)]);
+      const released = rt.admission.release(lease);
+      const reconciled = rt.admission.reconcile(lease, actual);
+      if (released instanceof Promise || reconciled instanceof Promise) {
+        return Promise.all([released, reconciled]).then(
+          () => undefined,
+          (err: unknown) => releaseFailed(ctx, err),
+        );
+      }
     } catch (err) {
-      // Leases and windows expire on their own; a failed release only delays that.
-      ctx.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'keys: releasing a lease failed');
+      releaseFailed(ctx, err);
     }
+    return passed;
   });
+}
+
+/** Leases and windows expire on their own; a failed release only delays that. */
+function releaseFailed(ctx: RequestContext, err: unknown): undefined {
+  ctx.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'keys: releasing a lease failed');
+  return undefined;
 }
 
 /** The admin API (operator.md §3) on the gateway's own routes: master key only, except self-service `GET /key/info`. */

@@ -39,8 +39,10 @@ export function tapSpend(gateway: GatewayApi, deps: SpendTapDeps): void {
     if (cost !== null) ctx.responseHeaders['x-switchyard-response-cost'] = String(nanoToUsd(cost));
     return result;
   });
-  gateway.hooks.log.tapPromise({ name: 'keys-spend', stage: Order.late }, async (ctx, outcome) => {
-    if (!billed.has(ctx.operation)) return;
+  // Not async: with counters in memory, charging the budgets is done when it returns, and the tap
+  // hands back a promise already settled instead of making one per request.
+  gateway.hooks.log.tapPromise({ name: 'keys-spend', stage: Order.late }, (ctx, outcome) => {
+    if (!billed.has(ctx.operation)) return settled;
     const call = keyCallOf(ctx);
     const price = priceOfCall(prices, ctx);
     const row = buildSpendRow({
@@ -56,20 +58,21 @@ export function tapSpend(gateway: GatewayApi, deps: SpendTapDeps): void {
     });
     if (row.spend === null && !isForwardOperation(ctx.operation)) ctx.log.warn({ model: row.model, provider: row.custom_llm_provider }, 'keys: no price for this model; its cost is unknown');
     writer.add(row);
-    const settled = settleBudgets(ctx, admission, call?.lease, row.spend);
+    const charged = settleBudgets(ctx, admission, call?.lease, row.spend);
     // A call that cost nothing (refused, failed, a cache hit) cannot reach a soft budget.
-    if (call === undefined || row.spend === null || row.spend === 0 || call.key.soft_budget === null) {
-      await settled;
-      return;
-    }
-    // Set before this tap's first await, so the metrics plugin's log tap (later, synchronous)
-    // finds it. After the budgets are charged, so the soft budget reads this call's cost.
+    if (call === undefined || row.spend === null || row.spend === 0 || call.key.soft_budget === null) return charged ?? settled;
+    // Set before this tap returns, so the metrics plugin's log tap (later, synchronous) finds it.
+    // After the budgets are charged, so the soft budget reads this call's cost.
     const spend = row.spend;
-    const soft = settled.then(() => softBudgets.afterCall(call, spend, ctx.log));
+    const soft = (charged ?? settled).then(() => softBudgets.afterCall(call, spend, ctx.log));
     call.softBudget = soft;
-    await soft;
+    return soft.then(ignore);
   });
 }
+
+/** A tap's answer when nothing is left to wait for: settled once, shared. */
+const settled: Promise<undefined> = Promise.resolve(undefined);
+const ignore = (): undefined => undefined;
 
 /** The request's `user` field, cut (it is the client's text). */
 function userOf(ctx: RequestContext): string | null {
@@ -81,13 +84,20 @@ function userOf(ctx: RequestContext): string | null {
  * The real cost replaces what admission reserved (budgetMode 'reserve'): the difference is
  * charged or refunded, all of it when nothing was used (a failure, an abort before any token).
  * An unknown cost (`null`: the model that answered has no price) keeps the reservation, the best
- * figure there is. Never rejects.
+ * figure there is. Never throws or rejects; a promise only when the counters answer
+ * asynchronously (Redis).
  */
-async function settleBudgets(ctx: RequestContext, admission: Admission, lease: Lease | undefined, spend: number | null): Promise<void> {
-  if (lease === undefined || spend === null || (spend === 0 && lease.nanoUsd === 0)) return;
+function settleBudgets(ctx: RequestContext, admission: Admission, lease: Lease | undefined, spend: number | null): Promise<void> | undefined {
+  if (lease === undefined || spend === null || (spend === 0 && lease.nanoUsd === 0)) return undefined;
   try {
-    await admission.settleSpend(lease, spend);
+    const charged = admission.settleSpend(lease, spend);
+    if (charged instanceof Promise) return charged.catch((err: unknown) => chargeFailed(ctx, err));
   } catch (err) {
-    ctx.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'keys: charging the budget counters failed');
+    chargeFailed(ctx, err);
   }
+  return undefined;
+}
+
+function chargeFailed(ctx: RequestContext, err: unknown): void {
+  ctx.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'keys: charging the budget counters failed');
 }

@@ -4,6 +4,7 @@ export type {
   AdmissionRequest,
   AdmissionResult,
   Admitted,
+  MaybePromise,
   BudgetLimit,
   BudgetWindow,
   LimitKind,

@@ -17,13 +17,6 @@ export interface MemoryAdmissionOptions extends AdmissionOptions {
   readonly now?: () => number;
 }
 
-/** One rpm or tpm limit as read in phase 1, for the headers. */
-interface Reading {
-  readonly limit: number;
-  readonly used: number;
-  readonly newest: number;
-}
-
 interface Spend {
   nanoUsd: number;
   readonly expiresAt: number;
@@ -43,8 +36,8 @@ export class MemoryAdmission implements Admission {
   readonly #tpm = new Map<string, BucketWindow>();
   /** scope id -> lease id -> expiry ms */
   readonly #leases = new Map<string, Map<string, number>>();
-  /** `${scope id}\n${window id}` -> spend */
-  readonly #spend = new Map<string, Spend>();
+  /** scope id -> window id -> spend (nested: no key string to build and hash per admission) */
+  readonly #spend = new Map<string, Map<string, Spend>>();
   #lastSweep = 0;
 
   constructor(options: MemoryAdmissionOptions = {}) {
@@ -54,93 +47,97 @@ export class MemoryAdmission implements Admission {
     this.#parallelRetryMs = options.parallelRetryAfterMs ?? DEFAULT_PARALLEL_RETRY_AFTER_MS;
   }
 
-  async admit(request: AdmissionRequest): Promise<AdmissionResult> {
+  /** Synchronous: a value, not a promise, so the caller's admission costs no turn of the loop. */
+  admit(request: AdmissionRequest): AdmissionResult {
     const { scopes, tokens } = request;
     const cost = request.costNanoUsd ?? 0;
     assertCount('tokens', tokens);
     assertCount('costNanoUsd', cost);
     const now = this.#now();
     this.#sweep(now);
-    const bms = this.#bucketMs;
-    const bucket = Math.floor(now / bms);
+    const bucket = Math.floor(now / this.#bucketMs);
     const oldest = bucket - WINDOW_BUCKETS + 1;
-    const rpm: Reading[] = [];
-    const tpm: Reading[] = [];
-    const verdict: Verdict = { scope: undefined, limit: 'rpm', value: 0, retryAfterMs: -1 };
-    let needsLease = false;
+    let verdict: Verdict | undefined;
+    // The headroom this request would leave (the headers of an admitted one), kept as it is read:
+    // the rpm and tpm readings with the smallest remaining fraction once it is counted.
+    const requests = scratchRequests.reset();
+    const tokensLeft = scratchTokens.reset();
 
     for (const scope of scopes) {
       if (scope.rpm !== undefined) {
         const w = windowOf(this.#rpm, scope.id);
         const used = w.sum(oldest);
-        if (used + 1 > scope.rpm) refuse(verdict, scope, 'rpm', scope.rpm, this.#wait(w, used, 1, scope.rpm, now));
-        rpm.push({ limit: scope.rpm, used, newest: w.newest() });
+        if (used + 1 > scope.rpm) verdict = refuse(verdict, scope, 'rpm', scope.rpm, this.#wait(w, used, 1, scope.rpm, now));
+        requests.consider(scope.rpm, used + 1, bucket);
       }
       if (scope.tpm !== undefined) {
         const w = windowOf(this.#tpm, scope.id);
         const used = w.sum(oldest);
-        if (used + tokens > scope.tpm) refuse(verdict, scope, 'tpm', scope.tpm, this.#wait(w, used, tokens, scope.tpm, now));
-        tpm.push({ limit: scope.tpm, used, newest: w.newest() });
+        if (used + tokens > scope.tpm) verdict = refuse(verdict, scope, 'tpm', scope.tpm, this.#wait(w, used, tokens, scope.tpm, now));
+        tokensLeft.consider(scope.tpm, used + tokens, tokens > 0 ? bucket : w.newest());
       }
-      if (scope.maxParallel !== undefined) {
-        needsLease = true;
-        if (liveLeases(this.#leases.get(scope.id), now) >= scope.maxParallel) {
-          refuse(verdict, scope, 'parallel', scope.maxParallel, this.#parallelRetryMs);
-        }
+      if (scope.maxParallel !== undefined && liveLeases(this.#leases.get(scope.id), now) >= scope.maxParallel) {
+        verdict = refuse(verdict, scope, 'parallel', scope.maxParallel, this.#parallelRetryMs);
       }
       if (scope.budget !== undefined) {
-        const spent = this.#spend.get(spendKey(scope.id, scope.budget.window))?.nanoUsd ?? 0;
+        const spent = this.#spend.get(scope.id)?.get(scope.budget.window.id)?.nanoUsd ?? 0;
         const max = scope.budget.maxNanoUsd;
         // Check only: the request that crosses completes. Reserve: the estimate must fit too.
         if (spent >= max || (cost > 0 && spent + cost > max)) {
-          refuse(verdict, scope, 'budget', scope.budget.maxNanoUsd, Math.max(0, scope.budget.window.endsAt - now));
+          verdict = refuse(verdict, scope, 'budget', scope.budget.maxNanoUsd, Math.max(0, scope.budget.window.endsAt - now));
         }
       }
     }
 
-    if (verdict.scope !== undefined) {
-      return {
-        admitted: false,
-        scope: verdict.scope,
-        limit: verdict.limit,
-        value: verdict.value,
-        retryAfterMs: verdict.retryAfterMs,
-        requests: this.#headroom(rpm, 0, bucket, now),
-        tokens: this.#headroom(tpm, 0, bucket, now),
-      };
-    }
+    if (verdict !== undefined) return this.#refused(verdict, scopes, oldest, now);
 
-    const leaseId = needsLease ? randomUUID() : '';
-    const tpmScopes: string[] = [];
-    const parallelScopes: string[] = [];
-    const budgets: BudgetHold[] = [];
+    const holds = holdsOf(scopes);
+    const leaseId = holds.parallelScopes.length > 0 ? randomUUID() : '';
     for (const scope of scopes) {
       if (scope.rpm !== undefined) windowOf(this.#rpm, scope.id).add(bucket, 1);
-      if (scope.tpm !== undefined) {
-        if (tokens > 0) windowOf(this.#tpm, scope.id).add(bucket, tokens);
-        tpmScopes.push(scope.id);
-      }
+      if (scope.tpm !== undefined && tokens > 0) windowOf(this.#tpm, scope.id).add(bucket, tokens);
       if (scope.maxParallel !== undefined) {
         let set = this.#leases.get(scope.id);
         if (set === undefined) this.#leases.set(scope.id, (set = new Map()));
         set.set(leaseId, now + this.#leaseTtlMs);
-        parallelScopes.push(scope.id);
       }
-      if (scope.budget !== undefined) {
-        budgets.push({ scopeId: scope.id, window: scope.budget.window });
-        if (cost > 0) this.#addSpend(scope.id, scope.budget.window, cost);
-      }
+      if (scope.budget !== undefined && cost > 0) this.#addSpend(scope.id, scope.budget.window, cost);
     }
     return {
       admitted: true,
-      lease: new Lease({ id: leaseId, bucket, tpmScopes, parallelScopes, budgets, tokens, nanoUsd: cost }),
+      lease: new Lease({ id: leaseId, bucket, tpmScopes: holds.tpmScopes, parallelScopes: holds.parallelScopes, budgets: holds.budgets, tokens, nanoUsd: cost }),
       failedOpen: false,
-      requests: this.#headroom(rpm, 1, bucket, now),
-      tokens: this.#headroom(tpm, tokens, bucket, now),
+      requests: requests.headroom(this.#bucketMs, now),
+      tokens: tokensLeft.headroom(this.#bucketMs, now),
     };
   }
 
-  async reconcile(lease: Lease, actualTokens: number): Promise<void> {
+  /** A refusal, with the headroom as it stands (nothing was counted): read again, off the common path. */
+  #refused(verdict: Verdict, scopes: readonly ScopeLimits[], oldest: number, now: number): AdmissionResult {
+    const requests = scratchRequests.reset();
+    const tokensLeft = scratchTokens.reset();
+    for (const scope of scopes) {
+      if (scope.rpm !== undefined) {
+        const w = windowOf(this.#rpm, scope.id);
+        requests.consider(scope.rpm, w.sum(oldest), w.newest());
+      }
+      if (scope.tpm !== undefined) {
+        const w = windowOf(this.#tpm, scope.id);
+        tokensLeft.consider(scope.tpm, w.sum(oldest), w.newest());
+      }
+    }
+    return {
+      admitted: false,
+      scope: verdict.scope,
+      limit: verdict.limit,
+      value: verdict.value,
+      retryAfterMs: verdict.retryAfterMs,
+      requests: requests.headroom(this.#bucketMs, now),
+      tokens: tokensLeft.headroom(this.#bucketMs, now),
+    };
+  }
+
+  reconcile(lease: Lease, actualTokens: number): void {
     assertCount('actualTokens', actualTokens);
     const delta = lease.settleTokens(actualTokens);
     if (delta === 0) return;
@@ -154,12 +151,12 @@ export class MemoryAdmission implements Admission {
     for (const id of lease.tpmScopes) windowOf(this.#tpm, id).add(target, delta);
   }
 
-  async release(lease: Lease): Promise<void> {
+  release(lease: Lease): void {
     if (!lease.markReleased()) return;
     for (const id of lease.parallelScopes) this.#leases.get(id)?.delete(lease.id);
   }
 
-  async settleSpend(lease: Lease, actualNanoUsd: number): Promise<void> {
+  settleSpend(lease: Lease, actualNanoUsd: number): void {
     assertCount('actualNanoUsd', actualNanoUsd);
     const delta = lease.settleSpend(actualNanoUsd);
     if (delta === 0) return;
@@ -173,18 +170,19 @@ export class MemoryAdmission implements Admission {
 
   async seedSpend(scopeId: string, window: BudgetWindow, nanoUsd: number): Promise<void> {
     assertInteger('nanoUsd', nanoUsd);
-    if (!this.#spend.has(spendKey(scopeId, window))) this.#addSpend(scopeId, window, nanoUsd);
+    if (this.#spend.get(scopeId)?.has(window.id) !== true) this.#addSpend(scopeId, window, nanoUsd);
   }
 
   #addSpend(scopeId: string, window: BudgetWindow, nanoUsd: number): void {
-    const key = spendKey(scopeId, window);
-    const spend = this.#spend.get(key);
-    if (spend === undefined) this.#spend.set(key, { nanoUsd, expiresAt: window.endsAt + SPEND_GRACE_MS });
+    let windows = this.#spend.get(scopeId);
+    if (windows === undefined) this.#spend.set(scopeId, (windows = new Map()));
+    const spend = windows.get(window.id);
+    if (spend === undefined) windows.set(window.id, { nanoUsd, expiresAt: window.endsAt + SPEND_GRACE_MS });
     else spend.nanoUsd += nanoUsd;
   }
 
   async spent(scopeId: string, window: BudgetWindow): Promise<number> {
-    return this.#spend.get(spendKey(scopeId, window))?.nanoUsd ?? 0;
+    return this.#spend.get(scopeId)?.get(window.id)?.nanoUsd ?? 0;
   }
 
   async close(): Promise<void> {
@@ -202,22 +200,6 @@ export class MemoryAdmission implements Admission {
     return newest >= 0 ? (newest + WINDOW_BUCKETS) * this.#bucketMs - now : WINDOW_BUCKETS * this.#bucketMs;
   }
 
-  /** The reading with the smallest remaining fraction after adding `add` (as the script's `headroom`). */
-  #headroom(readings: readonly Reading[], add: number, bucket: number, now: number): RateHeadroom | undefined {
-    let best: RateHeadroom | undefined;
-    let bestFraction = 2;
-    for (const r of readings) {
-      const remaining = Math.max(0, r.limit - r.used - add);
-      const fraction = r.limit > 0 ? remaining / r.limit : 0;
-      if (fraction < bestFraction) {
-        bestFraction = fraction;
-        const newest = add > 0 ? bucket : r.newest;
-        best = { limit: r.limit, remaining, resetMs: newest >= 0 ? (newest + WINDOW_BUCKETS) * this.#bucketMs - now : 0 };
-      }
-    }
-    return best;
-  }
-
   /** Drops what can no longer count, at most once per window length, so idle scopes leave no trace. */
   #sweep(now: number): void {
     const span = WINDOW_BUCKETS * this.#bucketMs;
@@ -228,7 +210,10 @@ export class MemoryAdmission implements Admission {
       for (const [id, w] of windows) if (w.sum(oldest) === 0 && w.empty) windows.delete(id);
     }
     for (const [id, set] of this.#leases) if (liveLeases(set, now) === 0) this.#leases.delete(id);
-    for (const [key, spend] of this.#spend) if (spend.expiresAt <= now) this.#spend.delete(key);
+    for (const [id, windows] of this.#spend) {
+      for (const [window, spend] of windows) if (spend.expiresAt <= now) windows.delete(window);
+      if (windows.size === 0) this.#spend.delete(id);
+    }
   }
 
   /** For tests: how many entries each structure holds (the sweep must leave none behind). */
@@ -237,23 +222,86 @@ export class MemoryAdmission implements Admission {
   }
 }
 
-/** The refusal found so far in phase 1. */
+/** The refusal found so far in phase 1 (none: no object at all). */
 interface Verdict {
-  scope: ScopeLimits | undefined;
+  scope: ScopeLimits;
   limit: LimitKind;
   value: number;
   retryAfterMs: number;
 }
 
-/** Same precedence as the script: a budget refusal wins (no wait helps), else the longest wait. */
-function refuse(v: Verdict, scope: ScopeLimits, limit: LimitKind, value: number, retryAfterMs: number): void {
-  if (v.scope !== undefined && v.limit === 'budget') return;
+/**
+ * The refusal so far with this one considered (created by the first): same precedence as the
+ * script, a budget refusal wins (no wait helps), else the longest wait.
+ */
+function refuse(v: Verdict | undefined, scope: ScopeLimits, limit: LimitKind, value: number, retryAfterMs: number): Verdict {
+  if (v === undefined) return { scope, limit, value, retryAfterMs };
+  if (v.limit === 'budget') return v;
   if (limit === 'budget' || retryAfterMs > v.retryAfterMs) {
     v.scope = scope;
     v.limit = limit;
     v.value = value;
     v.retryAfterMs = retryAfterMs;
   }
+  return v;
+}
+
+/**
+ * The rpm (or tpm) reading with the smallest remaining fraction among a request's scopes, as the
+ * script's `headroom`: fed reading by reading, so no list of readings is built per admission.
+ */
+class Tightest {
+  #limit = 0;
+  #remaining = 0;
+  #newest = -1;
+  #fraction = 2;
+
+  reset(): this {
+    this.#fraction = 2;
+    return this;
+  }
+
+  /** A limit with `used` counted in it (this request included when admitted); `newest` bucket or -1. */
+  consider(limit: number, used: number, newest: number): void {
+    const remaining = Math.max(0, limit - used);
+    const fraction = limit > 0 ? remaining / limit : 0;
+    if (fraction >= this.#fraction) return;
+    this.#fraction = fraction;
+    this.#limit = limit;
+    this.#remaining = remaining;
+    this.#newest = newest;
+  }
+
+  headroom(bucketMs: number, now: number): RateHeadroom | undefined {
+    if (this.#fraction === 2) return undefined;
+    const newest = this.#newest;
+    return { limit: this.#limit, remaining: this.#remaining, resetMs: newest >= 0 ? (newest + WINDOW_BUCKETS) * bucketMs - now : 0 };
+  }
+}
+
+/** One of each, reused: `admit` is synchronous, so no two admissions use them at once. */
+const scratchRequests = new Tightest();
+const scratchTokens = new Tightest();
+
+/** What a lease holds for a list of scopes, the same for every call with that (memoized) list. */
+interface Holds {
+  readonly tpmScopes: readonly string[];
+  readonly parallelScopes: readonly string[];
+  readonly budgets: readonly BudgetHold[];
+}
+
+const holdsByScopes = new WeakMap<readonly ScopeLimits[], Holds>();
+
+function holdsOf(scopes: readonly ScopeLimits[]): Holds {
+  let holds = holdsByScopes.get(scopes);
+  if (holds !== undefined) return holds;
+  holds = Object.freeze({
+    tpmScopes: Object.freeze(scopes.filter((s) => s.tpm !== undefined).map((s) => s.id)),
+    parallelScopes: Object.freeze(scopes.filter((s) => s.maxParallel !== undefined).map((s) => s.id)),
+    budgets: Object.freeze(scopes.flatMap((s) => (s.budget === undefined ? [] : [{ scopeId: s.id, window: s.budget.window }]))),
+  });
+  holdsByScopes.set(scopes, holds);
+  return holds;
 }
 
 function windowOf(map: Map<string, BucketWindow>, id: string): BucketWindow {
@@ -267,8 +315,4 @@ function liveLeases(set: Map<string, number> | undefined, now: number): number {
   if (set === undefined) return 0;
   for (const [id, expires] of set) if (expires <= now) set.delete(id);
   return set.size;
-}
-
-function spendKey(scopeId: string, window: BudgetWindow): string {
-  return `${scopeId}\n${window.id}`;
 }

@@ -87,22 +87,27 @@ export interface Refused extends Headroom {
 
 export type AdmissionResult = Admitted | Refused;
 
+/** A value, or a promise of it: what a store answers at once (process memory) needs no promise. */
+export type MaybePromise<T> = T | Promise<T>;
+
 /**
  * Admission of rpm, tpm, parallel and budget limits over several scopes, all or nothing.
  * A refused request debits nothing. Implementations: in memory (one instance) and Redis (shared).
+ * The per-request calls may answer synchronously (memory does: a promise and a turn of the loop
+ * each would be most of their cost); invalid arguments then throw instead of rejecting.
  */
 export interface Admission {
   /** Checks every limit of every scope and, only if all pass, debits them all in one atomic step. */
-  admit(request: AdmissionRequest): Promise<AdmissionResult>;
+  admit(request: AdmissionRequest): MaybePromise<AdmissionResult>;
   /** Charges (or refunds) the difference between the lease's reserved tokens and `actualTokens`. */
-  reconcile(lease: Lease, actualTokens: number): Promise<void>;
+  reconcile(lease: Lease, actualTokens: number): MaybePromise<void>;
   /** Frees the lease's parallel slots; a second call does nothing. */
-  release(lease: Lease): Promise<void>;
+  release(lease: Lease): MaybePromise<void>;
   /**
    * Charges the request's real cost to every budget it was admitted against (in the windows of its
    * admission), minus what was reserved: one store call for all scopes.
    */
-  settleSpend(lease: Lease, actualNanoUsd: number): Promise<void>;
+  settleSpend(lease: Lease, actualNanoUsd: number): MaybePromise<void>;
   /** Adds spend to a scope's budget window (integer nano-USD), outside any request. */
   recordSpend(scopeId: string, window: BudgetWindow, nanoUsd: number): Promise<void>;
   /**
