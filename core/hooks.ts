@@ -139,7 +139,7 @@ function tapOptions(options: TapOptions, plugin: string): { name: string; stage?
 }
 
 /** GatewayErrors pass untouched (they are meant for the client); anything else is tagged. */
-function tag(err: unknown, plugin: string, stage: string): unknown {
+export function tag(err: unknown, plugin: string, stage: string): unknown {
   if (err instanceof GatewayError || err instanceof PluginError) return err;
   return new PluginError(plugin, stage, err);
 }
@@ -169,7 +169,10 @@ function promiseTaps(hook: TapableAsync, plugin: string, record?: TapRecorder): 
         }
         return Promise.resolve(result).catch(rethrow);
       };
-      hook.tapPromise(tapOptions(options, plugin), wrapped as (...args: never[]) => Promise<unknown>);
+      // The pipeline runs the plugin's own function (core/stage-runner.ts) and tags its errors
+      // itself; tapable keeps these extra fields on the tap for it to read at start-up.
+      const tap = { ...tapOptions(options, plugin), raw: call, plugin };
+      hook.tapPromise(tap, wrapped as (...args: never[]) => Promise<unknown>);
     },
     isUsed: () => hook.isUsed(),
   };

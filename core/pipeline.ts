@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestContext, type ContextOperation } from './context.ts';
+import { RequestContext, type ContextOperation, type Principal } from './context.ts';
 import {
   GatewayError,
   PluginError,
@@ -31,6 +31,7 @@ import type { ErrorEnvelope } from './server/plugin-routes.ts';
 import { writeError, writeJson, writeStream, type ChunkTransform } from './server/respond.ts';
 import { cutByShutdown, shutdownCut } from './server/cut.ts';
 import { ChatStreamAssembler, CompletionStreamAssembler } from './stream/assemble.ts';
+import { bailStage, parallelStage, waterfallStage } from './stage-runner.ts';
 import { writeForwarded } from './stream/forward.ts';
 
 const anonymous = Object.freeze({ id: 'anonymous', role: 'anonymous' as const });
@@ -74,6 +75,14 @@ export class Pipeline {
   readonly #forwardLarge: boolean;
   /** Whether every stream's usage is asked for upstream (a plugin called needStreamUsage). */
   readonly #streamUsage: boolean;
+  // The tapped stages, run without tapable's per-call machinery (stage-runner.ts); undefined when untapped.
+  readonly #auth: ((ctx: RequestContext) => Promise<Principal | undefined>) | undefined;
+  readonly #transformRequest: ((request: CanonicalRequest, ctx: RequestContext) => Promise<CanonicalRequest>) | undefined;
+  readonly #route: ((ctx: RequestContext) => Promise<RoutePlan | undefined>) | undefined;
+  readonly #lookup: ((ctx: RequestContext) => Promise<CallResult | undefined>) | undefined;
+  readonly #callStage: ((ctx: RequestContext, plan: RoutePlan) => Promise<CallResult | undefined>) | undefined;
+  readonly #transformResponse: ((result: FinalResult, ctx: RequestContext) => Promise<FinalResult>) | undefined;
+  readonly #log: ((ctx: RequestContext, outcome: Outcome) => void) | undefined;
 
   constructor(gateway: Gateway) {
     this.#gateway = gateway;
@@ -90,6 +99,15 @@ export class Pipeline {
     // too large to cache (the limit defaults to the cache's).
     this.#streamUsage = gateway.streamUsageNeeded;
     this.#forwardLarge = gateway.hooks.transform.response.taps.every((tap) => (tap as { onlyHeldAnswers?: boolean }).onlyHeldAnswers === true);
+    const hooks = gateway.hooks;
+    const used = (hook: { isUsed(): boolean }): boolean => hook.isUsed();
+    this.#auth = used(hooks.auth) ? bailStage(hooks.auth) : undefined;
+    this.#transformRequest = used(hooks.transform.request) ? waterfallStage(hooks.transform.request) : undefined;
+    this.#route = used(hooks.route) ? bailStage(hooks.route) : undefined;
+    this.#lookup = used(hooks.cache.lookup) ? bailStage(hooks.cache.lookup) : undefined;
+    this.#callStage = used(hooks.call) ? bailStage(hooks.call) : undefined;
+    this.#transformResponse = used(hooks.transform.response) ? waterfallStage(hooks.transform.response) : undefined;
+    this.#log = used(hooks.log) ? parallelStage(hooks.log, (err) => gateway.log.error({ err }, 'log stage failed')) : undefined;
   }
 
   /** A context for a request, wired to abort when the client disconnects. */
@@ -121,12 +139,12 @@ export class Pipeline {
 
   /** The auth stage alone (also used by routes that are not model calls). */
   async authenticate(ctx: RequestContext): Promise<void> {
-    const auth = this.#gateway.hooks.auth;
-    if (!auth.isUsed()) {
+    const auth = this.#auth;
+    if (auth === undefined) {
       ctx.principal = anonymous;
       return;
     }
-    const principal = await auth.promise(ctx);
+    const principal = await auth(ctx);
     if (principal === undefined || principal === null) throw unauthorized('invalid API key');
     ctx.principal = principal;
   }
@@ -148,8 +166,8 @@ export class Pipeline {
       try {
         await this.authenticate(ctx);
         await this.#readRequest(ctx, operation, req);
-        const plan = await this.#route(ctx);
-        const result = (await this.#lookup(ctx)) ?? (await this.#call(ctx, plan));
+        const plan = await this.#routeCall(ctx);
+        const result = (await this.#lookupCache(ctx)) ?? (await this.#call(ctx, plan));
         outcome = await this.#respond(ctx, res, result);
       } catch (err) {
         outcome = this.fail(ctx, res, err);
@@ -179,7 +197,7 @@ export class Pipeline {
         // The stages type `request` as a canonical one; forwarded bodies are read only by field.
         ctx.request = forward.request as unknown as CanonicalRequest;
         ctx.model = forward.model;
-        const plan = this.#offering(await this.#route(ctx), route);
+        const plan = this.#offering(await this.#routeCall(ctx), route);
         ctx.plan = plan;
         outcome = await this.#respond(ctx, res, await this.#call(ctx, plan));
       } catch (err) {
@@ -210,7 +228,7 @@ export class Pipeline {
         ctx.countTokens = { body: body as Record<string, unknown>, chat };
         ctx.request = chat;
         ctx.model = chat.model;
-        const result = await this.#call(ctx, await this.#route(ctx));
+        const result = await this.#call(ctx, await this.#routeCall(ctx));
         if (result.kind !== 'complete') throw internalError('a token count that is not a complete answer');
         const count = tokenCountOf(result);
         ctx.tokenCount = count;
@@ -255,8 +273,8 @@ export class Pipeline {
     if (this.#keepRawBody) {
       ctx.rawBody = bytes;
       ctx.rawRequest = request;
-    } else {
-      request = await this.#gateway.hooks.transform.request.promise(request, ctx);
+    } else if (this.#transformRequest !== undefined) {
+      request = await this.#transformRequest(request, ctx);
     }
     ctx.stream = operation !== 'embeddings' && (request as { stream?: boolean | null }).stream === true;
     if (ctx.stream && this.#streamUsage) request = withStreamUsage(ctx, request);
@@ -282,16 +300,14 @@ export class Pipeline {
       decoded = standIn;
     }
     let request: CanonicalRequest = validateRequest('chat', decoded);
-    const transform = this.#gateway.hooks.transform.request;
-    if (transform.isUsed()) request = await transform.promise(request, ctx);
+    if (this.#transformRequest !== undefined) request = await this.#transformRequest(request, ctx);
     ctx.request = request;
     ctx.model = request.model;
     ctx.stream = (request as { stream?: boolean | null }).stream === true;
   }
 
-  async #route(ctx: RequestContext): Promise<RoutePlan> {
-    const route = this.#gateway.hooks.route;
-    const plan = route.isUsed() ? await route.promise(ctx) : undefined;
+  async #routeCall(ctx: RequestContext): Promise<RoutePlan> {
+    const plan = this.#route === undefined ? undefined : await this.#route(ctx);
     if (plan === undefined || plan === null || plan.deployments.length === 0) throw modelNotFound(ctx.model);
     const kept = pinnedPlan(plan, ctx.native);
     ctx.plan = kept;
@@ -306,19 +322,19 @@ export class Pipeline {
     return ctx.plan.deployments.some((d) => providers.get(d.provider)?.forwards?.includes(operation) === true);
   }
 
-  async #lookup(ctx: RequestContext): Promise<CallResult | undefined> {
-    const lookup = this.#gateway.hooks.cache.lookup;
+  async #lookupCache(ctx: RequestContext): Promise<CallResult | undefined> {
+    const lookup = this.#lookup;
     // A translated answer must not stand in for a native one: it lacks what the translation drops.
-    if (!lookup.isUsed() || this.#nativeIn(ctx)) return undefined;
-    const hit = await lookup.promise(ctx);
+    if (lookup === undefined || this.#nativeIn(ctx)) return undefined;
+    const hit = await lookup(ctx);
     ctx.cacheStatus = hit === undefined || hit === null ? 'miss' : 'hit';
     return hit ?? undefined;
   }
 
   async #call(ctx: RequestContext, plan: RoutePlan): Promise<CallResult> {
-    const call = this.#gateway.hooks.call;
-    if (call.isUsed()) {
-      const result = await call.promise(ctx, plan);
+    const call = this.#callStage;
+    if (call !== undefined) {
+      const result = await call(ctx, plan);
       if (result === undefined || result === null) throw noHealthyDeployment(ctx.model);
       return result;
     }
@@ -329,9 +345,9 @@ export class Pipeline {
   async #respond(ctx: RequestContext, res: ServerResponse, result: CallResult): Promise<Outcome> {
     if (result.kind === 'complete') {
       let body = result.body;
-      const transform = this.#gateway.hooks.transform.response;
-      if (transform.isUsed()) {
-        const changed = await transform.promise(body.value, ctx);
+      const transform = this.#transformResponse;
+      if (transform !== undefined) {
+        const changed = await transform(body.value, ctx);
         if (changed !== body.value) body = JsonBody.of(changed);
       }
       ctx.usage = ctx.cacheStatus === 'hit' ? noUsage : ((body.value as { usage?: typeof ctx.usage }).usage ?? undefined);
@@ -384,10 +400,6 @@ export class Pipeline {
         ctx.log.warn({ err }, 'cache store failed');
       });
     }
-    if (hooks.log.isUsed()) {
-      hooks.log.promise(ctx, outcome).catch((err: unknown) => {
-        this.#gateway.log.error({ err }, 'log stage failed');
-      });
-    }
+    this.#log?.(ctx, outcome);
   }
 }
