@@ -91,9 +91,10 @@ function spendStatus(outcome: SpendRowInput['outcome']): SpendStatus {
 export function buildSpendRow(input: SpendRowInput): SpendRow {
   const { ctx, outcome } = input;
   const now = input.now ?? { epochMs: Date.now(), perfMs: performance.now() };
-  const epoch = (perf: number): EpochMs => Math.round(now.epochMs - (now.perfMs - perf));
-  const startTime = epoch(ctx.timings.start);
-  const endTime = Math.max(startTime, epoch(ctx.timings.end ?? now.perfMs));
+  // Epoch ms of a performance.now() value (no closure per row: one is built per request).
+  const shift = now.epochMs - now.perfMs;
+  const startTime = Math.round(ctx.timings.start + shift);
+  const endTime = Math.max(startTime, Math.round((ctx.timings.end ?? now.perfMs) + shift));
   const deployment = ctx.deployment ?? ctx.attempts.at(-1)?.deployment;
   const usage = ctx.usage;
   const parts = usage === undefined ? undefined : tokenParts(usage);
@@ -119,7 +120,7 @@ export function buildSpendRow(input: SpendRowInput): SpendRow {
     model_id: deployment?.id ?? null,
     startTime,
     endTime,
-    completionStartTime: ctx.timings.firstByte === undefined ? null : epoch(ctx.timings.firstByte),
+    completionStartTime: ctx.timings.firstByte === undefined ? null : Math.round(ctx.timings.firstByte + shift),
     request_duration_ms: endTime - startTime,
     prompt_tokens: prompt,
     completion_tokens: completion,
