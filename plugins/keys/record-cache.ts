@@ -34,7 +34,9 @@ export class RecordCache<R> {
   #epoch = 0;
 
   constructor(options: RecordCacheOptions<R>) {
-    this.#cache = new LRUCache<string, Entry<R>>({ max: options.max, ttl: options.ttlMs });
+    // ttlResolution 0: read the clock on each lookup. lru-cache's default (1 ms) caches it behind
+    // a new unref'd setTimeout each millisecond, a timer per call at a few thousand calls a second.
+    this.#cache = new LRUCache<string, Entry<R>>({ max: options.max, ttl: options.ttlMs, ttlResolution: 0 });
     this.#load = options.load;
   }
 

@@ -21,6 +21,8 @@ export class MemoryResponseStore implements ResponseStore {
       max: options.maxEntries ?? 10_000,
       maxSize: options.maxBytes ?? 64 * 1024 * 1024,
       sizeCalculation: (value, key) => Buffer.byteLength(value) + key.length,
+      // The clock read on each lookup, not cached behind a new timer each millisecond (lru-cache's default).
+      ttlResolution: 0,
     });
   }
 
