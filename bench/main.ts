@@ -5,6 +5,7 @@
  * See bench/README.md for what is measured and how to read it.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
@@ -14,6 +15,7 @@ import { closePools, openLoop, openStreams, saturate, streamTimings } from './li
 import { machineInfo } from './lib/machine.ts';
 import { detectPinning, memory, pinSelf, stop, type Pinning } from './lib/procs.ts';
 import { newestProfile, renderProfile, summarise } from './lib/profile.ts';
+import { renderAlloc, summariseAlloc } from './lib/alloc.ts';
 import { renderResults, type Plan, type Results } from './lib/report.ts';
 import { cacheHits, smokeTest, smokeTestMessages } from './lib/smoke.ts';
 import { gatewayEntry, productionNodeFlags, startAll, startRedisTarget } from './lib/start.ts';
@@ -43,6 +45,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     'keep-logs': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    alloc: { type: 'boolean', default: false },
     scenarios: { type: 'string' },
     sat: { type: 'string' },
     render: { type: 'string' },
@@ -319,6 +322,63 @@ async function profile(): Promise<void> {
   log(`wrote ${out}`);
 }
 
+/**
+ * `--alloc`: bytes allocated per request, by V8's sampling heap profiler with collected objects
+ * included (bench/lib/alloc-sampler.mjs, preloaded into each Switchyard target), over a saturation
+ * run after the warm-up. Unlike throughput on a shared machine, it repeats within a few per cent,
+ * and the young generation's collections scale with it. Written to bench/ALLOC.md (or --out).
+ */
+async function alloc(): Promise<void> {
+  const pinning = detectPinning();
+  pinSelf(pinning);
+  const ids = values.only === undefined ? (['switchyard', 'switchyard-keys'] as TargetId[]) : (values.only.split(',') as TargetId[]).filter((id) => id.startsWith('switchyard') && id !== 'switchyard-messages');
+  const dir = fileURLToPath(new URL('bench/profiles/alloc/', root));
+  rmSync(dir, { recursive: true, force: true });
+  const sampler = fileURLToPath(new URL('bench/lib/alloc-sampler.mjs', root));
+  const env = await startAll({
+    pinning,
+    entry: gatewayEntry(values.source === true),
+    only: ids,
+    switchyardFlags: () => [...(values.source === true ? [] : productionNodeFlags()), '--import', sampler],
+  });
+  const rows: { label: string; requests: number; summary: ReturnType<typeof summariseAlloc> }[] = [];
+  try {
+    for (const t of env.targets) await smokeTest(t);
+    for (const t of env.targets) {
+      if (!ids.includes(t.id)) continue;
+      await saturate(t, plan.warmupS);
+      process.kill(t.pid, 'SIGUSR2');
+      const res = await saturate(t, plan.satS);
+      process.kill(t.pid, 'SIGUSR2');
+      const file = join(dir, `${t.pid}.heapprofile`);
+      for (let waited = 0; !existsSync(file); waited += 100) {
+        if (waited > 10_000) throw new Error(`${t.id}: no heap profile written`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // Written in one call, but possibly still being written when first seen.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const summary = summariseAlloc(file, res.requests);
+      log(`alloc ${t.id}: ${(summary.bytesPerRequest / 1024).toFixed(1)} KB per request over ${res.requests} requests`);
+      rows.push({ label: targetLabels[t.id], requests: res.requests, summary });
+    }
+  } finally {
+    await closePools();
+    await env.stopAll();
+  }
+  const text = [
+    '# Allocation per request',
+    '',
+    `\`npm run bench -- --alloc\` on ${new Date().toISOString()}, commit ${machineInfo(root).commit}: each target warmed up for ${plan.warmupS} s, then ${plan.satS} s at saturation ` +
+      '(64 connections, non-streamed ~1 KB chat requests) under V8\'s sampling heap profiler (one sample per KiB allocated, objects already collected included). ' +
+      'Bytes are attributed to the function that allocated them, grouped by file or package; inlined functions count for their caller.',
+    '',
+    renderAlloc(rows),
+  ].join('\n');
+  const out = values.out ?? 'bench/ALLOC.md';
+  writeFileSync(new URL(out, root), `${text}\n`);
+  log(`wrote ${out}`);
+}
+
 /** `--render bench/RESULTS.json`: rewrites the .md from recorded results (after a report change). */
 function render(file: string): void {
   const results = JSON.parse(readFileSync(new URL(file, root), 'utf8')) as Results;
@@ -332,4 +392,5 @@ function render(file: string): void {
 
 if (values.render !== undefined) render(values.render);
 else if (values.profile === true) await profile();
+else if (values.alloc === true) await alloc();
 else await main();

@@ -13,6 +13,8 @@ function headersFor(target: Target): Record<string, string> {
 
 export interface SaturationResult {
   readonly rps: number;
+  /** Requests answered with a 2xx. */
+  readonly requests: number;
   readonly p50: number;
   readonly p99: number;
   readonly failures: number;
@@ -43,6 +45,7 @@ export async function saturate(target: Target, seconds: number, connections = 64
   const ok = result['2xx'];
   return {
     rps: ok / result.duration,
+    requests: ok,
     p50: result.latency.p50,
     p99: result.latency.p99,
     failures: result.non2xx + result.errors + result.timeouts,

@@ -30,7 +30,7 @@ export interface ProfileSummary {
 }
 
 /** Where a frame's code lives: our core/plugins file, a package, Node's internals, or V8 pseudo-frames. */
-function area(url: string, fn: string): string {
+export function area(url: string, fn: string): string {
   if (url === '') return fn.startsWith('(') ? fn : '(native)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg !== null) return pkg[1] as string;
