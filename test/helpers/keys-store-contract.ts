@@ -281,6 +281,18 @@ export function keysStoreContract(open: OpenStore): void {
       expect(page.rows.map((r) => [r.log_id, r.request_id]).sort()).toEqual([['log-a', 'client-reused-id'], ['log-b', 'client-reused-id']]);
     });
 
+    test('a log_id twice in one batch is written and charged once (copies of a row are alike; the last one is kept)', async () => {
+      const { s } = await fresh();
+      const k = await s.createKey(newKey());
+      const a = spendRow({ api_key: k.token, log_id: 'log-twice-a', spend: 1000 });
+      const again = { ...a, spend: 5000 };
+      const b = spendRow({ api_key: k.token, log_id: 'log-twice-b', spend: 20 });
+      expect(await s.recordSpend([a, b, again])).toEqual({ inserted: 2, duplicates: 1 });
+      expect(await s.getKey(k.token)).toMatchObject({ spend: 5020 });
+      const page = await s.spendLogs({ api_key: k.token }, { page: 1, size: 10 });
+      expect(page.rows.map((r) => [r.log_id, r.spend]).sort()).toEqual([['log-twice-a', 5000], ['log-twice-b', 20]]);
+    });
+
     test('a row written before, inside a multi-row insert, is skipped and the rest of the chunk written and charged once', async () => {
       const { s } = await fresh();
       const k = await s.createKey(newKey());

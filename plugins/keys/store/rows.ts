@@ -101,16 +101,44 @@ export function spendParams(s: SpendRow): (string | number | null)[] {
 
 /** `spendParams`, appended to a batch's parameter list (no array per row). */
 export function pushSpendParams(params: (string | number | null)[], s: SpendRow): void {
-  params.push(
-    s.log_id, s.request_id, s.call_type, s.api_key, s.key_alias, s.team_id, s.user, s.model, s.model_group,
-    s.custom_llm_provider, s.model_id, s.startTime, s.endTime, s.completionStartTime, s.request_duration_ms,
-    s.prompt_tokens, s.completion_tokens, s.total_tokens, s.cache_read_input_tokens, s.cache_creation_input_tokens,
-    s.reasoning_tokens, s.spend, s.cache_hit ? 1 : 0, s.status, s.status_code, s.error_type, s.attempts,
-    metadataText(s.metadata),
-  );
+  setSpendParams(params, params.length, s);
 }
 
-/** Most rows carry no metadata: their text is a constant, not a serialisation per row. */
+/**
+ * `spendParams`, written into a batch's parameter list at `at` (a list made at its final length:
+ * growing a 5,600-entry list by pushes copied it several times per insert).
+ */
+export function setSpendParams(params: (string | number | null)[], at: number, s: SpendRow): void {
+  params[at] = s.log_id;
+  params[at + 1] = s.request_id;
+  params[at + 2] = s.call_type;
+  params[at + 3] = s.api_key;
+  params[at + 4] = s.key_alias;
+  params[at + 5] = s.team_id;
+  params[at + 6] = s.user;
+  params[at + 7] = s.model;
+  params[at + 8] = s.model_group;
+  params[at + 9] = s.custom_llm_provider;
+  params[at + 10] = s.model_id;
+  params[at + 11] = s.startTime;
+  params[at + 12] = s.endTime;
+  params[at + 13] = s.completionStartTime;
+  params[at + 14] = s.request_duration_ms;
+  params[at + 15] = s.prompt_tokens;
+  params[at + 16] = s.completion_tokens;
+  params[at + 17] = s.total_tokens;
+  params[at + 18] = s.cache_read_input_tokens;
+  params[at + 19] = s.cache_creation_input_tokens;
+  params[at + 20] = s.reasoning_tokens;
+  params[at + 21] = s.spend;
+  params[at + 22] = s.cache_hit ? 1 : 0;
+  params[at + 23] = s.status;
+  params[at + 24] = s.status_code;
+  params[at + 25] = s.error_type;
+  params[at + 26] = s.attempts;
+  params[at + 27] = metadataText(s.metadata);
+}
+
 function metadataText(metadata: JsonObject): string {
   for (const _ in metadata) return JSON.stringify(metadata);
   return '{}';

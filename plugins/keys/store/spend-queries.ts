@@ -1,6 +1,6 @@
 import { StoreError, UniqueViolation } from './errors.ts';
 import { checkPage, pageOf } from './paging.ts';
-import { pushSpendParams, SPEND_COLUMNS, toDailyRow, toSpendRow } from './rows.ts';
+import { setSpendParams, SPEND_COLUMNS, toDailyRow, toSpendRow } from './rows.ts';
 import { accrue, type BudgetState } from './spend-accrual.ts';
 import { marks, toInt, toIntOrNull, toStrOrNull, type SqlParam, type SqlRunner } from './sql.ts';
 import type { DailySpendFilter, DailySpendRow, Page, PageQuery, RecordSpendResult, SpendFilter, SpendRow } from './types.ts';
@@ -57,25 +57,34 @@ function insertText(rows: number, skipSeen: boolean): string {
 }
 
 /**
- * Inserts one chunk of rows and adds the log_ids it wrote to `inserted`. SQLite first tries a
- * plain INSERT: the usual chunk holds only new rows, and RETURNING a row per insert cost a
- * measured 25 % of the insert. A chunk holding a row already written (a retried batch whose
- * commit went unseen) fails on the primary key; SQLite undoes only that statement, so the chunk
- * is inserted again skipping what is there. PostgreSQL aborts the whole transaction on a failed
- * statement, so it always skips in one statement.
+ * Inserts one chunk of rows; returns `true` when all of them were written, else the log_ids that
+ * were. SQLite first tries a plain INSERT: the usual chunk holds only new rows, and RETURNING a
+ * row per insert cost a measured 25 % of the insert. A chunk holding a row already written (a
+ * retried batch whose commit went unseen) fails on the primary key; SQLite undoes only that
+ * statement, so the chunk is inserted again skipping what is there. PostgreSQL aborts the whole
+ * transaction on a failed statement, so it always skips in one statement.
  */
-async function insertChunk(tx: SqlRunner, chunk: readonly SpendRow[], params: SqlParam[], dialect: 'sqlite' | 'postgres', inserted: Set<string>): Promise<void> {
+async function insertChunk(tx: SqlRunner, rows: number, params: SqlParam[], dialect: 'sqlite' | 'postgres'): Promise<true | Set<string>> {
   if (dialect === 'sqlite') {
     try {
-      await tx.run(insertText(chunk.length, false), params);
-      for (const r of chunk) inserted.add(r.log_id);
-      return;
+      await tx.run(insertText(rows, false), params);
+      return true;
     } catch (err) {
       if (!(err instanceof UniqueViolation)) throw err;
     }
   }
-  const done = await tx.all(insertText(chunk.length, true), params);
-  for (const d of done) inserted.add(String(d.log_id));
+  const done = await tx.all(insertText(rows, true), params);
+  return new Set(done.map((d) => String(d.log_id)));
+}
+
+/** The rows with each log_id once (the first kept); the list itself when none repeats, as usual. */
+function uniqueByLogId(rows: readonly SpendRow[]): readonly SpendRow[] {
+  const seen = new Set<string>();
+  for (const r of rows) {
+    if (seen.has(r.log_id)) return [...new Map(rows.map((row) => [row.log_id, row])).values()];
+    seen.add(r.log_id);
+  }
+  return rows;
 }
 
 const DAY_MS = 86_400_000;
@@ -95,18 +104,22 @@ export function utcDay(at: number): string {
  * roll-ups. Keys and teams are updated in sorted order so two instances' batches cannot deadlock.
  */
 export async function insertSpend(tx: SqlRunner, rows: readonly SpendRow[], lock: string, dialect: 'sqlite' | 'postgres'): Promise<RecordSpendResult> {
-  const unique = [...new Map(rows.map((r) => [r.log_id, r])).values()];
+  const unique = uniqueByLogId(rows);
   unique.forEach(check);
-  const inserted = new Set<string>();
+  const fresh: SpendRow[] = [];
+  const width = SPEND_COLUMNS.length;
   let i = 0;
   for (const size of insertSizes(unique.length, dialect)) {
-    const params: SqlParam[] = [];
-    const chunk = unique.slice(i, i + size);
-    for (const row of chunk) pushSpendParams(params, row);
+    const params: SqlParam[] = new Array<SqlParam>(size * width);
+    for (let j = 0; j < size; j++) setSpendParams(params, j * width, unique[i + j] as SpendRow);
+    const written = await insertChunk(tx, size, params, dialect);
+    for (let j = 0; j < size; j++) {
+      const row = unique[i + j] as SpendRow;
+      if (written === true || written.has(row.log_id)) fresh.push(row);
+    }
     i += size;
-    await insertChunk(tx, chunk, params, dialect, inserted);
   }
-  const fresh = unique.filter((r) => inserted.has(r.log_id)).sort((a, b) => a.startTime - b.startTime);
+  fresh.sort((a, b) => a.startTime - b.startTime);
   await accrueAll(tx, 'keys', 'token', group(fresh, (r) => r.api_key), lock);
   await accrueAll(tx, 'teams', 'team_id', group(fresh, (r) => r.team_id), lock);
   await rollUp(tx, fresh);
