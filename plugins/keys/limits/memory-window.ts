@@ -21,7 +21,7 @@ export class BucketWindow {
     return pass.sum;
   }
 
-  /** The newest bucket with a count at the last `sum`, or -1. */
+  /** The newest bucket with a count as of the last `sum` (later `add`s only move it forward), or -1. */
   newest(): number {
     return this.#newest;
   }
