@@ -88,9 +88,12 @@ export type TapOptions =
     };
 
 
-/** An async stage as plugins see it: tap with a promise-returning function; never fire it. */
+/**
+ * An async stage as plugins see it: tap with a function that returns its answer or a promise of
+ * it (a tap with nothing to wait for need not make a promise per call); never fire it.
+ */
 export interface PromiseTaps<Args extends unknown[], R> {
-  tapPromise(options: TapOptions, fn: (...args: Args) => Promise<R>): void;
+  tapPromise(options: TapOptions, fn: (...args: Args) => R | Promise<R>): void;
   isUsed(): boolean;
 }
 

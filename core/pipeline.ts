@@ -100,14 +100,13 @@ export class Pipeline {
     this.#streamUsage = gateway.streamUsageNeeded;
     this.#forwardLarge = gateway.hooks.transform.response.taps.every((tap) => (tap as { onlyHeldAnswers?: boolean }).onlyHeldAnswers === true);
     const hooks = gateway.hooks;
-    const used = (hook: { isUsed(): boolean }): boolean => hook.isUsed();
-    this.#auth = used(hooks.auth) ? bailStage(hooks.auth) : undefined;
-    this.#transformRequest = used(hooks.transform.request) ? waterfallStage(hooks.transform.request) : undefined;
-    this.#route = used(hooks.route) ? bailStage(hooks.route) : undefined;
-    this.#lookup = used(hooks.cache.lookup) ? bailStage(hooks.cache.lookup) : undefined;
-    this.#callStage = used(hooks.call) ? bailStage(hooks.call) : undefined;
-    this.#transformResponse = used(hooks.transform.response) ? waterfallStage(hooks.transform.response) : undefined;
-    this.#log = used(hooks.log) ? parallelStage(hooks.log, (err) => gateway.log.error({ err }, 'log stage failed')) : undefined;
+    this.#auth = hooks.auth.isUsed() ? bailStage(hooks.auth) : undefined;
+    this.#transformRequest = hooks.transform.request.isUsed() ? waterfallStage(hooks.transform.request) : undefined;
+    this.#route = hooks.route.isUsed() ? bailStage(hooks.route) : undefined;
+    this.#lookup = hooks.cache.lookup.isUsed() ? bailStage(hooks.cache.lookup) : undefined;
+    this.#callStage = hooks.call.isUsed() ? bailStage(hooks.call) : undefined;
+    this.#transformResponse = hooks.transform.response.isUsed() ? waterfallStage(hooks.transform.response) : undefined;
+    this.#log = hooks.log.isUsed() ? parallelStage(hooks.log, (err) => gateway.log.error({ err }, 'log stage failed')) : undefined;
   }
 
   /** A context for a request, wired to abort when the client disconnects. */

@@ -38,7 +38,7 @@ function stageTaps(hook: TappedHook): StageTap[] {
 export function bailStage<A, B, R>(hook: TappedHook): (a: A, b?: B) => Promise<R | undefined> {
   const stage = hook.name ?? 'unknown';
   const taps = stageTaps(hook);
-  const run = async (a: A, b?: B): Promise<R | undefined> => {
+  return async (a: A, b?: B): Promise<R | undefined> => {
     for (let i = 0; i < taps.length; i++) {
       const tap = taps[i] as StageTap;
       let result: unknown;
@@ -51,7 +51,6 @@ export function bailStage<A, B, R>(hook: TappedHook): (a: A, b?: B) => Promise<R
     }
     return undefined;
   };
-  return run;
 }
 
 /** A waterfall stage (transform.request, transform.response): each tap's answer, unless `undefined`, replaces the value. */

@@ -36,19 +36,15 @@ export default definePlugin(() => ({
   },
 }));
 
-/** What the health tap returns: settled once, shared by every call. */
-const recorded: Promise<void> = Promise.resolve();
-
 function mountHealth(gateway: GatewayApi): void {
   const rate = new RequestRate();
   const perDeployment = new DeploymentRates();
-  // Synchronous work: the tap returns a settled promise rather than an async function's new one.
+  // Synchronous work: the tap answers at once rather than with an async function's new promise.
   gateway.hooks.log.tapPromise({ name: 'admin-ui', stage: Order.late }, (ctx, outcome) => {
-    if (!modelCalls.has(ctx.operation)) return recorded;
+    if (!modelCalls.has(ctx.operation)) return;
     const now = Date.now();
     rate.record(now, outcome.error !== undefined || outcome.status >= 400);
     for (const attempt of ctx.attempts) perDeployment.record(attempt.deployment.id, now, attempt.outcome === 'error');
-    return recorded;
   });
   const deployments = configuredDeployments(gateway.models);
   gateway.route({

@@ -287,11 +287,11 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
     return undefined;
   };
   // The first route tap: passes (undefined) after admitting, so routing goes on as without keys.
-  // Not an async function: in memory, admission answers at once, and the tap returns a promise
-  // that is already settled instead of making one (and a turn of the loop) per request.
+  // Not an async function: in memory, admission answers at once, and the tap answers with a value
+  // instead of making a promise (and a turn of the loop) per request.
   gateway.hooks.route.tapPromise({ name: 'keys', stage: Order.first }, (ctx) => {
     const call = keyCallOf(ctx);
-    if (call === undefined) return passed;
+    if (call === undefined) return undefined;
     const { key, team } = call;
     if (!keyAllowsModel(key.models, team?.models, ctx.model)) {
       throw new GatewayError(403, 'permission_error', 'this API key may not use the requested model', { code: 'model_not_allowed', param: 'model' });
@@ -302,7 +302,7 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
     // so, like GET /v1/models, it is never refused for budget: an over-budget key may still count.
     const counting = ctx.operation === 'count_tokens';
     const scopes = counting ? withoutBudgets(memoized.scopes) : memoized.scopes;
-    if (scopes.length === 0) return passed;
+    if (scopes.length === 0) return undefined;
     const budgeted = !counting && memoized.hasBudget;
     const prices = budgeted && (deny || reserve) ? modelPrices.of(ctx.model) : undefined;
     // Refused before admission, so it debits nothing.
@@ -339,8 +339,7 @@ function tapAdmission(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions
         },
       );
     }
-    settle(ctx, call, result);
-    return passed;
+    return settle(ctx, call, result);
   });
 }
 
@@ -350,9 +349,6 @@ function unreachableStore(ctx: RequestContext, err: unknown): unknown {
   ctx.log.error({ err: err.message }, 'keys: limit store unreachable, refusing');
   return new GatewayError(503, 'service_unavailable_error', 'rate limits cannot be checked right now; retry shortly', { code: 'limits_unavailable', retryAfterS: 1 });
 }
-
-/** What a tap that had nothing to wait for returns: settled once, shared by every call. */
-const passed: Promise<undefined> = Promise.resolve(undefined);
 
 /** The scopes with their rpm, tpm and parallel limits only (a count's admission). */
 function withoutBudgets(scopes: readonly ScopeLimits[]): ScopeLimits[] {
@@ -381,7 +377,7 @@ function tapRelease(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions):
   // Not async, as the admission tap: in memory both calls are done when they return.
   gateway.hooks.log.tapPromise({ name: 'keys', stage: Order.first }, (ctx) => {
     const lease = keyCallOf(ctx)?.lease;
-    if (lease === undefined) return passed;
+    if (lease === undefined) return undefined;
     try {
       const usage = ctx.usage;
       const actual =
@@ -404,7 +400,7 @@ function tapRelease(gateway: GatewayApi, rt: KeysRuntime, options: KeysOptions):
     } catch (err) {
       releaseFailed(ctx, err);
     }
-    return passed;
+    return undefined;
   });
 }
 

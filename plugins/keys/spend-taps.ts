@@ -40,9 +40,9 @@ export function tapSpend(gateway: GatewayApi, deps: SpendTapDeps): void {
     return result;
   });
   // Not async: with counters in memory, charging the budgets is done when it returns, and the tap
-  // hands back a promise already settled instead of making one per request.
+  // answers without making a promise per request.
   gateway.hooks.log.tapPromise({ name: 'keys-spend', stage: Order.late }, (ctx, outcome) => {
-    if (!billed.has(ctx.operation)) return settled;
+    if (!billed.has(ctx.operation)) return undefined;
     const call = keyCallOf(ctx);
     const price = priceOfCall(prices, ctx);
     const row = buildSpendRow({
@@ -60,18 +60,16 @@ export function tapSpend(gateway: GatewayApi, deps: SpendTapDeps): void {
     writer.add(row);
     const charged = settleBudgets(ctx, admission, call?.lease, row.spend);
     // A call that cost nothing (refused, failed, a cache hit) cannot reach a soft budget.
-    if (call === undefined || row.spend === null || row.spend === 0 || call.key.soft_budget === null) return charged ?? settled;
+    if (call === undefined || row.spend === null || row.spend === 0 || call.key.soft_budget === null) return charged;
     // Set before this tap returns, so the metrics plugin's log tap (later, synchronous) finds it.
     // After the budgets are charged, so the soft budget reads this call's cost.
     const spend = row.spend;
-    const soft = (charged ?? settled).then(() => softBudgets.afterCall(call, spend, ctx.log));
+    const soft = Promise.resolve(charged).then(() => softBudgets.afterCall(call, spend, ctx.log));
     call.softBudget = soft;
     return soft.then(ignore);
   });
 }
 
-/** A tap's answer when nothing is left to wait for: settled once, shared. */
-const settled: Promise<undefined> = Promise.resolve(undefined);
 const ignore = (): undefined => undefined;
 
 /** The request's `user` field, cut (it is the client's text). */

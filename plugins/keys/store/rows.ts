@@ -94,14 +94,9 @@ export const SPEND_COLUMNS = [
 ] as const;
 
 export function spendParams(s: SpendRow): (string | number | null)[] {
-  const params: (string | number | null)[] = [];
-  pushSpendParams(params, s);
+  const params = new Array<string | number | null>(SPEND_COLUMNS.length);
+  setSpendParams(params, 0, s);
   return params;
-}
-
-/** `spendParams`, appended to a batch's parameter list (no array per row). */
-export function pushSpendParams(params: (string | number | null)[], s: SpendRow): void {
-  setSpendParams(params, params.length, s);
 }
 
 /**
@@ -139,6 +134,7 @@ export function setSpendParams(params: (string | number | null)[], at: number, s
   params[at + 27] = metadataText(s.metadata);
 }
 
+/** Most rows carry no metadata: their text is a constant, not a serialisation per row. */
 function metadataText(metadata: JsonObject): string {
   for (const _ in metadata) return JSON.stringify(metadata);
   return '{}';
